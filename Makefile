@@ -1,0 +1,69 @@
+# aloft developer tasks. `make test` is what CI runs (through .ci/run).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+EXTRAS := .[dev,pydantic]
+
+# Only the source folders that exist (examples/ and benchmarks/ come later).
+LINT_DIRS := $(wildcard src tests examples benchmarks)
+
+# Integration tests read the PostgreSQL URL from here; pass it on only when the caller set it.
+ifdef ALOFT_TEST_POSTGRES_URL
+export ALOFT_TEST_POSTGRES_URL
+endif
+
+.PHONY: .venv venv test lint format demo bench constraints clean
+
+# The virtualenv, reinstalled whenever the dependencies or their pins change.
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -c constraints.txt -e '$(EXTRAS)'
+	touch $@
+
+.venv venv: $(STAMP)
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINT_DIRS)
+	$(BIN)/ruff format --check $(LINT_DIRS)
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+format: $(STAMP)
+	$(BIN)/ruff format $(LINT_DIRS)
+	$(BIN)/ruff check --fix $(LINT_DIRS)
+
+demo: $(STAMP)
+	@echo "== hello: examples/hello.py hello_wf --name World"
+	$(BIN)/aloft run examples/hello.py hello_wf --name World
+	@echo "== etl: examples/etl.py etl_wf"
+	$(BIN)/aloft run examples/etl.py etl_wf
+	@echo "== subworkflow: examples/subworkflow.py parent_wf"
+	$(BIN)/aloft run examples/subworkflow.py parent_wf
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+
+# Re-resolve every dependency in a scratch virtualenv and pin what it installed.
+constraints:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(PYTHON) -m venv "$$tmp/venv" && \
+	"$$tmp/venv/bin/pip" install -q -e '$(EXTRAS)' && \
+	{ \
+	  echo "# Exact versions of everything \`pip install -e '$(EXTRAS)'\` installs; make .venv"; \
+	  echo "# installs with -c constraints.txt. Generated from a fresh resolve in a scratch venv:"; \
+	  echo "# do not edit by hand. After changing dependencies in pyproject.toml, regenerate with"; \
+	  echo "#   make constraints"; \
+	  "$$tmp/venv/bin/pip" freeze --exclude-editable | grep -v ' @ '; \
+	} > constraints.txt.new && \
+	mv constraints.txt.new constraints.txt
+	@echo "constraints.txt regenerated"
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .import_linter_cache build dist
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+	find . -name '*.egg-info' -type d -prune -exec rm -rf {} +

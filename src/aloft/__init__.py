@@ -1,0 +1,55 @@
+"""aloft: strictly typed, cached, reproducible pipelines with flytekit's API, without
+Kubernetes or Docker.
+
+Every user-facing name is importable from here (``from aloft import task, workflow``). Names
+are resolved on first use, so importing aloft stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "Cache": "aloft.sdk.resources",
+    "Description": "aloft.sdk.documentation",
+    "Documentation": "aloft.sdk.documentation",
+    "ExecutionParameters": "aloft.runtime.context",
+    "FlyteRecoverableException": "aloft.errors",
+    "PodTemplate": "aloft.sdk.resources",
+    "PythonFunctionTask": "aloft.sdk.task",
+    "Resources": "aloft.sdk.resources",
+    "Secret": "aloft.sdk.resources",
+    "WorkflowFailurePolicy": "aloft.sdk.workflow",
+    "create_node": "aloft.sdk.node",
+    "current_context": "aloft.runtime.context",
+    "kwtypes": "aloft.sdk.documentation",
+    "task": "aloft.sdk.task",
+    "workflow": "aloft.sdk.workflow",
+}
+
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:
+    from aloft.errors import FlyteRecoverableException
+    from aloft.runtime.context import ExecutionParameters, current_context
+    from aloft.sdk.documentation import Description, Documentation, kwtypes
+    from aloft.sdk.node import create_node
+    from aloft.sdk.resources import Cache, PodTemplate, Resources, Secret
+    from aloft.sdk.task import PythonFunctionTask, task
+    from aloft.sdk.workflow import WorkflowFailurePolicy, workflow
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'aloft' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -1,0 +1,1 @@
+"""The ``aloft`` command-line interface."""

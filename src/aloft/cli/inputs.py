@@ -1,0 +1,56 @@
+"""Command-line inputs: ``--name value`` pairs parsed by each input's declared type."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aloft.errors import InputError, TypeTransformerError
+from aloft.sdk import Entity
+from aloft.sdk.arguments import suggest
+from aloft.types import parse_cli_value, python_type_name
+
+_BOOL_WORDS = {"true", "false", "yes", "no", "1", "0", "on", "off"}
+
+
+def option_name(name: str) -> str:
+    """The command-line spelling of input ``name``."""
+    return "--" + name.replace("_", "-")
+
+
+def parse_inputs(entity: Entity, args: list[str]) -> dict[str, Any]:
+    """Parse ``args`` (``--x 1 --flag --name=World``) into Python values for ``entity``."""
+    types = entity.python_interface.inputs
+    by_option = {option_name(name): name for name in types} | {f"--{name}": name for name in types}
+    values: dict[str, Any] = {}
+    index = 0
+    while index < len(args):
+        token = args[index]
+        index += 1
+        if not token.startswith("--"):
+            raise InputError(f"unexpected argument {token!r}; inputs are given as --name value")
+        option, has_value, text = token.partition("=")
+        negated = option.startswith("--no-") and option not in by_option
+        name = by_option.get("--" + option[5:] if negated else option)
+        if name is None:
+            raise InputError(
+                f"{entity.short_name} has no input {option}{suggest(option, by_option)}; "
+                f"its inputs are {', '.join(option_name(n) for n in types) or 'none'}"
+            )
+        py_type = types[name]
+        if py_type is bool and not has_value:
+            if negated:
+                values[name] = False
+                continue
+            if index < len(args) and args[index].lower() in _BOOL_WORDS:
+                text, index = args[index], index + 1
+            else:
+                text = "true"
+        elif not has_value:
+            if index >= len(args):
+                raise InputError(f"input {option} ({python_type_name(py_type)}) needs a value")
+            text, index = args[index], index + 1
+        try:
+            values[name] = parse_cli_value(text, py_type)
+        except TypeTransformerError as exc:
+            raise InputError(f"invalid value for input {option}: {exc}") from None
+    return values

@@ -1,0 +1,57 @@
+"""Loading a user's file and finding the tasks and workflows it defines."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from types import ModuleType
+
+from aloft.errors import InputError, UserError
+from aloft.sdk import Entity
+from aloft.sdk.arguments import suggest
+from aloft.sdk.location import module_name_for_file, project_root
+
+
+class LoadError(UserError):
+    """The user's file cannot be found or imported."""
+
+
+def load_file(file: str) -> ModuleType:
+    """Import ``file`` as the module it is from its project root (as workers will)."""
+    path = Path(file)
+    if not path.is_file():
+        raise LoadError(f"{file}: no such file")
+    if path.suffix != ".py":
+        raise LoadError(f"{file}: not a Python file")
+    root = str(project_root(path))
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    name = module_name_for_file(path)
+    try:
+        return importlib.import_module(name)
+    except UserError:
+        raise
+    except Exception as exc:
+        raise LoadError(f"{file}: importing it failed: {type(exc).__name__}: {exc}") from exc
+
+
+def entities_of(module: ModuleType) -> dict[str, Entity]:
+    """The tasks and workflows defined in ``module`` (not those it imports), by name."""
+    prefix = module.__name__ + "."
+    return {
+        name: value
+        for name, value in vars(module).items()
+        if isinstance(value, Entity) and value.name.startswith(prefix)
+    }
+
+
+def find_entity(module: ModuleType, file: str, name: str) -> Entity:
+    """The task or workflow ``name`` in ``module``."""
+    found = entities_of(module)
+    if name not in found:
+        raise InputError(
+            f"{file} defines no task or workflow {name!r}{suggest(name, found)}; "
+            f"it defines {', '.join(sorted(found)) or 'none'}"
+        )
+    return found[name]

@@ -1,0 +1,52 @@
+"""The ``aloft`` command."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from aloft import __version__
+from aloft.cli.ir import ir
+from aloft.cli.run import run
+from aloft.errors import ExecutionFailedError, UserError
+
+EXIT_FAILED = 1
+"""An execution ran and failed."""
+EXIT_USAGE = 2
+"""The command could not start: bad arguments, inputs or code."""
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="aloft")
+def cli() -> None:
+    """aloft: typed, cached, reproducible pipelines with flytekit's API."""
+
+
+cli.add_command(run)
+cli.add_command(ir)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; errors are one line on stderr and a non-zero exit code."""
+    try:
+        cli.main(args=argv, prog_name="aloft", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.Abort:
+        click.echo("aborted", err=True)
+        return EXIT_FAILED
+    except click.ClickException as exc:
+        click.echo(f"error: {exc.format_message()}", err=True)
+        return EXIT_USAGE
+    except ExecutionFailedError as exc:
+        click.echo(f"error: {exc}", err=True)
+        return EXIT_FAILED
+    except UserError as exc:
+        click.echo(f"error: {exc}", err=True)
+        return EXIT_USAGE
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,24 @@
+"""The compiler: traced workflow graphs to checked IR."""
+
+from aloft.compiler.compile import compile_task_as_workflow, compile_workflow
+from aloft.compiler.graph import (
+    Constant,
+    Location,
+    OutputRef,
+    TracedBinding,
+    TracedGraph,
+    TracedNode,
+)
+from aloft.compiler.typecheck import binding_variant
+
+__all__ = [
+    "Constant",
+    "Location",
+    "OutputRef",
+    "TracedBinding",
+    "TracedGraph",
+    "TracedNode",
+    "binding_variant",
+    "compile_task_as_workflow",
+    "compile_workflow",
+]

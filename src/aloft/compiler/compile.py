@@ -1,0 +1,222 @@
+"""Traced graphs to IR: check every binding, order the nodes, collect the closure."""
+
+from __future__ import annotations
+
+from graphlib import CycleError, TopologicalSorter
+from typing import TypeVar
+
+from aloft.compiler.graph import Constant, Location, OutputRef, TracedBinding, TracedGraph, TracedNode
+from aloft.compiler.typecheck import binding_variant
+from aloft.errors import CompileError
+from aloft.ir import (
+    START_NODE,
+    Binding,
+    BindingData,
+    CollectionBinding,
+    CollectionType,
+    Identifier,
+    LiteralBinding,
+    LiteralType,
+    MapBinding,
+    MapType,
+    Node,
+    PromiseBinding,
+    ResourceType,
+    TaskTarget,
+    TaskTemplate,
+    TypedInterface,
+    UnionType,
+    WorkflowClosure,
+    WorkflowTarget,
+    WorkflowTemplate,
+    describe,
+)
+
+_Entity = TypeVar("_Entity", TaskTemplate, WorkflowTemplate)
+
+
+def compile_workflow(graph: TracedGraph) -> WorkflowClosure:
+    """Check ``graph`` and compile it to a closure; raises ``CompileError`` naming file:line."""
+    tasks: dict[Identifier, TaskTemplate] = {}
+    subworkflows: dict[Identifier, WorkflowTemplate] = {}
+    nodes = [_compile_node(node, tasks, subworkflows) for node in graph.nodes]
+    nodes = _in_dependency_order(nodes, graph)
+    outputs = _compile_outputs(graph)
+    template = WorkflowTemplate(
+        id=graph.id,
+        interface=graph.interface,
+        nodes=tuple(nodes),
+        outputs=outputs,
+        failure_policy=graph.failure_policy,
+        interruptible=graph.interruptible,
+    )
+    return WorkflowClosure(
+        workflow=template,
+        subworkflows=tuple(subworkflows[key] for key in sorted(subworkflows, key=str)),
+        tasks=tuple(tasks[key] for key in sorted(tasks, key=str)),
+    )
+
+
+def compile_task_as_workflow(task: TaskTemplate) -> WorkflowClosure:
+    """A one-node workflow running ``task``: how a task alone is executed."""
+    node = Node(
+        id="n0",
+        name=task.id.name,
+        target=TaskTarget(task=task.id),
+        inputs=tuple(
+            Binding(var=name, data=PromiseBinding(node=START_NODE, output=name))
+            for name in task.interface.inputs
+        ),
+    )
+    outputs = tuple(
+        Binding(var=name, data=PromiseBinding(node="n0", output=name))
+        for name in task.interface.outputs
+    )
+    interface = TypedInterface(
+        inputs=task.interface.inputs, outputs=task.interface.outputs
+    )
+    template = WorkflowTemplate(
+        id=Identifier(resource_type=ResourceType.WORKFLOW, name=task.id.name),
+        interface=interface,
+        nodes=(node,),
+        outputs=outputs,
+    )
+    return WorkflowClosure(workflow=template, tasks=(task,))
+
+
+def _compile_node(
+    node: TracedNode,
+    tasks: dict[Identifier, TaskTemplate],
+    subworkflows: dict[Identifier, WorkflowTemplate],
+) -> Node:
+    interface = node.interface
+    where = f"{node.location}: node {node.id} ({node.name})"
+    unknown = sorted(set(node.inputs) - set(interface.inputs))
+    if unknown:
+        raise CompileError(f"{where}: unknown input {', '.join(map(repr, unknown))}; "
+                           f"it takes {', '.join(interface.inputs) or 'no inputs'}")
+    bindings = []
+    for name, variable in interface.inputs.items():
+        if name in node.inputs:
+            data = _compile_binding(node.inputs[name], variable.type, f"{where}, input {name!r}")
+        elif variable.default is not None:
+            data = LiteralBinding(value=variable.default)
+        else:
+            raise CompileError(f"{where}: missing input {name!r} ({describe(variable.type)})")
+        bindings.append(Binding(var=name, data=data))
+    if isinstance(node.target, TaskTemplate):
+        target: TaskTarget | WorkflowTarget = TaskTarget(task=node.target.id)
+        _add_unique(tasks, node.target.id, node.target, node.location)
+    else:
+        closure = node.target
+        target = WorkflowTarget(workflow=closure.workflow.id)
+        for sub in (closure.workflow, *closure.subworkflows):
+            _add_unique(subworkflows, sub.id, sub, node.location)
+        for task in closure.tasks:
+            _add_unique(tasks, task.id, task, node.location)
+    upstream: dict[str, None] = {}
+    for binding in node.inputs.values():
+        for ref in _refs(binding):
+            if ref.node != START_NODE:
+                upstream[ref.node] = None
+    for before in node.after:
+        upstream[before] = None
+    return Node(
+        id=node.id,
+        name=node.name,
+        target=target,
+        inputs=tuple(bindings),
+        upstream=tuple(upstream),
+        overrides=node.overrides,
+        source=node.location.source,
+    )
+
+
+def _add_unique(
+    registry: dict[Identifier, _Entity], key: Identifier, value: _Entity, where: Location
+) -> None:
+    known = registry.setdefault(key, value)
+    if known != value:
+        raise CompileError(f"{where}: two different definitions are both named {key.name!r}")
+
+
+def _compile_binding(binding: TracedBinding, target: LiteralType, where: str) -> BindingData:
+    if isinstance(binding, OutputRef):
+        variant = binding_variant(binding.type, target)
+        if variant is None:
+            raise CompileError(
+                f"{where}: expected {describe(target)}, found {describe(binding.type)} "
+                f"(from {_ref_name(binding)})"
+            )
+        return PromiseBinding(
+            node=binding.node, output=binding.output, path=binding.path, union_variant=variant
+        )
+    if isinstance(binding, Constant):
+        return LiteralBinding(value=binding.value)
+    container = CollectionType if isinstance(binding, list) else MapType
+    inner = target
+    if isinstance(target, UnionType):
+        inner = next((v for v in target.variants if isinstance(v, container)), target)
+    if isinstance(binding, list):
+        if not isinstance(inner, CollectionType):
+            raise CompileError(f"{where}: expected {describe(target)}, found a list")
+        return CollectionBinding(
+            items=tuple(
+                _compile_binding(item, inner.element, f"{where}, item {index}")
+                for index, item in enumerate(binding)
+            )
+        )
+    if not isinstance(inner, MapType):
+        raise CompileError(f"{where}: expected {describe(target)}, found a dict")
+    return MapBinding(
+        entries={
+            key: _compile_binding(item, inner.value, f"{where}, key {key!r}")
+            for key, item in binding.items()
+        }
+    )
+
+
+def _refs(binding: TracedBinding) -> list[OutputRef]:
+    if isinstance(binding, OutputRef):
+        return [binding]
+    if isinstance(binding, list):
+        return [ref for item in binding for ref in _refs(item)]
+    if isinstance(binding, dict):
+        return [ref for item in binding.values() for ref in _refs(item)]
+    return []
+
+
+def _ref_name(ref: OutputRef) -> str:
+    path = "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in ref.path)
+    if ref.node == START_NODE:
+        return f"workflow input {ref.output}{path}"
+    return f"output {ref.output}{path} of node {ref.node}"
+
+
+def _in_dependency_order(nodes: list[Node], graph: TracedGraph) -> list[Node]:
+    """The nodes in call order, after checking that the ``>>`` edges add no cycle."""
+    sorter = TopologicalSorter({node.id: node.upstream for node in nodes})
+    try:
+        sorter.prepare()
+    except CycleError as exc:
+        cycle = " -> ".join(exc.args[1])
+        raise CompileError(f"{graph.location}: workflow {graph.id.name} has a cycle: {cycle}") from None
+    return nodes
+
+
+def _compile_outputs(graph: TracedGraph) -> tuple[Binding, ...]:
+    declared = graph.interface.outputs
+    where = f"{graph.location}: workflow {graph.id.name}"
+    missing = [name for name in declared if name not in graph.outputs]
+    if missing:
+        raise CompileError(f"{where}: declared output {', '.join(map(repr, missing))} is not bound")
+    extra = sorted(set(graph.outputs) - set(declared))
+    if extra:
+        raise CompileError(f"{where} returns {', '.join(map(repr, extra))} but declares no such output")
+    return tuple(
+        Binding(
+            var=name,
+            data=_compile_binding(graph.outputs[name], variable.type, f"{where}, output {name!r}"),
+        )
+        for name, variable in declared.items()
+    )

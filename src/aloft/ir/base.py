@@ -1,0 +1,15 @@
+"""The base class every IR model derives from.
+
+IR models are msgspec Structs: frozen (hashable, safe to share between threads and caches),
+keyword-only, strict about unknown fields, and encoded without their default values so the
+JSON stays small and stable. msgspec was chosen over pydantic for the IR because it imports
+in a fraction of the time and encodes and decodes several times faster (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class IRModel(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, forbid_unknown_fields=True):
+    """A frozen, JSON-serialisable piece of the intermediate representation."""

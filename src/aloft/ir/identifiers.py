@@ -1,0 +1,43 @@
+"""Identifiers of registered entities and of executions."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from aloft.ir.base import IRModel
+
+DEFAULT_PROJECT = "default"
+DEFAULT_DOMAIN = "development"
+LOCAL_VERSION = "local"
+
+
+class ResourceType(str, Enum):
+    """What kind of entity an identifier names."""
+
+    TASK = "task"
+    WORKFLOW = "workflow"
+    LAUNCH_PLAN = "launch_plan"
+
+
+class Identifier(IRModel, frozen=True):
+    """Names one version of a task, workflow or launch plan."""
+
+    resource_type: ResourceType
+    name: str
+    project: str = DEFAULT_PROJECT
+    domain: str = DEFAULT_DOMAIN
+    version: str = LOCAL_VERSION
+
+    def __str__(self) -> str:
+        return f"{self.resource_type.value}:{self.project}/{self.domain}/{self.name}@{self.version}"
+
+
+class ExecutionId(IRModel, frozen=True):
+    """Names one execution of a workflow, launch plan or task."""
+
+    name: str
+    project: str = DEFAULT_PROJECT
+    domain: str = DEFAULT_DOMAIN
+
+    def __str__(self) -> str:
+        return f"{self.project}/{self.domain}/{self.name}"

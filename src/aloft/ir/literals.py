@@ -1,0 +1,123 @@
+"""Literals: values in their language-neutral, JSON-serialisable form."""
+
+from __future__ import annotations
+
+import datetime
+
+from aloft.ir.base import IRModel
+from aloft.ir.types import BlobDimensionality
+
+
+class _LiteralBase(IRModel, frozen=True, tag_field="kind"):
+    pass
+
+
+class NoneValue(_LiteralBase, frozen=True, tag="none"):
+    """The absence of a value (``None``)."""
+
+
+class IntegerValue(_LiteralBase, frozen=True, tag="int"):
+    """An integer."""
+
+    value: int
+
+
+class FloatValue(_LiteralBase, frozen=True, tag="float"):
+    """A floating-point number."""
+
+    value: float
+
+
+class StringValue(_LiteralBase, frozen=True, tag="str"):
+    """A string; enum members are stored by their value as strings too."""
+
+    value: str
+
+
+class BooleanValue(_LiteralBase, frozen=True, tag="bool"):
+    """A boolean."""
+
+    value: bool
+
+
+class DatetimeValue(_LiteralBase, frozen=True, tag="datetime"):
+    """A point in time (timezone-aware or naive, as given)."""
+
+    value: datetime.datetime
+
+
+class DateValue(_LiteralBase, frozen=True, tag="date"):
+    """A calendar date."""
+
+    value: datetime.date
+
+
+class DurationValue(_LiteralBase, frozen=True, tag="duration"):
+    """A duration."""
+
+    value: datetime.timedelta
+
+
+class BinaryValue(_LiteralBase, frozen=True, tag="bytes"):
+    """Raw bytes (base64 in JSON)."""
+
+    value: bytes
+
+
+class CollectionValue(_LiteralBase, frozen=True, tag="list"):
+    """An ordered collection of literals."""
+
+    items: tuple[Literal, ...]
+
+
+class MapValue(_LiteralBase, frozen=True, tag="map"):
+    """A mapping from string keys to literals."""
+
+    entries: dict[str, Literal]
+
+
+class StructValue(_LiteralBase, frozen=True, tag="struct"):
+    """A record: field name to literal. The engine reads attribute paths out of it."""
+
+    fields: dict[str, Literal]
+
+
+class UnionValue(_LiteralBase, frozen=True, tag="union"):
+    """A value of a union type; ``variant`` is ``describe()`` of the variant it holds."""
+
+    variant: str
+    value: Literal
+
+
+class BlobValue(_LiteralBase, frozen=True, tag="blob"):
+    """A file or directory stored at ``uri``."""
+
+    uri: str
+    format: str = ""
+    dimensionality: BlobDimensionality = BlobDimensionality.SINGLE
+
+
+class StructuredDatasetValue(_LiteralBase, frozen=True, tag="structured_dataset"):
+    """A table stored at ``uri`` in ``format`` (parquet by default)."""
+
+    uri: str
+    format: str = "parquet"
+
+
+Literal = (
+    NoneValue
+    | IntegerValue
+    | FloatValue
+    | StringValue
+    | BooleanValue
+    | DatetimeValue
+    | DateValue
+    | DurationValue
+    | BinaryValue
+    | CollectionValue
+    | MapValue
+    | StructValue
+    | UnionValue
+    | BlobValue
+    | StructuredDatasetValue
+)

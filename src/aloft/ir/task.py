@@ -1,0 +1,87 @@
+"""Task templates: everything needed to run one task, with no Python objects in it."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import msgspec
+
+from aloft.ir.base import IRModel
+from aloft.ir.identifiers import Identifier
+from aloft.ir.interface import TypedInterface
+
+
+class ResourceSpec(IRModel, frozen=True):
+    """Compute resources, in Kubernetes quantity notation (``"2"``, ``"500m"``, ``"4Gi"``)."""
+
+    cpu: str | None = None
+    mem: str | None = None
+    gpu: str | None = None
+    ephemeral_storage: str | None = None
+
+
+class CacheConfig(IRModel, frozen=True):
+    """Whether and how a task's outputs are memoised by its inputs."""
+
+    enabled: bool = False
+    version: str = ""
+    serialize: bool = False
+    ignored_inputs: tuple[str, ...] = ()
+
+
+class TaskMetadata(IRModel, frozen=True):
+    """Runtime policy of a task: retries, timeout, caching, interruptibility."""
+
+    retries: int = 0
+    timeout: datetime.timedelta | None = None
+    cache: CacheConfig = msgspec.field(default_factory=CacheConfig)
+    interruptible: bool | None = None
+    deprecated: str = ""
+
+
+class CodeReference(IRModel, frozen=True):
+    """Where a worker finds the task's code: a module relative to the project root.
+
+    ``bundle`` is the digest of the registered code bundle; empty for local runs, which
+    import from the project folder.
+    """
+
+    module: str
+    qualname: str
+    bundle: str = ""
+
+
+class Secret(IRModel, frozen=True):
+    """A secret the task asks for at run time."""
+
+    group: str
+    key: str = ""
+    group_version: str = ""
+    mount_requirement: str = "any"
+    env_var: str = ""
+
+
+class TaskTemplate(IRModel, frozen=True):
+    """A compiled task. Settings whose feature is not built yet are still recorded here."""
+
+    id: Identifier
+    interface: TypedInterface
+    code: CodeReference
+    type: str = "python-task"
+    metadata: TaskMetadata = msgspec.field(default_factory=TaskMetadata)
+    requests: ResourceSpec = msgspec.field(default_factory=ResourceSpec)
+    limits: ResourceSpec = msgspec.field(default_factory=ResourceSpec)
+    container_image: str = ""
+    environment: dict[str, str] = msgspec.field(default_factory=dict)
+    secret_requests: tuple[Secret, ...] = ()
+    enable_deck: bool = False
+    deck_fields: tuple[str, ...] = ()
+    pod_template_name: str = ""
+    pod_template: dict[str, Any] | None = None
+    accelerator: str = ""
+    shared_memory: str = ""
+    labels: dict[str, str] = msgspec.field(default_factory=dict)
+    annotations: dict[str, str] = msgspec.field(default_factory=dict)
+    docs: str = ""
+    config: dict[str, str] = msgspec.field(default_factory=dict)

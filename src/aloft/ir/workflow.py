@@ -1,0 +1,136 @@
+"""Workflow templates: nodes, the bindings that feed them, and the closure that runs them."""
+
+from __future__ import annotations
+
+import datetime
+from enum import Enum
+
+from aloft.ir.base import IRModel
+from aloft.ir.identifiers import Identifier
+from aloft.ir.interface import TypedInterface
+from aloft.ir.literals import Literal
+from aloft.ir.task import CacheConfig, ResourceSpec, TaskTemplate
+
+START_NODE = "start-node"
+"""The pseudo-node whose outputs are the workflow's inputs."""
+
+
+class _BindingBase(IRModel, frozen=True, tag_field="kind"):
+    pass
+
+
+class PromiseBinding(_BindingBase, frozen=True, tag="promise"):
+    """An output of an upstream node (or a workflow input, from ``START_NODE``).
+
+    ``path`` selects into the value: attribute names of structs, keys of maps, indexes of
+    lists. ``union_variant`` is set when the value is fed into a union-typed input and must be
+    wrapped as that variant.
+    """
+
+    node: str
+    output: str
+    path: tuple[str | int, ...] = ()
+    union_variant: str = ""
+
+
+class LiteralBinding(_BindingBase, frozen=True, tag="literal"):
+    """A constant."""
+
+    value: Literal
+
+
+class CollectionBinding(_BindingBase, frozen=True, tag="collection"):
+    """A list built from other bindings."""
+
+    items: tuple[BindingData, ...]
+
+
+class MapBinding(_BindingBase, frozen=True, tag="map"):
+    """A dict built from other bindings."""
+
+    entries: dict[str, BindingData]
+
+
+BindingData = PromiseBinding | LiteralBinding | CollectionBinding | MapBinding
+
+
+class Binding(IRModel, frozen=True):
+    """Feeds the input (or workflow output) ``var``."""
+
+    var: str
+    data: BindingData
+
+
+class _TargetBase(IRModel, frozen=True, tag_field="kind"):
+    pass
+
+
+class TaskTarget(_TargetBase, frozen=True, tag="task"):
+    """The node runs a task."""
+
+    task: Identifier
+
+
+class WorkflowTarget(_TargetBase, frozen=True, tag="workflow"):
+    """The node runs a subworkflow, inline in the same execution."""
+
+    workflow: Identifier
+
+
+NodeTarget = TaskTarget | WorkflowTarget
+
+
+class NodeOverrides(IRModel, frozen=True):
+    """Per-node settings that replace the task's own (``with_overrides``)."""
+
+    retries: int | None = None
+    timeout: datetime.timedelta | None = None
+    interruptible: bool | None = None
+    requests: ResourceSpec | None = None
+    limits: ResourceSpec | None = None
+    cache: CacheConfig | None = None
+    container_image: str | None = None
+    accelerator: str | None = None
+
+
+class Node(IRModel, frozen=True):
+    """One step of a workflow.
+
+    ``upstream`` lists every node this one waits for: those its bindings read from and those
+    ordered before it with ``>>``. ``source`` is ``file:line`` of the call, relative to the
+    project root, for messages.
+    """
+
+    id: str
+    name: str
+    target: NodeTarget
+    inputs: tuple[Binding, ...] = ()
+    upstream: tuple[str, ...] = ()
+    overrides: NodeOverrides | None = None
+    source: str = ""
+
+
+class FailurePolicy(str, Enum):
+    """What happens to the other nodes when one fails."""
+
+    FAIL_IMMEDIATELY = "fail_immediately"
+    FAIL_AFTER_EXECUTABLE_NODES_COMPLETE = "fail_after_executable_nodes_complete"
+
+
+class WorkflowTemplate(IRModel, frozen=True):
+    """A compiled workflow: its interface, its nodes in a valid order, its output bindings."""
+
+    id: Identifier
+    interface: TypedInterface
+    nodes: tuple[Node, ...]
+    outputs: tuple[Binding, ...] = ()
+    failure_policy: FailurePolicy = FailurePolicy.FAIL_IMMEDIATELY
+    interruptible: bool | None = None
+
+
+class WorkflowClosure(IRModel, frozen=True):
+    """A workflow with every task and subworkflow it refers to: all the engine needs."""
+
+    workflow: WorkflowTemplate
+    subworkflows: tuple[WorkflowTemplate, ...] = ()
+    tasks: tuple[TaskTemplate, ...] = ()

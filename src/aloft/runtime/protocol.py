@@ -1,0 +1,30 @@
+"""What the runtime needs of a task object: its Python interface and a way to call it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+
+class PythonInterface(Protocol):
+    """Python types of a task's inputs and outputs, in declaration order."""
+
+    @property
+    def inputs(self) -> Mapping[str, Any]: ...
+
+    @property
+    def outputs(self) -> Mapping[str, Any]: ...
+
+
+class RunnableTask(Protocol):
+    """A task as the SDK defines it, seen from the worker."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def python_interface(self) -> PythonInterface: ...
+
+    def execute(self, **kwargs: Any) -> Any:
+        """Run the user's function on decoded inputs."""
+        ...

@@ -1,0 +1,23 @@
+"""Checking keyword arguments of decorators and overrides, with did-you-mean suggestions."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Any
+
+from aloft.errors import DecoratorError
+
+
+def reject_unknown(what: str, given: dict[str, Any], known: Iterable[str]) -> None:
+    """Raise naming the first argument of ``given`` (if any): none of them is known."""
+    if not given:
+        return
+    name = next(iter(given))
+    raise DecoratorError(f"{what} got an unknown argument {name!r}{suggest(name, known)}")
+
+
+def suggest(name: str, known: Iterable[str]) -> str:
+    """``"; did you mean 'x'?"`` for the closest of ``known``, or ``""``."""
+    match = difflib.get_close_matches(name, list(known), n=1)
+    return f"; did you mean {match[0]!r}?" if match else ""

@@ -1,0 +1,143 @@
+"""What tasks and workflows share: a typed interface and one way to be called.
+
+Inside a workflow body a call adds a node to the traced graph and returns promises; anywhere
+else it runs the entity locally through the same compiler and engine the server uses, and
+returns Python values (flytekit's local execution).
+"""
+
+from __future__ import annotations
+
+import typing
+from abc import ABC, abstractmethod
+from typing import Any
+
+from aloft.compiler import Constant, TracedBinding, TracedNode
+from aloft.errors import CompileError, InputError, TypeTransformerError
+from aloft.ir import Identifier, TaskTemplate, TypedInterface, WorkflowClosure
+from aloft.sdk.arguments import suggest
+from aloft.sdk.interface import Interface
+from aloft.sdk.location import caller_location
+from aloft.sdk.promise import NodeHandle, Promise
+from aloft.sdk.tracing import GraphBuilder, active_builder
+from aloft.types import to_literal
+
+
+class Entity(ABC):
+    """A task or a workflow: something with a typed interface that can be called."""
+
+    name: str
+    python_interface: Interface
+    interface: TypedInterface
+
+    @property
+    @abstractmethod
+    def closure(self) -> WorkflowClosure:
+        """The compiled IR that running this entity executes."""
+
+    @abstractmethod
+    def node_target(self) -> TaskTemplate | WorkflowClosure:
+        """What a node calling this entity runs."""
+
+    @abstractmethod
+    def task_objects(self) -> dict[Identifier, Any]:
+        """The Python task objects this entity runs, by task id (for local execution)."""
+
+    @property
+    def short_name(self) -> str:
+        """The function's own name, without its module."""
+        return self.name.rsplit(".", 1)[-1]
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if args:
+            call = ", ".join(f"{name}=..." for name in self.python_interface.inputs)
+            raise InputError(
+                f"{self.name} was called with positional arguments; aloft (like flytekit) "
+                f"takes keyword arguments only: {self.short_name}({call})"
+            )
+        builder = active_builder()
+        if builder is not None:
+            return _trace_call(builder, self, kwargs)
+        # The one allowed back-edge of the layers: the local runner sits above the SDK
+        # (DESIGN.md, "Calling a workflow as a function").
+        from aloft.runner import run_locally
+
+        return run_locally(self, kwargs)
+
+    def shape_outputs(self, values: list[Any], void: Any = None) -> Any:
+        """Arrange output values as the function declared them: one value, a tuple or a
+        NamedTuple; ``void`` when there are no outputs."""
+        named = self.python_interface.output_tuple
+        if named is not None:
+            return named(*values)
+        if not values:
+            return void
+        if len(values) == 1:
+            return values[0]
+        return tuple(values)
+
+
+def _trace_call(builder: GraphBuilder, entity: Entity, kwargs: dict[str, Any]) -> Any:
+    node_id = builder.next_id()
+    location = caller_location()
+    what = f"{location}: node {node_id} ({entity.name})"
+    declared = entity.python_interface.inputs
+    inputs: dict[str, TracedBinding] = {}
+    for name, value in kwargs.items():
+        if name not in declared:
+            raise CompileError(
+                f"{what}: unknown input {name!r}{suggest(name, declared)}; "
+                f"it takes {', '.join(declared) or 'no inputs'}"
+            )
+        inputs[name] = traced_binding(value, declared[name], f"{what}, input {name!r}")
+    node = TracedNode(
+        id=node_id,
+        name=entity.name,
+        target=entity.node_target(),
+        inputs=inputs,
+        location=location,
+    )
+    builder.nodes.append(node)
+    builder.tasks.update(entity.task_objects())
+    handle = NodeHandle(node)
+    promises = {
+        name: Promise(node_id, name, py_type, handle)
+        for name, py_type in entity.python_interface.outputs.items()
+    }
+    handle._outputs = promises
+    return entity.shape_outputs(list(promises.values()), void=handle)
+
+
+def traced_binding(value: Any, py_type: Any, where: str) -> TracedBinding:
+    """What the compiler sees for ``value`` passed where ``py_type`` is expected."""
+    if isinstance(value, Promise):
+        return value.ref
+    if isinstance(value, NodeHandle):
+        raise CompileError(f"{where}: {value!r} has no outputs to pass")
+    if isinstance(value, list) and _holds_promise(value):
+        element = _argument(py_type, list, 0, where)
+        return [traced_binding(item, element, f"{where}, item {i}") for i, item in enumerate(value)]
+    if isinstance(value, dict) and _holds_promise(value):
+        element = _argument(py_type, dict, 1, where)
+        return {key: traced_binding(item, element, f"{where}, key {key!r}") for key, item in value.items()}
+    try:
+        return Constant(to_literal(value, py_type))
+    except TypeTransformerError as exc:
+        raise CompileError(f"{where}: {exc}") from None
+
+
+def _holds_promise(value: Any) -> bool:
+    items = value.values() if isinstance(value, dict) else value
+    return any(
+        isinstance(item, Promise) or (isinstance(item, list | dict) and _holds_promise(item))
+        for item in items
+    )
+
+
+def _argument(py_type: Any, origin: type, index: int, where: str) -> Any:
+    """The element type of ``list[T]`` (index 0) or value type of ``dict[str, T]`` (index 1),
+    looking through ``Optional``."""
+    candidates = [py_type, *typing.get_args(py_type)]
+    for candidate in candidates:
+        if typing.get_origin(candidate) is origin:
+            return typing.get_args(candidate)[index]
+    raise CompileError(f"{where}: expected {py_type}, found a {origin.__name__}")

@@ -1,0 +1,102 @@
+"""Python interfaces: the typed inputs and outputs a function declares.
+
+Outputs follow flytekit: no return annotation or ``None`` means no outputs; a ``NamedTuple``
+names them; a ``tuple[...]`` gives ``o0``, ``o1``, ...; any other type is the single ``o0``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aloft.errors import DecoratorError, TypeTransformerError
+from aloft.ir import NONE_TYPE, TypedInterface, UnionType, Variable
+from aloft.types import literal_type_of, to_literal
+
+_NO_DEFAULT = inspect.Parameter.empty
+
+
+@dataclass(frozen=True)
+class Interface:
+    """Python types of an entity's inputs and outputs, with input defaults.
+
+    Attributes:
+        inputs: input name to annotation, in declaration order.
+        defaults: input name to default value, for inputs that have one.
+        outputs: output name to annotation, in declaration order.
+        output_tuple: the ``NamedTuple`` class the outputs were declared with, if any.
+    """
+
+    inputs: dict[str, Any]
+    defaults: dict[str, Any]
+    outputs: dict[str, Any]
+    output_tuple: type | None = None
+
+
+def interface_of(fn: Callable[..., Any], what: str) -> Interface:
+    """Read ``fn``'s signature; ``what`` (``task t``) names it in errors."""
+    try:
+        hints = typing.get_type_hints(fn, include_extras=True)
+    except Exception as exc:
+        raise DecoratorError(f"{what}: cannot resolve its type annotations: {exc}") from None
+    inputs: dict[str, Any] = {}
+    defaults: dict[str, Any] = {}
+    for name, parameter in inspect.signature(fn).parameters.items():
+        if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+            raise DecoratorError(f"{what}: *args and **kwargs are not supported ({name})")
+        if name not in hints:
+            raise DecoratorError(f"{what}: input {name!r} has no type annotation")
+        inputs[name] = hints[name]
+        if parameter.default is not _NO_DEFAULT:
+            defaults[name] = parameter.default
+    outputs, output_tuple = _outputs(hints.get("return"), what)
+    return Interface(inputs=inputs, defaults=defaults, outputs=outputs, output_tuple=output_tuple)
+
+
+def _outputs(annotation: Any, what: str) -> tuple[dict[str, Any], type | None]:
+    if annotation is None or annotation is type(None):
+        return {}, None
+    if isinstance(annotation, type) and issubclass(annotation, tuple) and hasattr(annotation, "_fields"):
+        return dict(typing.get_type_hints(annotation, include_extras=True)), annotation
+    if typing.get_origin(annotation) is tuple:
+        args = typing.get_args(annotation)
+        if not args or (len(args) == 2 and args[1] is Ellipsis):
+            raise DecoratorError(
+                f"{what}: a variable-length tuple output is not supported; "
+                "declare each output (tuple[int, str]) or return a list"
+            )
+        return {f"o{index}": arg for index, arg in enumerate(args)}, None
+    return {"o0": annotation}, None
+
+
+def typed_interface(interface: Interface, what: str) -> TypedInterface:
+    """The IR form of ``interface``; unsupported types and bad defaults are errors here,
+    at decoration time."""
+    inputs = {}
+    for name, annotation in interface.inputs.items():
+        literal_type = _literal_type(annotation, f"{what}, input {name!r}")
+        default = None
+        if name in interface.defaults:
+            try:
+                default = to_literal(interface.defaults[name], annotation)
+            except TypeTransformerError as exc:
+                raise DecoratorError(f"{what}, input {name!r}: bad default: {exc}") from None
+        elif isinstance(literal_type, UnionType) and NONE_TYPE in literal_type.variants:
+            default = to_literal(None, annotation)
+        inputs[name] = Variable(type=literal_type, default=default)
+    outputs = {
+        name: Variable(type=_literal_type(annotation, f"{what}, output {name!r}"))
+        for name, annotation in interface.outputs.items()
+    }
+    return TypedInterface(inputs=inputs, outputs=outputs)
+
+
+def _literal_type(annotation: Any, where: str) -> Any:
+    try:
+        return literal_type_of(annotation)
+    except TypeTransformerError as exc:
+        raise DecoratorError(f"{where}: {exc}") from None
+

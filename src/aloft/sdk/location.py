@@ -1,0 +1,74 @@
+"""Where user code lives: source locations for messages and module names for the IR.
+
+The IR must not change between checkouts, working directories or runs, so it names code by
+module relative to the project root (the first folder up from a file that is not a package)
+and locations by path relative to that root.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from aloft.compiler import Location
+
+
+def project_root(file: str | os.PathLike[str]) -> Path:
+    """The first folder above ``file`` that is not a package (has no ``__init__.py``)."""
+    folder = Path(file).resolve().parent
+    while (folder / "__init__.py").exists() and folder.parent != folder:
+        folder = folder.parent
+    return folder
+
+
+def module_name_for_file(file: str | os.PathLike[str]) -> str:
+    """The dotted module name ``file`` is importable as from its project root."""
+    path = Path(file).resolve()
+    relative = path.relative_to(project_root(path)).with_suffix("")
+    return ".".join(relative.parts)
+
+
+def module_of(fn: Callable[..., Any]) -> str:
+    """The importable module name of ``fn``; a script run as ``__main__`` is named by its file."""
+    module = fn.__module__
+    if module == "__main__":
+        main_file = getattr(sys.modules["__main__"], "__file__", None)
+        if main_file:
+            return module_name_for_file(main_file)
+    return module
+
+
+def location(file: str, line: int) -> Location:
+    """A location in ``file``: shown relative to the working directory, stored relative to
+    the project root."""
+    try:
+        display = os.path.relpath(file)
+    except ValueError:  # another drive on Windows
+        display = file
+    if display.startswith(".." + os.sep):
+        display = file
+    try:
+        source = Path(file).resolve().relative_to(project_root(file)).as_posix()
+    except ValueError:
+        source = Path(file).name
+    return Location(display=f"{display}:{line}", source=f"{source}:{line}")
+
+
+def function_location(fn: Callable[..., Any]) -> Location:
+    """Where ``fn`` is defined."""
+    code = fn.__code__
+    return location(code.co_filename, code.co_firstlineno)
+
+
+def caller_location() -> Location:
+    """The first stack frame outside aloft: the user's line that called into it."""
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("aloft."):
+        frame = frame.f_back
+    if frame is None:  # pragma: no cover - aloft always has a caller
+        return Location(display="<unknown>", source="<unknown>")
+    return location(frame.f_code.co_filename, frame.f_lineno)

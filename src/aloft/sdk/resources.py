@@ -1,0 +1,101 @@
+"""Settings objects a task is decorated with: ``Resources``, ``Secret``, ``Cache``,
+``PodTemplate``. Each knows its IR form."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from aloft.errors import DecoratorError
+from aloft.ir import ResourceSpec
+from aloft.ir import Secret as SecretSpec
+
+Quantity = str | int | float
+
+
+@dataclass(frozen=True)
+class Resources:
+    """Compute resources, as requests or limits: ``Resources(cpu="2", mem="4Gi")``."""
+
+    cpu: Quantity | None = None
+    mem: Quantity | None = None
+    gpu: Quantity | None = None
+    ephemeral_storage: Quantity | None = None
+
+    def to_spec(self) -> ResourceSpec:
+        """The IR form; quantities become strings."""
+        values = {}
+        for name in ("cpu", "mem", "gpu", "ephemeral_storage"):
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, Quantity)):
+                raise DecoratorError(
+                    f"Resources({name}=...) must be a string or a number, got {value!r}"
+                )
+            values[name] = None if value is None else str(value)
+        return ResourceSpec(**values)
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A secret a task asks for: ``Secret(group="db", key="password")``."""
+
+    class MountType(enum.Enum):
+        """How the secret is handed to the task."""
+
+        ANY = "any"
+        ENV_VAR = "env_var"
+        FILE = "file"
+
+    group: str
+    key: str | None = None
+    group_version: str | None = None
+    mount_requirement: MountType = MountType.ANY
+    env_var: str | None = None
+
+    def to_spec(self) -> SecretSpec:
+        """The IR form."""
+        return SecretSpec(
+            group=self.group,
+            key=self.key or "",
+            group_version=self.group_version or "",
+            mount_requirement=self.mount_requirement.value,
+            env_var=self.env_var or "",
+        )
+
+
+@dataclass(frozen=True)
+class Cache:
+    """Caching settings: ``@task(cache=Cache(version="1", serialize=True))``.
+
+    ``version`` defaults to a digest of the function's source, so editing the body is a miss.
+    """
+
+    version: str | None = None
+    serialize: bool = False
+    ignored_inputs: tuple[str, ...] | str = ()
+    salt: str = ""
+    policies: Any = None
+
+
+@dataclass(frozen=True)
+class PodTemplate:
+    """A Kubernetes pod template; recorded in the IR for the day tasks run in pods."""
+
+    pod_spec: Any = None
+    primary_container_name: str = "primary"
+    labels: dict[str, str] | None = None
+    annotations: dict[str, str] | None = field(default=None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-able form stored in the IR."""
+        spec = self.pod_spec
+        if spec is not None and not isinstance(spec, dict):
+            to_dict = getattr(spec, "to_dict", None)
+            spec = to_dict() if callable(to_dict) else repr(spec)
+        return {
+            "primary_container_name": self.primary_container_name,
+            "labels": dict(self.labels or {}),
+            "annotations": dict(self.annotations or {}),
+            "pod_spec": spec,
+        }

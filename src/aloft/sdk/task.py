@@ -1,0 +1,287 @@
+"""``@task``: a Python function as a typed, retryable, cacheable unit of work."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar, overload
+
+from aloft.compiler import compile_task_as_workflow
+from aloft.errors import DecoratorError
+from aloft.ir import (
+    CodeReference,
+    Identifier,
+    ResourceSpec,
+    ResourceType,
+    TaskMetadata,
+    TaskTemplate,
+    WorkflowClosure,
+)
+from aloft.sdk.arguments import reject_unknown
+from aloft.sdk.entity import Entity
+from aloft.sdk.interface import interface_of, typed_interface
+from aloft.sdk.location import function_location, module_of
+from aloft.sdk.resources import Cache, PodTemplate, Resources, Secret
+from aloft.sdk.settings import cache_config_of, retries_of, timeout_of
+
+R = TypeVar("R")
+
+_TASK_ARGUMENTS = (
+    "task_config",
+    "cache",
+    "cache_serialize",
+    "cache_version",
+    "cache_ignore_input_vars",
+    "retries",
+    "interruptible",
+    "deprecated",
+    "timeout",
+    "container_image",
+    "environment",
+    "requests",
+    "limits",
+    "secret_requests",
+    "execution_mode",
+    "node_dependency_hints",
+    "task_resolver",
+    "docs",
+    "disable_deck",
+    "enable_deck",
+    "deck_fields",
+    "pod_template",
+    "pod_template_name",
+    "accelerator",
+    "pickle_untyped",
+    "shared_memory",
+    "resources",
+    "labels",
+    "annotations",
+)
+
+
+class PythonFunctionTask(Entity):
+    """A task whose body is a Python function. Create it with ``@task``."""
+
+    def __init__(self, task_function: Callable[..., Any], **settings: Any) -> None:
+        if not callable(task_function):
+            raise DecoratorError(f"@task must decorate a function, got {task_function!r}")
+        self.task_function = task_function
+        self.name = f"{module_of(task_function)}.{task_function.__qualname__}"
+        where = function_location(task_function)
+        what = f"{where}: task {self.name}"
+        self.python_interface = interface_of(task_function, what)
+        self.interface = typed_interface(self.python_interface, what)
+        self.template = _template(self, settings, what)
+        self._closure: WorkflowClosure | None = None
+
+    @property
+    def closure(self) -> WorkflowClosure:
+        if self._closure is None:
+            self._closure = compile_task_as_workflow(self.template)
+        return self._closure
+
+    def node_target(self) -> TaskTemplate:
+        return self.template
+
+    def task_objects(self) -> dict[Identifier, Any]:
+        return {self.template.id: self}
+
+    def execute(self, **kwargs: Any) -> Any:
+        """Run the function on Python values (what a worker does with decoded inputs)."""
+        return self.task_function(**kwargs)
+
+    def __repr__(self) -> str:
+        return f"<task {self.name}>"
+
+
+def _template(task: PythonFunctionTask, settings: dict[str, Any], what: str) -> TaskTemplate:
+    fn = task.task_function
+    cache = cache_config_of(
+        settings.get("cache", False),
+        settings.get("cache_version", ""),
+        settings.get("cache_serialize", False),
+        settings.get("cache_ignore_input_vars", ()),
+        inputs=task.python_interface.inputs,
+        function=fn,
+        what=what,
+    )
+    interruptible = settings.get("interruptible")
+    deprecated = settings.get("deprecated", "")
+    if not isinstance(deprecated, str):
+        raise DecoratorError(f"{what}: deprecated must be a message string, got {deprecated!r}")
+    metadata = TaskMetadata(
+        retries=retries_of(settings.get("retries", 0), what),
+        timeout=timeout_of(settings.get("timeout"), what),
+        cache=cache,
+        interruptible=None if interruptible is None else bool(interruptible),
+        deprecated=deprecated,
+    )
+    requests = _resources(settings.get("requests") or settings.get("resources"), what)
+    enable_deck = settings.get("enable_deck")
+    if enable_deck is None:
+        enable_deck = settings.get("disable_deck") is False
+    pod_template = settings.get("pod_template")
+    if pod_template is not None and not isinstance(pod_template, PodTemplate):
+        raise DecoratorError(f"{what}: pod_template must be a PodTemplate, got {pod_template!r}")
+    return TaskTemplate(
+        id=Identifier(resource_type=ResourceType.TASK, name=task.name),
+        interface=task.interface,
+        code=CodeReference(module=module_of(fn), qualname=fn.__qualname__),
+        metadata=metadata,
+        requests=requests,
+        limits=_resources(settings.get("limits"), what),
+        container_image=_text(settings.get("container_image"), "container_image", what),
+        environment=_string_map(settings.get("environment"), "environment", what),
+        secret_requests=tuple(_secret(s, what) for s in settings.get("secret_requests") or ()),
+        enable_deck=bool(enable_deck),
+        deck_fields=tuple(str(getattr(f, "value", f)) for f in settings.get("deck_fields") or ()),
+        pod_template_name=_text(settings.get("pod_template_name"), "pod_template_name", what),
+        pod_template=pod_template.to_dict() if pod_template else None,
+        accelerator=_accelerator(settings.get("accelerator")),
+        shared_memory=_shared_memory(settings.get("shared_memory")),
+        labels=_string_map(settings.get("labels"), "labels", what),
+        annotations=_string_map(settings.get("annotations"), "annotations", what),
+        docs=_docs(settings.get("docs"), fn),
+        config=_config(settings),
+    )
+
+
+def _resources(value: Any, what: str) -> ResourceSpec:
+    if value is None:
+        return ResourceSpec()
+    if not isinstance(value, Resources):
+        raise DecoratorError(f"{what}: expected Resources(...), got {value!r}")
+    return value.to_spec()
+
+
+def _text(value: Any, name: str, what: str) -> str:
+    if value is None:
+        return ""
+    image_name = getattr(value, "image_name", None)  # an ImageSpec
+    if callable(image_name):
+        return str(image_name())
+    if not isinstance(value, str):
+        raise DecoratorError(f"{what}: {name} must be a string, got {value!r}")
+    return value
+
+
+def _string_map(value: Any, name: str, what: str) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise DecoratorError(f"{what}: {name} must be a dict of strings to strings, got {value!r}")
+    return dict(value)
+
+
+def _secret(value: Any, what: str) -> Any:
+    if not isinstance(value, Secret):
+        raise DecoratorError(f"{what}: secret_requests must hold Secret(...) objects, got {value!r}")
+    return value.to_spec()
+
+
+def _accelerator(value: Any) -> str:
+    if value is None:
+        return ""
+    return str(getattr(value, "device", None) or getattr(value, "_device", None) or value)
+
+
+def _shared_memory(value: Any) -> str:
+    if value is None or value is False:
+        return ""
+    return "true" if value is True else str(value)
+
+
+def _docs(value: Any, fn: Callable[..., Any]) -> str:
+    if value is None:
+        return (fn.__doc__ or "").strip().split("\n\n")[0]
+    short = getattr(value, "short_description", None)
+    return str(short if short is not None else value)
+
+
+def _config(settings: dict[str, Any]) -> dict[str, str]:
+    """Plugin-level settings recorded as strings for the features that will read them."""
+    config = {}
+    task_config = settings.get("task_config")
+    if task_config is not None:
+        config["task_config_type"] = type(task_config).__qualname__
+        if dataclasses.is_dataclass(task_config) and not isinstance(task_config, type):
+            for field in dataclasses.fields(task_config):
+                config[f"task_config.{field.name}"] = repr(getattr(task_config, field.name))
+    if settings.get("pickle_untyped"):
+        config["pickle_untyped"] = "true"
+    hints = settings.get("node_dependency_hints")
+    if hints:
+        config["node_dependency_hints"] = ",".join(
+            sorted(str(getattr(h, "name", h)) for h in hints)
+        )
+    return config
+
+
+@overload
+def task(_task_function: Callable[..., R], **settings: Any) -> PythonFunctionTask: ...
+
+
+@overload
+def task(
+    _task_function: None = None, **settings: Any
+) -> Callable[[Callable[..., R]], PythonFunctionTask]: ...
+
+
+def task(
+    _task_function: Callable[..., Any] | None = None,
+    *,
+    task_config: Any = None,
+    cache: bool | Cache = False,
+    cache_serialize: bool = False,
+    cache_version: str = "",
+    cache_ignore_input_vars: Iterable[str] = (),
+    retries: int = 0,
+    interruptible: bool | None = None,
+    deprecated: str = "",
+    timeout: datetime.timedelta | int = 0,
+    container_image: Any = None,
+    environment: dict[str, str] | None = None,
+    requests: Resources | None = None,
+    limits: Resources | None = None,
+    secret_requests: list[Secret] | None = None,
+    execution_mode: Any = None,
+    node_dependency_hints: Iterable[Any] | None = None,
+    task_resolver: Any = None,
+    docs: Any = None,
+    disable_deck: bool | None = None,
+    enable_deck: bool | None = None,
+    deck_fields: Iterable[Any] | None = None,
+    pod_template: PodTemplate | None = None,
+    pod_template_name: str | None = None,
+    accelerator: Any = None,
+    pickle_untyped: bool = False,
+    shared_memory: bool | str | None = None,
+    resources: Resources | None = None,
+    labels: dict[str, str] | None = None,
+    annotations: dict[str, str] | None = None,
+    **unknown: Any,
+) -> PythonFunctionTask | Callable[[Callable[..., Any]], PythonFunctionTask]:
+    """Make a function a task, with or without arguments: ``@task`` or ``@task(retries=3)``.
+
+    Takes every argument flytekit's ``@task`` takes. ``retries`` counts retries after the
+    first attempt, for ``FlyteRecoverableException`` and timeouts; ``timeout`` (seconds or a
+    timedelta) stops an attempt that runs longer; ``cache``/``cache_version`` memoise outputs
+    by inputs. Settings whose feature is not built yet are recorded in the task's IR.
+    """
+    reject_unknown("@task", unknown, _TASK_ARGUMENTS)
+    settings = {
+        key: value
+        for key, value in locals().items()
+        if key in _TASK_ARGUMENTS and value is not None
+    }
+
+    def wrap(fn: Callable[..., Any]) -> PythonFunctionTask:
+        instance = PythonFunctionTask(fn, **settings)
+        functools.update_wrapper(instance, fn)  # type: ignore[arg-type]
+        return instance
+
+    return wrap(_task_function) if _task_function is not None else wrap

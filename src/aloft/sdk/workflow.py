@@ -1,0 +1,182 @@
+"""``@workflow``: a function whose calls are traced into a typed graph and compiled at once.
+
+The body runs one time, when the decorator is applied, with promises for inputs; Python
+loops in it are unrolled. Type errors therefore surface when the module is imported.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from typing import Any, overload
+
+from aloft.compiler import TracedBinding, TracedGraph, compile_workflow
+from aloft.errors import CompileError, DecoratorError
+from aloft.ir import (
+    START_NODE,
+    FailurePolicy,
+    Identifier,
+    ResourceType,
+    WorkflowClosure,
+)
+from aloft.sdk.arguments import reject_unknown
+from aloft.sdk.entity import Entity, traced_binding
+from aloft.sdk.interface import interface_of, typed_interface
+from aloft.sdk.location import function_location, module_of
+from aloft.sdk.promise import NodeHandle, Promise
+from aloft.sdk.tracing import GraphBuilder, tracing
+
+_WORKFLOW_ARGUMENTS = (
+    "failure_policy",
+    "interruptible",
+    "on_failure",
+    "docs",
+    "pickle_untyped",
+    "default_options",
+)
+
+
+class WorkflowFailurePolicy(enum.Enum):
+    """What a workflow does when one of its nodes fails."""
+
+    FAIL_IMMEDIATELY = FailurePolicy.FAIL_IMMEDIATELY
+    FAIL_AFTER_EXECUTABLE_NODES_COMPLETE = FailurePolicy.FAIL_AFTER_EXECUTABLE_NODES_COMPLETE
+
+
+class PythonFunctionWorkflow(Entity):
+    """A workflow defined by a Python function. Create it with ``@workflow``."""
+
+    def __init__(
+        self,
+        workflow_function: Callable[..., Any],
+        failure_policy: WorkflowFailurePolicy | None = None,
+        interruptible: bool = False,
+        docs: Any = None,
+    ) -> None:
+        if not callable(workflow_function):
+            raise DecoratorError(f"@workflow must decorate a function, got {workflow_function!r}")
+        if failure_policy is not None and not isinstance(failure_policy, WorkflowFailurePolicy):
+            raise DecoratorError(
+                f"@workflow failure_policy must be a WorkflowFailurePolicy, got {failure_policy!r}"
+            )
+        self.workflow_function = workflow_function
+        self.name = f"{module_of(workflow_function)}.{workflow_function.__qualname__}"
+        self.location = function_location(workflow_function)
+        what = f"{self.location}: workflow {self.name}"
+        self.python_interface = interface_of(workflow_function, what)
+        self.interface = typed_interface(self.python_interface, what)
+        self.failure_policy = failure_policy or WorkflowFailurePolicy.FAIL_IMMEDIATELY
+        self.interruptible = interruptible
+        self.docs = docs
+        self._tasks: dict[Identifier, Any] = {}
+        self._closure = self._compile()
+
+    @property
+    def closure(self) -> WorkflowClosure:
+        return self._closure
+
+    def node_target(self) -> WorkflowClosure:
+        return self._closure
+
+    def task_objects(self) -> dict[Identifier, Any]:
+        return dict(self._tasks)
+
+    @property
+    def nodes(self) -> tuple[Any, ...]:
+        """The compiled nodes, in call order."""
+        return self._closure.workflow.nodes
+
+    def _compile(self) -> WorkflowClosure:
+        builder = GraphBuilder(self.name)
+        inputs = {
+            name: Promise(START_NODE, name, py_type)
+            for name, py_type in self.python_interface.inputs.items()
+        }
+        with tracing(builder):
+            returned = self.workflow_function(**inputs)
+            outputs = self._output_bindings(returned)
+        self._tasks = builder.tasks
+        graph = TracedGraph(
+            id=Identifier(resource_type=ResourceType.WORKFLOW, name=self.name),
+            interface=self.interface,
+            nodes=builder.nodes,
+            outputs=outputs,
+            location=self.location,
+            failure_policy=self.failure_policy.value,
+            interruptible=self.interruptible or None,
+        )
+        return compile_workflow(graph)
+
+    def _output_bindings(self, returned: Any) -> dict[str, TracedBinding]:
+        declared = self.python_interface.outputs
+        names = list(declared)
+        what = f"{self.location}: workflow {self.name}"
+        if not names:
+            if returned is not None and not isinstance(returned, NodeHandle):
+                raise CompileError(
+                    f"{what} returns a value but declares no outputs; add a return annotation"
+                )
+            return {}
+        if returned is None:
+            raise CompileError(f"{what}: declared output {', '.join(map(repr, names))} is not bound")
+        if len(names) == 1 and not (
+            self.python_interface.output_tuple and isinstance(returned, tuple)
+        ):
+            values: tuple[Any, ...] = (returned,)
+        elif isinstance(returned, tuple) and len(returned) == len(names):
+            values = tuple(returned)
+        else:
+            raise CompileError(
+                f"{what} declares {len(names)} outputs ({', '.join(names)}) but returns "
+                f"{returned!r}"
+            )
+        return {
+            name: traced_binding(value, declared[name], f"{what}, output {name!r}")
+            for name, value in zip(names, values, strict=True)
+        }
+
+    def __repr__(self) -> str:
+        return f"<workflow {self.name}>"
+
+
+@overload
+def workflow(_workflow_function: Callable[..., Any], **settings: Any) -> PythonFunctionWorkflow: ...
+
+
+@overload
+def workflow(
+    _workflow_function: None = None, **settings: Any
+) -> Callable[[Callable[..., Any]], PythonFunctionWorkflow]: ...
+
+
+def workflow(
+    _workflow_function: Callable[..., Any] | None = None,
+    *,
+    failure_policy: WorkflowFailurePolicy | None = None,
+    interruptible: bool = False,
+    on_failure: Any = None,
+    docs: Any = None,
+    pickle_untyped: bool = False,
+    default_options: Any = None,
+    **unknown: Any,
+) -> PythonFunctionWorkflow | Callable[[Callable[..., Any]], PythonFunctionWorkflow]:
+    """Make a function a workflow: ``@workflow`` or ``@workflow(failure_policy=...)``.
+
+    The body is traced and compiled right away; a type mismatch, a missing input or an
+    unbound output is a ``CompileError`` naming the file and line.
+    """
+    reject_unknown("@workflow", unknown, _WORKFLOW_ARGUMENTS)
+    if on_failure is not None:
+        raise DecoratorError(
+            "@workflow on_failure is not supported yet (it comes with failure handlers)"
+        )
+
+    def wrap(fn: Callable[..., Any]) -> PythonFunctionWorkflow:
+        instance = PythonFunctionWorkflow(
+            fn, failure_policy=failure_policy, interruptible=interruptible, docs=docs
+        )
+        instance.__doc__ = fn.__doc__
+        instance.__wrapped__ = fn  # type: ignore[attr-defined]
+        return instance
+
+    return wrap(_workflow_function) if _workflow_function is not None else wrap
