@@ -1,6 +1,6 @@
 """A typed ETL-like pipeline: records as dataclasses flow from extract to a summary.
 
-    aloft run examples/etl.py etl_wf --min-amount 10
+aloft run examples/etl.py etl_wf --min-amount 10
 """
 
 from __future__ import annotations

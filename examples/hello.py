@@ -1,6 +1,6 @@
 """Hello world: one task, one workflow.
 
-    aloft run examples/hello.py hello_wf --name World
+aloft run examples/hello.py hello_wf --name World
 """
 
 from aloft import task, workflow

@@ -1,6 +1,6 @@
 """A workflow calling a subworkflow, twice, and ordering nodes with ``>>``.
 
-    aloft run examples/subworkflow.py parent_wf --a 3 --b 4
+aloft run examples/subworkflow.py parent_wf --a 3 --b 4
 """
 
 from typing import NamedTuple

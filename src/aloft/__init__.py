@@ -30,7 +30,23 @@ _EXPORTS = {
     "workflow": "aloft.sdk.workflow",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "Cache",
+    "Description",
+    "Documentation",
+    "ExecutionParameters",
+    "FlyteRecoverableException",
+    "PodTemplate",
+    "PythonFunctionTask",
+    "Resources",
+    "Secret",
+    "WorkflowFailurePolicy",
+    "create_node",
+    "current_context",
+    "kwtypes",
+    "task",
+    "workflow",
+]
 
 if TYPE_CHECKING:
     from aloft.errors import FlyteRecoverableException

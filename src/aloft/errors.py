@@ -46,4 +46,3 @@ class FlyteRecoverableException(Exception):
 
     Any other exception raised by a task fails it at once, as in Flyte.
     """
-

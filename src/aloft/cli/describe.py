@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from aloft.sdk import Entity, PythonFunctionWorkflow
 from aloft.cli.inputs import option_name
+from aloft.sdk import Entity, PythonFunctionWorkflow
 from aloft.types import python_type_name
 
 
@@ -53,9 +53,7 @@ def entity_help(entity: Entity, file: str) -> str:
             detail += ", required"
         lines.append(f"  {option_name(name):<24} {detail}")
     lines += ["", "Outputs:"]
-    lines.extend(
-        f"  {name:<24} {python_type_name(t)}" for name, t in interface.outputs.items()
-    )
+    lines.extend(f"  {name:<24} {python_type_name(t)}" for name, t in interface.outputs.items())
     if not interface.outputs:
         lines.append("  (none)")
     return "\n".join(lines)

@@ -40,9 +40,7 @@ def run(ctx: click.Context, file: str | None, name: str | None) -> None:
         return
     values = parse_inputs(entity, args)
     if any(t.metadata.cache.enabled for t in entity.closure.tasks):
-        click.echo(
-            "note: caching is not active yet; cached tasks run every time", err=True
-        )
+        click.echo("note: caching is not active yet; cached tasks run every time", err=True)
     execution = execute(entity, values)
     if not execution.succeeded:
         raise ExecutionFailedError(execution.error_message())

@@ -5,7 +5,14 @@ from __future__ import annotations
 from graphlib import CycleError, TopologicalSorter
 from typing import TypeVar
 
-from aloft.compiler.graph import Constant, Location, OutputRef, TracedBinding, TracedGraph, TracedNode
+from aloft.compiler.graph import (
+    Constant,
+    Location,
+    OutputRef,
+    TracedBinding,
+    TracedGraph,
+    TracedNode,
+)
 from aloft.compiler.typecheck import binding_variant
 from aloft.errors import CompileError
 from aloft.ir import (
@@ -72,9 +79,7 @@ def compile_task_as_workflow(task: TaskTemplate) -> WorkflowClosure:
         Binding(var=name, data=PromiseBinding(node="n0", output=name))
         for name in task.interface.outputs
     )
-    interface = TypedInterface(
-        inputs=task.interface.inputs, outputs=task.interface.outputs
-    )
+    interface = TypedInterface(inputs=task.interface.inputs, outputs=task.interface.outputs)
     template = WorkflowTemplate(
         id=Identifier(resource_type=ResourceType.WORKFLOW, name=task.id.name),
         interface=interface,
@@ -93,8 +98,10 @@ def _compile_node(
     where = f"{node.location}: node {node.id} ({node.name})"
     unknown = sorted(set(node.inputs) - set(interface.inputs))
     if unknown:
-        raise CompileError(f"{where}: unknown input {', '.join(map(repr, unknown))}; "
-                           f"it takes {', '.join(interface.inputs) or 'no inputs'}")
+        raise CompileError(
+            f"{where}: unknown input {', '.join(map(repr, unknown))}; "
+            f"it takes {', '.join(interface.inputs) or 'no inputs'}"
+        )
     bindings = []
     for name, variable in interface.inputs.items():
         if name in node.inputs:
@@ -200,7 +207,9 @@ def _in_dependency_order(nodes: list[Node], graph: TracedGraph) -> list[Node]:
         sorter.prepare()
     except CycleError as exc:
         cycle = " -> ".join(exc.args[1])
-        raise CompileError(f"{graph.location}: workflow {graph.id.name} has a cycle: {cycle}") from None
+        raise CompileError(
+            f"{graph.location}: workflow {graph.id.name} has a cycle: {cycle}"
+        ) from None
     return nodes
 
 
@@ -212,7 +221,9 @@ def _compile_outputs(graph: TracedGraph) -> tuple[Binding, ...]:
         raise CompileError(f"{where}: declared output {', '.join(map(repr, missing))} is not bound")
     extra = sorted(set(graph.outputs) - set(declared))
     if extra:
-        raise CompileError(f"{where} returns {', '.join(map(repr, extra))} but declares no such output")
+        raise CompileError(
+            f"{where} returns {', '.join(map(repr, extra))} but declares no such output"
+        )
     return tuple(
         Binding(
             var=name,

@@ -41,7 +41,7 @@ from aloft.ir import (
     WorkflowTemplate,
 )
 
-_utc = datetime.timezone.utc
+_utc = datetime.UTC
 
 
 class Engine:
@@ -85,7 +85,9 @@ class _Frame:
         try:
             return self.outputs[node][output]
         except KeyError:
-            raise BindingError(f"node {self.prefix}{node} has no recorded output {output!r}") from None
+            raise BindingError(
+                f"node {self.prefix}{node} has no recorded output {output!r}"
+            ) from None
 
 
 class _ExecutionRun:
@@ -99,9 +101,7 @@ class _ExecutionRun:
         self.id = state.spec.id
         closure = state.spec.closure
         self.tasks: dict[Identifier, TaskTemplate] = {t.id: t for t in closure.tasks}
-        self.workflows: dict[Identifier, WorkflowTemplate] = {
-            w.id: w for w in closure.subworkflows
-        }
+        self.workflows: dict[Identifier, WorkflowTemplate] = {w.id: w for w in closure.subworkflows}
         self.plans: dict[Identifier, WorkflowPlan] = {}
         self.owner: dict[str, tuple[_Frame, Node]] = {}
         self.ready: deque[str] = deque()
@@ -119,15 +119,13 @@ class _ExecutionRun:
         self._open_frame("", spec.closure.workflow, dict(spec.inputs), parent=None)
         ready, start = self.ready, self._start
         while not self.done:
-            while ready and not self.done:
+            if ready:
                 start(ready.popleft())
-            if self.done:
-                break
-            if not self.running:  # nothing can run any more: a frame is stuck
+            elif self.running:
+                for result in self.executor.poll():
+                    self._finish(result)
+            else:  # nothing runs and nothing can start: a frame is stuck
                 self._fail_execution(self._stuck_error())
-                break
-            for result in self.executor.poll():
-                self._finish(result)
         return self.state
 
     # -- frames -----------------------------------------------------------------------------
@@ -217,7 +215,7 @@ class _ExecutionRun:
         attempt = state.attempt + 1 if state.phase is NodePhase.RETRYABLE_FAILURE else state.attempt
         self._record_node(key, attempt, NodePhase.RUNNING)
         target = node.target
-        if type(target) is TaskTarget:
+        if isinstance(target, TaskTarget):
             task = self.tasks[target.task]
             overrides = node.overrides
             timeout = task.metadata.timeout

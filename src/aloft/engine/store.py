@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-from aloft.errors import InputError
 from aloft.engine.state import ExecutionState
+from aloft.errors import InputError
 from aloft.ir import ExecutionEvent, ExecutionId, ExecutionSpec, NodeEvent
 
 
@@ -66,4 +66,3 @@ class InMemoryStore(ExecutionStore):
     def node_events(self, execution: ExecutionId) -> list[NodeEvent]:
         """Every node event recorded for ``execution``, in order."""
         return list(self._node_events[execution])
-

@@ -85,7 +85,11 @@ class InlineExecutor(Executor):
                 self._stop(child)
                 limit = child.spec.timeout.total_seconds() if child.spec.timeout else 0
                 results.append(
-                    _error(child.spec, ErrorKind.TIMEOUT, f"exceeded its timeout of {limit:g}s and was stopped")
+                    _error(
+                        child.spec,
+                        ErrorKind.TIMEOUT,
+                        f"exceeded its timeout of {limit:g}s and was stopped",
+                    )
                 )
             else:
                 continue

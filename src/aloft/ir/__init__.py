@@ -31,8 +31,8 @@ from aloft.ir.literals import (
     BlobValue,
     BooleanValue,
     CollectionValue,
-    DateValue,
     DatetimeValue,
+    DateValue,
     DurationValue,
     FloatValue,
     IntegerValue,
@@ -44,7 +44,14 @@ from aloft.ir.literals import (
     StructValue,
     UnionValue,
 )
-from aloft.ir.task import CacheConfig, CodeReference, ResourceSpec, Secret, TaskMetadata, TaskTemplate
+from aloft.ir.task import (
+    CacheConfig,
+    CodeReference,
+    ResourceSpec,
+    Secret,
+    TaskMetadata,
+    TaskTemplate,
+)
 from aloft.ir.types import (
     NONE_TYPE,
     BlobDimensionality,

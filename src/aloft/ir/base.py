@@ -11,5 +11,7 @@ from __future__ import annotations
 import msgspec
 
 
-class IRModel(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, forbid_unknown_fields=True):
+class IRModel(
+    msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, forbid_unknown_fields=True
+):
     """A frozen, JSON-serialisable piece of the intermediate representation."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from enum import Enum
+from enum import StrEnum
 
 import msgspec
 
@@ -14,7 +14,7 @@ from aloft.ir.task import TaskTemplate
 from aloft.ir.workflow import WorkflowClosure
 
 
-class ExecutionPhase(str, Enum):
+class ExecutionPhase(StrEnum):
     """Lifecycle of a whole execution."""
 
     QUEUED = "queued"
@@ -32,7 +32,7 @@ class ExecutionPhase(str, Enum):
 _TERMINAL_EXECUTION = {ExecutionPhase.SUCCEEDED, ExecutionPhase.FAILED, ExecutionPhase.ABORTED}
 
 
-class NodePhase(str, Enum):
+class NodePhase(StrEnum):
     """Lifecycle of one node (and of each attempt of it)."""
 
     NOT_STARTED = "not_started"
@@ -52,7 +52,7 @@ class NodePhase(str, Enum):
 _TERMINAL_NODE = {NodePhase.SUCCEEDED, NodePhase.FAILED, NodePhase.SKIPPED, NodePhase.ABORTED}
 
 
-class ErrorKind(str, Enum):
+class ErrorKind(StrEnum):
     """Who is at fault, which decides whether and from which budget a failure is retried."""
 
     USER = "user"

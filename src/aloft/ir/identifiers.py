@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from aloft.ir.base import IRModel
 
@@ -11,7 +11,7 @@ DEFAULT_DOMAIN = "development"
 LOCAL_VERSION = "local"
 
 
-class ResourceType(str, Enum):
+class ResourceType(StrEnum):
     """What kind of entity an identifier names."""
 
     TASK = "task"

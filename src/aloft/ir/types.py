@@ -6,14 +6,12 @@ compiler checks bindings with these, the engine never needs the Python types.
 
 from __future__ import annotations
 
-from enum import Enum
-
-import msgspec
+from enum import StrEnum
 
 from aloft.ir.base import IRModel
 
 
-class SimpleKind(str, Enum):
+class SimpleKind(StrEnum):
     """The scalar kinds."""
 
     NONE = "none"
@@ -27,7 +25,7 @@ class SimpleKind(str, Enum):
     BINARY = "binary"
 
 
-class BlobDimensionality(str, Enum):
+class BlobDimensionality(StrEnum):
     """A blob is one file or a folder of files."""
 
     SINGLE = "single"
@@ -148,8 +146,3 @@ def describe(literal_type: LiteralType) -> str:
         case StructuredDatasetType():
             return "StructuredDataset"
     raise TypeError(f"not a literal type: {literal_type!r}")  # pragma: no cover
-
-
-def literal_type_from_json(data: bytes | str) -> LiteralType:
-    """Decode a literal type from its JSON form."""
-    return msgspec.json.decode(data, type=LiteralType)  # type: ignore[arg-type]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from enum import Enum
+from enum import StrEnum
 
 from aloft.ir.base import IRModel
 from aloft.ir.identifiers import Identifier
@@ -110,7 +110,7 @@ class Node(IRModel, frozen=True):
     source: str = ""
 
 
-class FailurePolicy(str, Enum):
+class FailurePolicy(StrEnum):
     """What happens to the other nodes when one fails."""
 
     FAIL_IMMEDIATELY = "fail_immediately"

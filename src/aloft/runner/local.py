@@ -87,9 +87,7 @@ def input_literals(entity: Entity, values: dict[str, Any]) -> dict[str, Literal]
         elif variable.default is not None:
             literals[name] = variable.default
         else:
-            raise InputError(
-                f"{entity.name}: missing input {name!r} ({describe(variable.type)})"
-            )
+            raise InputError(f"{entity.name}: missing input {name!r} ({describe(variable.type)})")
     return literals
 
 

@@ -40,7 +40,7 @@ class ExecutionParameters:
         self.task_id = task_id
         self.node = node
         self.attempt = attempt
-        self.execution_date = datetime.datetime.now(datetime.timezone.utc)
+        self.execution_date = datetime.datetime.now(datetime.UTC)
         self._working_dir: str | None = None
 
     @property

@@ -20,7 +20,5 @@ def load_task(code: CodeReference) -> RunnableTask:
         try:
             target = getattr(target, part)
         except AttributeError:
-            raise PlatformError(
-                f"module {code.module!r} has no task {code.qualname!r}"
-            ) from None
+            raise PlatformError(f"module {code.module!r} has no task {code.qualname!r}") from None
     return cast(RunnableTask, target)

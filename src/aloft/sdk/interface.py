@@ -59,7 +59,11 @@ def interface_of(fn: Callable[..., Any], what: str) -> Interface:
 def _outputs(annotation: Any, what: str) -> tuple[dict[str, Any], type | None]:
     if annotation is None or annotation is type(None):
         return {}, None
-    if isinstance(annotation, type) and issubclass(annotation, tuple) and hasattr(annotation, "_fields"):
+    if (
+        isinstance(annotation, type)
+        and issubclass(annotation, tuple)
+        and hasattr(annotation, "_fields")
+    ):
         return dict(typing.get_type_hints(annotation, include_extras=True)), annotation
     if typing.get_origin(annotation) is tuple:
         args = typing.get_args(annotation)
@@ -99,4 +103,3 @@ def _literal_type(annotation: Any, where: str) -> Any:
         return literal_type_of(annotation)
     except TypeTransformerError as exc:
         raise DecoratorError(f"{where}: {exc}") from None
-

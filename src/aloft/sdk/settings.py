@@ -13,7 +13,9 @@ from aloft.ir import CacheConfig
 from aloft.sdk.resources import Cache
 
 
-def timeout_of(value: datetime.timedelta | int | float | None, what: str) -> datetime.timedelta | None:
+def timeout_of(
+    value: datetime.timedelta | int | float | None, what: str
+) -> datetime.timedelta | None:
     """A timeout as flytekit takes it (seconds or a timedelta; 0 or None for none)."""
     if value is None:
         return None

@@ -179,7 +179,9 @@ def _string_map(value: Any, name: str, what: str) -> dict[str, str]:
 
 def _secret(value: Any, what: str) -> Any:
     if not isinstance(value, Secret):
-        raise DecoratorError(f"{what}: secret_requests must hold Secret(...) objects, got {value!r}")
+        raise DecoratorError(
+            f"{what}: secret_requests must hold Secret(...) objects, got {value!r}"
+        )
     return value.to_spec()
 
 
@@ -281,7 +283,7 @@ def task(
 
     def wrap(fn: Callable[..., Any]) -> PythonFunctionTask:
         instance = PythonFunctionTask(fn, **settings)
-        functools.update_wrapper(instance, fn)  # type: ignore[arg-type]
+        functools.update_wrapper(instance, fn)
         return instance
 
     return wrap(_task_function) if _task_function is not None else wrap

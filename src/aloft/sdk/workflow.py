@@ -118,7 +118,9 @@ class PythonFunctionWorkflow(Entity):
                 )
             return {}
         if returned is None:
-            raise CompileError(f"{what}: declared output {', '.join(map(repr, names))} is not bound")
+            raise CompileError(
+                f"{what}: declared output {', '.join(map(repr, names))} is not bound"
+            )
         if len(names) == 1 and not (
             self.python_interface.output_tuple and isinstance(returned, tuple)
         ):

@@ -22,7 +22,7 @@ _SCALARS = (str, bytes, bytearray, bool, int, float, complex)
 
 
 def python_type_name(py_type: Any) -> str:
-    """A readable name for a Python annotation: ``int``, ``list[int]``, ``Optional[str]``, ``Point``.
+    """A readable name for an annotation: ``int``, ``list[int]``, ``Optional[str]``, ``Point``.
 
     For every supported type it equals ``aloft.ir.describe(literal_type_of(py_type))``:
     ``Annotated`` metadata and ``NewType`` names are dropped, ``typing.List[int]`` reads

@@ -56,10 +56,14 @@ def make_task(name: str, retries: int = 0) -> TaskTemplate:
     )
 
 
-def node(node_id: str, task: TaskTemplate | WorkflowTemplate, source: str, after: tuple[str, ...] = ()) -> Node:
+def node(
+    node_id: str, task: TaskTemplate | WorkflowTemplate, source: str, after: tuple[str, ...] = ()
+) -> Node:
     upstream = tuple(dict.fromkeys([*([source] if source != START_NODE else []), *after]))
     target = (
-        TaskTarget(task=task.id) if isinstance(task, TaskTemplate) else WorkflowTarget(workflow=task.id)
+        TaskTarget(task=task.id)
+        if isinstance(task, TaskTemplate)
+        else WorkflowTarget(workflow=task.id)
     )
     output = "x" if source == START_NODE else "o0"
     return Node(
@@ -71,7 +75,12 @@ def node(node_id: str, task: TaskTemplate | WorkflowTemplate, source: str, after
     )
 
 
-def workflow(name: str, nodes: tuple[Node, ...], last: str, policy: FailurePolicy = FailurePolicy.FAIL_IMMEDIATELY) -> WorkflowTemplate:
+def workflow(
+    name: str,
+    nodes: tuple[Node, ...],
+    last: str,
+    policy: FailurePolicy = FailurePolicy.FAIL_IMMEDIATELY,
+) -> WorkflowTemplate:
     return WorkflowTemplate(
         id=Identifier(resource_type=ResourceType.WORKFLOW, name=name),
         interface=TypedInterface(inputs={"x": INT}, outputs={"o0": INT}),
@@ -101,7 +110,9 @@ class ScriptedExecutor(Executor):
 def add_one(spec: TaskAttemptSpec) -> TaskAttemptResult:
     x = spec.inputs["x"]
     assert isinstance(x, IntegerValue)
-    return TaskAttemptResult(node=spec.node, attempt=spec.attempt, outputs={"o0": IntegerValue(value=x.value + 1)})
+    return TaskAttemptResult(
+        node=spec.node, attempt=spec.attempt, outputs={"o0": IntegerValue(value=x.value + 1)}
+    )
 
 
 def failing(kind: ErrorKind, times: int = 1_000) -> Behaviour:
@@ -117,7 +128,9 @@ def failing(kind: ErrorKind, times: int = 1_000) -> Behaviour:
     return behaviour
 
 
-def run(closure: WorkflowClosure, executor: Executor, x: int = 0, store: InMemoryStore | None = None) -> tuple[InMemoryStore, ExecutionId]:
+def run(
+    closure: WorkflowClosure, executor: Executor, x: int = 0, store: InMemoryStore | None = None
+) -> tuple[InMemoryStore, ExecutionId]:
     store = store or InMemoryStore()
     execution = ExecutionId(name="e1")
     inputs: dict[str, Literal] = {"x": IntegerValue(value=x)}

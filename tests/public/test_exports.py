@@ -1,0 +1,67 @@
+"""The public surface: exactly these names, importable from ``aloft`` alone."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import aloft
+
+EXPECTED = [
+    "Cache",
+    "Description",
+    "Documentation",
+    "ExecutionParameters",
+    "FlyteRecoverableException",
+    "PodTemplate",
+    "PythonFunctionTask",
+    "Resources",
+    "Secret",
+    "WorkflowFailurePolicy",
+    "create_node",
+    "current_context",
+    "kwtypes",
+    "task",
+    "workflow",
+]
+
+
+def test_all_is_exactly_the_public_api() -> None:
+    assert aloft.__all__ == EXPECTED
+
+
+def test_every_exported_name_resolves() -> None:
+    for name in aloft.__all__:
+        assert getattr(aloft, name) is not None, name
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    try:
+        aloft.no_such_name  # type: ignore[attr-defined]  # noqa: B018
+    except AttributeError as exc:
+        assert "no_such_name" in str(exc)
+    else:
+        raise AssertionError("expected AttributeError")
+
+
+def test_importing_aloft_loads_no_heavy_module() -> None:
+    code = (
+        "import sys, aloft\n"
+        "heavy = {'aloft.sdk', 'aloft.engine', 'click', 'pydantic', 'msgspec'}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_task_and_workflow_import_without_the_cli_or_pydantic() -> None:
+    code = (
+        "import sys\nfrom aloft import task, workflow\n"
+        "print(sorted({'click', 'pydantic', 'aloft.cli'} & set(sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

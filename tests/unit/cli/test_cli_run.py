@@ -1,0 +1,149 @@
+"""``aloft run`` as a user runs it: a real process, its stdout, stderr and exit code."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+FIXTURES = ROOT / "tests" / "fixtures"
+EXAMPLES = ROOT / "examples"
+
+
+def aloft(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "aloft", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_hello_prints_the_greeting() -> None:
+    result = aloft("run", "examples/hello.py", "hello_wf", "--name", "World")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Hello, World!\n"
+
+
+def test_defaults_apply_when_an_input_is_not_given() -> None:
+    result = aloft("run", "examples/hello.py", "hello_wf")
+    assert result.stdout == "Hello, World!\n"
+
+
+def test_a_task_can_be_run_alone() -> None:
+    result = aloft("run", "examples/hello.py", "say_hello", "--name=Ada")
+    assert result.stdout == "Hello, Ada!\n"
+
+
+def test_the_examples_run() -> None:
+    etl = aloft("run", "examples/etl.py", "etl_wf", "--min-amount", "20")
+    assert etl.returncode == 0, etl.stderr
+    assert "o1: total" in etl.stdout and "top customer" in etl.stdout
+    sub = aloft("run", "examples/subworkflow.py", "parent_wf", "--a", "3", "--b", "4")
+    assert sub.returncode == 0, sub.stderr
+    # stats(3, 4) = (7, 12); stats(7, 12) = (19, 84); 19 + 84
+    assert sub.stdout.strip().endswith("103")
+
+
+def test_a_bad_input_value_exits_2_with_one_line_naming_input_and_type() -> None:
+    result = aloft("run", "examples/etl.py", "etl_wf", "--count", "abc")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "--count" in lines[0] and "expected int" in lines[0] and "'abc'" in lines[0]
+    assert result.stdout == ""
+
+
+def test_an_unknown_input_suggests_the_closest() -> None:
+    result = aloft("run", "examples/hello.py", "hello_wf", "--nmae", "x")
+    assert result.returncode == 2
+    assert "did you mean '--name'?" in result.stderr
+
+
+def test_without_a_name_it_lists_what_the_file_defines() -> None:
+    result = aloft("run", "examples/hello.py")
+    assert result.returncode == 0
+    assert "Workflows:\n  hello_wf(name: str = 'World') -> str" in result.stdout
+    assert "Tasks:\n  say_hello(name: str) -> str" in result.stdout
+
+
+def test_help_lists_the_inputs_with_types_and_defaults() -> None:
+    result = aloft("run", "examples/etl.py", "etl_wf", "--help")
+    assert result.returncode == 0
+    assert "--count" in result.stdout and "int, default 20" in result.stdout
+    assert "--min-amount" in result.stdout and "float, default 10.0" in result.stdout
+
+
+def test_a_type_mismatch_fails_at_load_naming_file_line_node_and_types() -> None:
+    result = aloft("run", "tests/fixtures/mistyped.py", "mistyped_wf", "--n", "1")
+    assert result.returncode == 2
+    message = result.stderr.strip()
+    assert len(message.splitlines()) == 1
+    assert "tests/fixtures/mistyped.py:19" in message
+    assert "node n1" in message and "consume" in message
+    assert "input 'count': expected int, found str" in message
+
+
+def test_a_task_failing_after_its_retries_exits_1_with_message_and_task_name() -> None:
+    result = aloft("run", "tests/fixtures/failing.py", "flaky_wf")
+    assert result.returncode == 1
+    assert "failing.flaky" in result.stderr
+    assert "after 3 attempts" in result.stderr
+    assert "service unavailable for 1" in result.stderr
+
+
+def test_a_value_error_fails_at_once() -> None:
+    result = aloft("run", "tests/fixtures/failing.py", "broken_wf")
+    assert result.returncode == 1
+    assert "failing.broken (node n0) failed: ValueError: cannot handle 1" in result.stderr
+    assert "attempts" not in result.stderr
+
+
+def test_a_task_over_its_timeout_is_stopped_and_reported() -> None:
+    result = aloft("run", "tests/fixtures/failing.py", "slow_wf")
+    assert result.returncode == 1
+    assert "exceeded its timeout of 1s and was stopped" in result.stderr
+
+
+def test_inputs_of_every_kind_are_parsed_by_their_declared_type() -> None:
+    result = aloft(
+        "run", "tests/fixtures/typed_inputs.py", "describe",
+        "--n", "3", "--ratio", "0.5", "--flag",
+        "--day", "2026-11-24", "--at", "2026-11-24T10:30:00",
+        "--color", "GREEN", "--values", "[1, 2]", "--mapping", '{"a": 1.5}',
+        "--point", '{"x": 1, "y": 2}', "--settings", '{"name": "s"}',
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "n=3 ratio=0.5 flag=True day=2026-11-24 at=2026-11-24T10:30:00 color=GREEN "
+        "values=[1, 2] mapping={'a': 1.5} point=(1,2) settings=s/1 label=none"
+    )
+
+
+def test_a_missing_file_or_name_is_one_clear_error() -> None:
+    missing = aloft("run", "nope.py", "wf")
+    assert missing.returncode == 2 and "nope.py: no such file" in missing.stderr
+    unknown = aloft("run", "examples/hello.py", "hello")
+    assert unknown.returncode == 2 and "did you mean" in unknown.stderr
+
+
+def test_a_missing_required_input_is_named() -> None:
+    result = aloft("run", "examples/hello.py", "say_hello")
+    assert result.returncode == 2
+    assert "missing input 'name' (str)" in result.stderr
+
+
+def test_caching_says_once_that_it_is_not_active_yet(tmp_path: Path) -> None:
+    (tmp_path / "cached.py").write_text(
+        "from aloft import task, workflow\n\n"
+        "@task(cache=True, cache_version='1')\n"
+        "def t(x: int) -> int:\n    return x\n\n"
+        "@workflow\n"
+        "def wf(x: int = 1) -> int:\n    return t(x=t(x=x))\n"
+    )
+    result = aloft("run", "cached.py", "wf", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("caching is not active yet") == 1

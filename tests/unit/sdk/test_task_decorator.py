@@ -1,0 +1,172 @@
+"""``@task``: forms, recorded settings, and errors at decoration time."""
+
+from __future__ import annotations
+
+import datetime
+import socket
+
+import pytest
+
+from aloft import Cache, PodTemplate, Resources, Secret, task
+from aloft.errors import DecoratorError, InputError
+from aloft.ir import SimpleKind, SimpleType
+
+
+@task
+def double(x: int) -> int:
+    return x * 2
+
+
+def test_a_task_called_outside_a_workflow_runs_and_returns_the_value() -> None:
+    assert double(x=21) == 42
+
+
+def test_positional_arguments_are_rejected_with_the_keyword_form() -> None:
+    with pytest.raises(InputError, match=r"keyword arguments only: double\(x=\.\.\.\)"):
+        double(21)
+
+
+def test_the_decorator_works_with_and_without_arguments() -> None:
+    @task(retries=2)
+    def with_args(x: int) -> int:
+        return x
+
+    assert with_args.template.metadata.retries == 2
+    assert double.template.metadata.retries == 0
+    assert double.__name__ == "double"
+
+
+def test_the_task_is_named_by_module_and_function() -> None:
+    assert double.name == f"{__name__}.double"
+    assert double.template.code.module == __name__
+    assert double.template.code.qualname == "double"
+
+
+def test_settings_are_recorded_in_the_ir_even_before_their_feature_exists() -> None:
+    @task(
+        retries=3,
+        timeout=datetime.timedelta(minutes=5),
+        interruptible=True,
+        requests=Resources(cpu="2", mem="1Gi"),
+        limits=Resources(cpu=4, mem="2Gi", gpu=1),
+        container_image="ghcr.io/acme/image:1",
+        environment={"MODE": "fast"},
+        secret_requests=[Secret(group="db", key="password")],
+        enable_deck=True,
+        pod_template=PodTemplate(labels={"team": "ml"}),
+        pod_template_name="gpu-template",
+        labels={"a": "b"},
+        deprecated="use v2",
+    )
+    def configured(x: int) -> int:
+        return x
+
+    template = configured.template
+    assert template.metadata.retries == 3
+    assert template.metadata.timeout == datetime.timedelta(minutes=5)
+    assert template.metadata.interruptible is True
+    assert template.metadata.deprecated == "use v2"
+    assert (template.requests.cpu, template.requests.mem) == ("2", "1Gi")
+    assert (template.limits.cpu, template.limits.gpu) == ("4", "1")
+    assert template.container_image == "ghcr.io/acme/image:1"
+    assert template.environment == {"MODE": "fast"}
+    assert template.secret_requests[0].group == "db"
+    assert template.enable_deck is True
+    assert template.pod_template is not None
+    assert template.pod_template["labels"] == {"team": "ml"}
+    assert template.pod_template_name == "gpu-template"
+    assert template.labels == {"a": "b"}
+
+
+def test_cache_settings_are_recorded_in_both_spellings() -> None:
+    @task(cache=True, cache_version="1.0", cache_serialize=True, cache_ignore_input_vars=("y",))
+    def old_style(x: int, y: int) -> int:
+        return x + y
+
+    @task(cache=Cache(version="2.0", ignored_inputs=("y",)))
+    def new_style(x: int, y: int) -> int:
+        return x + y
+
+    old = old_style.template.metadata.cache
+    assert (old.enabled, old.version, old.serialize, old.ignored_inputs) == (
+        True,
+        "1.0",
+        True,
+        ("y",),
+    )
+    new = new_style.template.metadata.cache
+    assert (new.enabled, new.version, new.ignored_inputs) == (True, "2.0", ("y",))
+
+
+def test_a_cache_without_a_version_is_versioned_by_the_function_source() -> None:
+    @task(cache=True)
+    def cached(x: int) -> int:
+        return x
+
+    assert len(cached.template.metadata.cache.version) == 16
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"cache_serialize": True}, "cache_serialize needs cache=True"),
+        ({"cache": True, "cache_ignore_input_vars": ("nope",)}, "'nope', not an input"),
+        ({"retries": -1}, "retries must be a non-negative int"),
+        ({"timeout": "soon"}, "timeout must be seconds or a timedelta"),
+        ({"environment": {"A": 1}}, "environment must be a dict of strings"),
+        ({"requests": {"cpu": "1"}}, r"expected Resources\(...\)"),
+    ],
+)
+def test_bad_settings_are_clear_errors(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(DecoratorError, match=message):
+
+        @task(**kwargs)  # type: ignore[call-overload]
+        def t(x: int) -> int:
+            return x
+
+
+def test_an_unknown_argument_suggests_the_closest_name() -> None:
+    with pytest.raises(
+        DecoratorError, match=r"unknown argument 'retires'; did you mean 'retries'\?"
+    ):
+
+        @task(retires=3)  # type: ignore[call-overload]
+        def t(x: int) -> int:
+            return x
+
+
+def test_an_unsupported_type_is_an_error_at_decoration_naming_the_type() -> None:
+    with pytest.raises(DecoratorError, match=r"input 'conn'.*socket"):
+
+        @task
+        def t(conn: socket.socket) -> int:
+            return 1
+
+
+def test_a_missing_annotation_is_an_error() -> None:
+    with pytest.raises(DecoratorError, match="input 'x' has no type annotation"):
+
+        @task
+        def t(x) -> int:  # type: ignore[no-untyped-def]
+            return 1
+
+
+def test_outputs_follow_the_return_annotation() -> None:
+    @task
+    def nothing(x: int) -> None:
+        pass
+
+    @task
+    def pair(x: int) -> tuple[int, str]:
+        return x, str(x)
+
+    assert nothing.interface.outputs == {}
+    assert list(pair.interface.outputs) == ["o0", "o1"]
+    assert pair.interface.outputs["o1"].type == SimpleType(simple=SimpleKind.STRING)
+    assert pair(x=3) == (3, "3")
+    assert nothing(x=1) is None
+
+
+def test_a_wrong_input_type_in_a_local_call_names_the_input() -> None:
+    with pytest.raises(InputError, match=r"input 'x'.*expected int"):
+        double(x="three")

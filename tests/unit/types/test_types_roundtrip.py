@@ -1,0 +1,208 @@
+"""Value → literal → JSON → literal → value, for every supported type."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Dict, List, Optional, Union  # noqa: UP035 - the typing forms are tested
+
+import pytest
+
+from aloft.ir import Literal, UnionValue, from_json, to_json
+from aloft.types import to_literal, to_python
+
+pydantic = pytest.importorskip("pydantic")
+
+
+class Color(Enum):
+    RED = "red"
+    GREEN = "green"
+
+
+@dataclass
+class Address:
+    street: str
+    zip_code: str = "00000"
+
+
+@dataclass
+class Pet:
+    name: str
+    age: int = 1
+
+
+@dataclass
+class Person:
+    name: str
+    address: Address
+    pets: list[Pet] = field(default_factory=list)
+    nickname: Optional[str] = None
+    favourite: Color = Color.GREEN
+    scores: dict[str, list[int]] = field(default_factory=dict)
+
+
+class Dimensions(pydantic.BaseModel):
+    width: float
+    height: float = 1.0
+
+
+class Item(pydantic.BaseModel):
+    sku: str
+    size: Dimensions
+    tags: list[str] = []
+    color: Optional[Color] = None
+
+
+def round_trip(value: Any, py_type: Any) -> Any:
+    """Encode, go through JSON bytes like every stored value does, and decode."""
+    literal = to_literal(value, py_type)
+    decoded_literal = from_json(to_json(literal), Literal)  # type: ignore[arg-type]
+    assert decoded_literal == literal
+    return to_python(decoded_literal, py_type)
+
+
+TZ = datetime.timezone(datetime.timedelta(hours=2))
+
+CASES = [
+    (0, int),
+    (-(2**62), int),
+    (1.5, float),
+    ("héllo", str),
+    ("", str),
+    (True, bool),
+    (False, bool),
+    (b"\x00\xffbytes", bytes),
+    (None, None),
+    (None, type(None)),
+    (datetime.datetime(2024, 1, 31, 12, 30, 5, 123456, tzinfo=TZ), datetime.datetime),
+    (datetime.datetime(2024, 1, 31, 12, 30, tzinfo=datetime.UTC), datetime.datetime),
+    (datetime.datetime(2024, 1, 31, 12, 30), datetime.datetime),
+    (datetime.date(2024, 2, 29), datetime.date),
+    (datetime.timedelta(days=1, seconds=5, microseconds=7), datetime.timedelta),
+    (-datetime.timedelta(minutes=5), datetime.timedelta),
+    ([1, 2, 3], list[int]),
+    ([], list[str]),
+    ([[1], [2, 3]], List[List[int]]),  # noqa: UP006
+    ({"a": [1, 2], "b": []}, dict[str, list[int]]),
+    ({"x": 1.5}, Dict[str, float]),  # noqa: UP006
+    (None, Optional[int]),
+    (7, Optional[int]),
+    (3, Union[int, str]),
+    ("three", Union[int, str]),
+    ("three", int | str),
+    (None, int | None),
+    ([1, None], list[Optional[int]]),
+    (Color.RED, Color),
+    ([Color.GREEN], list[Color]),
+    (Pet("rex"), Pet),
+    ([Pet("rex", 3), Pet("tom")], list[Pet]),
+    (
+        Person(
+            name="ada",
+            address=Address("main st"),
+            pets=[Pet("rex")],
+            nickname="a",
+            favourite=Color.RED,
+            scores={"maths": [1, 2]},
+        ),
+        Person,
+    ),
+    (Person(name="bob", address=Address("x", "123")), Person),
+    (Pet("rex"), Optional[Pet]),
+    (Dimensions(width=2.0), Dimensions),
+    (Item(sku="a1", size=Dimensions(width=1.0, height=2.0), tags=["x"], color=Color.RED), Item),
+    ([Item(sku="b", size=Dimensions(width=3.0))], list[Item]),
+]
+
+
+@pytest.mark.parametrize(("value", "py_type"), CASES, ids=[repr(c[1]) for c in CASES])
+def test_round_trip(value: Any, py_type: Any) -> None:
+    result = round_trip(value, py_type)
+    assert result == value
+    assert type(result) is type(value)
+
+
+def test_datetime_keeps_its_offset() -> None:
+    value = datetime.datetime(2024, 1, 31, 12, 0, tzinfo=TZ)
+    assert round_trip(value, datetime.datetime).utcoffset() == datetime.timedelta(hours=2)
+
+
+def test_naive_datetime_stays_naive() -> None:
+    assert round_trip(datetime.datetime(2024, 1, 31), datetime.datetime).tzinfo is None
+
+
+def test_float_accepts_an_int() -> None:
+    assert to_literal(3, float) == to_literal(3.0, float)
+    result = round_trip(3, float)
+    assert result == 3.0
+    assert type(result) is float
+
+
+def test_union_records_the_variant() -> None:
+    assert to_literal(3, Union[int, str]) == UnionValue(variant="int", value=to_literal(3, int))
+    assert to_literal("x", Union[int, str]).variant == "str"  # type: ignore[union-attr]
+    assert to_literal(None, Optional[int]).variant == "None"  # type: ignore[union-attr]
+    assert to_literal([1], Optional[list[int]]).variant == "list[int]"  # type: ignore[union-attr]
+
+
+def test_union_prefers_the_exact_type() -> None:
+    assert to_literal(1, Union[float, int]).variant == "int"  # type: ignore[union-attr]
+    assert type(round_trip(1, Union[float, int])) is int
+    assert type(round_trip(1.0, Union[int, float])) is float
+    assert type(round_trip(True, Union[int, bool])) is bool
+
+
+def test_union_falls_back_to_the_first_accepting_variant() -> None:
+    literal = to_literal(1, Optional[float])
+    assert literal.variant == "float"  # type: ignore[union-attr]
+    assert to_python(literal, Optional[float]) == 1.0
+
+
+def test_union_decodes_an_untagged_literal_by_kind() -> None:
+    assert to_python(to_literal(5, int), Optional[int]) == 5
+    assert to_python(to_literal(None, None), Optional[int]) is None
+    assert to_python(to_literal("x", str), Union[int, str]) == "x"
+    # An int literal fits the int variant exactly even though float would accept it too.
+    result = to_python(to_literal(5, int), Union[float, int])
+    assert type(result) is int
+
+
+def test_union_variant_order_is_kept_per_annotation() -> None:
+    # typing says Union[int, str] == Union[str, int]; the literal types must still differ.
+    from aloft.ir import describe
+    from aloft.types import literal_type_of
+
+    assert describe(literal_type_of(Union[int, str])) == "Union[int, str]"
+    assert describe(literal_type_of(Union[str, int])) == "Union[str, int]"
+    assert describe(literal_type_of(str | int)) == "Union[str, int]"
+
+
+def test_dataclass_fields_missing_from_a_literal_take_their_defaults() -> None:
+    literal = to_literal(Person(name="ada", address=Address("s")), Person)
+    fields = dict(literal.fields)  # type: ignore[union-attr]
+    del fields["pets"], fields["nickname"], fields["scores"]
+    trimmed = type(literal)(fields=fields)  # type: ignore[call-arg]
+    person = to_python(trimmed, Person)
+    assert person == Person(name="ada", address=Address("s"))
+
+
+def test_dataclass_ignores_unknown_fields_in_a_literal() -> None:
+    literal = to_literal(Pet("rex", 2), Pet)
+    fields = {**literal.fields, "species": to_literal("dog", str)}  # type: ignore[union-attr]
+    assert to_python(type(literal)(fields=fields), Pet) == Pet("rex", 2)  # type: ignore[call-arg]
+
+
+def test_pydantic_model_defaults_apply() -> None:
+    literal = to_literal(Dimensions(width=2.0), Dimensions)
+    fields = {"width": literal.fields["width"]}  # type: ignore[union-attr]
+    assert to_python(type(literal)(fields=fields), Dimensions) == Dimensions(width=2.0, height=1.0)  # type: ignore[call-arg]
+
+
+def test_annotated_and_newtype_are_their_inner_type() -> None:
+    from typing import Annotated, NewType
+
+    user_id = NewType("user_id", int)
+    assert round_trip(5, Annotated[int, "meta"]) == 5
+    assert round_trip(5, user_id) == 5
+    assert to_literal(5, Annotated[int, {"unhashable": []}]) == to_literal(5, int)
