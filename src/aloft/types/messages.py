@@ -93,7 +93,7 @@ def describe_literal(literal: Any) -> str:
     if not isinstance(tag, str):
         return f"{type(literal).__name__} (not a literal)"
     value = getattr(literal, "value", None)
-    if isinstance(value, _SCALARS | datetime.date | datetime.timedelta):
+    if isinstance(value, (*_SCALARS, datetime.date, datetime.timedelta)):
         return f"{tag} literal {short_repr(value)}"
     return f"{tag} literal"
 
