@@ -7,6 +7,8 @@ returns Python values (flytekit's local execution).
 
 from __future__ import annotations
 
+import collections
+import functools
 import typing
 from abc import ABC, abstractmethod
 from typing import Any
@@ -64,16 +66,20 @@ class Entity(ABC):
         return run_locally(self, kwargs)
 
     def shape_outputs(self, values: list[Any], void: Any = None) -> Any:
-        """Arrange output values as the function declared them: one value, a tuple or a
-        NamedTuple; ``void`` when there are no outputs."""
+        """Arrange output values as flytekit does: one value alone, several as a NamedTuple
+        (the declared one, else ``DefaultNamedTupleOutput`` with fields ``o0``, ``o1``, ...);
+        ``void`` when there are no outputs."""
         named = self.python_interface.output_tuple
+        if named is None and len(values) > 1:
+            named = _default_output_tuple(tuple(self.python_interface.outputs))
         if named is not None:
             return named(*values)
-        if not values:
-            return void
-        if len(values) == 1:
-            return values[0]
-        return tuple(values)
+        return values[0] if values else void
+
+
+@functools.cache
+def _default_output_tuple(names: tuple[str, ...]) -> type:
+    return collections.namedtuple("DefaultNamedTupleOutput", names)
 
 
 def _trace_call(builder: GraphBuilder, entity: Entity, kwargs: dict[str, Any]) -> Any:

@@ -38,7 +38,8 @@ from aloft.types.transformer import TypeTransformer
 
 _lock = threading.RLock()
 _user: list[TypeTransformer[Any]] = []
-_builtins: list[TypeTransformer[Any]] | None = None
+_builtins: list[TypeTransformer[Any]] = []
+_builtins_loaded = False
 _search_order: tuple[TypeTransformer[Any], ...] = ()
 _owners: dict[Any, TypeTransformer[Any]] = {}
 _literal_types: dict[Hashable, LiteralType] = {}
@@ -158,7 +159,7 @@ def type_key(py_type: Any) -> Hashable:
 
 
 def _find(py_type: Any) -> TypeTransformer[Any]:
-    if _builtins is None:
+    if not _builtins_loaded:
         _load_builtins()
     for transformer in _search_order:
         if transformer.handles(py_type):
@@ -172,15 +173,15 @@ def _find(py_type: Any) -> TypeTransformer[Any]:
 
 def _rebuild_search_order() -> None:
     global _search_order
-    _search_order = (*reversed(_user), *reversed(_builtins or ()))
+    _search_order = (*reversed(_user), *reversed(_builtins))
     for cache in _derived_caches:
         cache.clear()
 
 
 def _load_builtins() -> None:
-    global _builtins
+    global _builtins, _builtins_loaded
     with _lock:
-        if _builtins is not None:
+        if _builtins_loaded:
             return
         from aloft.types import (
             containers,
@@ -204,3 +205,4 @@ def _load_builtins() -> None:
             *wrappers.TRANSFORMERS,
         ]
         _rebuild_search_order()
+        _builtins_loaded = True  # last: other threads check it without the lock

@@ -84,7 +84,9 @@ def record_fields(cls: type[Any]) -> tuple[RecordField, ...]:
 
 
 def _base_model() -> type[Any] | None:
-    module = sys.modules.get("pydantic")
+    # pydantic.main, not pydantic: `import pydantic` defers loading BaseModel, and any model
+    # class the user wrote has loaded it already.
+    module = sys.modules.get("pydantic.main")
     base = getattr(module, "BaseModel", None)
     return base if isinstance(base, type) else None
 

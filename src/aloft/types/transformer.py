@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from abc import ABC, abstractmethod
 from typing import Any, Generic, TypeVar
 
@@ -53,6 +52,8 @@ class TypeTransformer(ABC, Generic[T]):
 
     def parse_text(self, text: str, py_type: Any) -> T:
         """Parse a command-line string into a value of ``py_type``; the default reads JSON."""
+        import json  # here, not at the top: importing aloft.types should cost next to nothing
+
         try:
             data = json.loads(text)
         except ValueError as error:

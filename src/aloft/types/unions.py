@@ -144,6 +144,9 @@ class UnionTransformer(TypeTransformer[Any]):
 
     def from_json_value(self, data: Any, py_type: Any) -> Any:
         plan = _plan(py_type)
+        others = [v for v in plan.variants if v.literal_kind is not NoneValue]
+        if data is not None and len(others) == 1:  # Optional[T]: keep T's message and path
+            return engine.from_json_value(data, others[0].py_type)
         for variant in plan.variants:
             try:
                 return engine.from_json_value(data, variant.py_type)

@@ -1,5 +1,8 @@
 """Error messages are a public API: they name what was expected, what was found, and where."""
 
+# The typing forms (Optional, Union, List, Dict) are what flytekit users write: test them.
+# ruff: noqa: UP006, UP007, UP045
+
 from __future__ import annotations
 
 import datetime
@@ -82,7 +85,7 @@ def test_unsupported_type_inside_a_container_is_named() -> None:
     assert message.startswith("field 'thing' of Broken: type <class 'socket.socket'>")
 
 
-@pytest.mark.parametrize("py_type", [list, typing.List])  # noqa: UP006
+@pytest.mark.parametrize("py_type", [list, typing.List])
 def test_bare_list_asks_for_an_item_type(py_type: Any) -> None:
     assert "list[int]" in error_of(literal_type_of, py_type)
     assert "bare list" in error_of(to_literal, [1], py_type)
@@ -200,7 +203,7 @@ def test_union_literal_with_an_unknown_variant() -> None:
 
 
 def test_union_with_two_variants_of_the_same_literal_type() -> None:
-    message = error_of(literal_type_of, Union[list[int], typing.List[int]])  # noqa: UP006
+    message = error_of(literal_type_of, Union[list[int], typing.List[int]])
     assert "two variants of the same type list[int]" in message
 
 

@@ -1,15 +1,18 @@
 """Value → literal → JSON → literal → value, for every supported type."""
 
+# The typing forms (Optional, Union, List, Dict) are what flytekit users write: test them.
+# ruff: noqa: UP006, UP007, UP035, UP045
+
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Dict, List, Optional, Union  # noqa: UP035 - the typing forms are tested
+from typing import Any, Dict, List, Optional, Union
 
 import pytest
 
-from aloft.ir import Literal, UnionValue, from_json, to_json
+from aloft.ir import Literal, StructValue, UnionValue, from_json, to_json
 from aloft.types import to_literal, to_python
 
 pydantic = pytest.importorskip("pydantic")
@@ -57,7 +60,7 @@ class Item(pydantic.BaseModel):
 def round_trip(value: Any, py_type: Any) -> Any:
     """Encode, go through JSON bytes like every stored value does, and decode."""
     literal = to_literal(value, py_type)
-    decoded_literal = from_json(to_json(literal), Literal)  # type: ignore[arg-type]
+    decoded_literal = from_json(to_json(literal), Literal)
     assert decoded_literal == literal
     return to_python(decoded_literal, py_type)
 
@@ -83,9 +86,9 @@ CASES = [
     (-datetime.timedelta(minutes=5), datetime.timedelta),
     ([1, 2, 3], list[int]),
     ([], list[str]),
-    ([[1], [2, 3]], List[List[int]]),  # noqa: UP006
+    ([[1], [2, 3]], List[List[int]]),
     ({"a": [1, 2], "b": []}, dict[str, list[int]]),
-    ({"x": 1.5}, Dict[str, float]),  # noqa: UP006
+    ({"x": 1.5}, Dict[str, float]),
     (None, Optional[int]),
     (7, Optional[int]),
     (3, Union[int, str]),
@@ -139,24 +142,30 @@ def test_float_accepts_an_int() -> None:
     assert type(result) is float
 
 
+def variant_of(value: Any, py_type: Any) -> str:
+    literal = to_literal(value, py_type)
+    assert isinstance(literal, UnionValue)
+    return literal.variant
+
+
 def test_union_records_the_variant() -> None:
     assert to_literal(3, Union[int, str]) == UnionValue(variant="int", value=to_literal(3, int))
-    assert to_literal("x", Union[int, str]).variant == "str"  # type: ignore[union-attr]
-    assert to_literal(None, Optional[int]).variant == "None"  # type: ignore[union-attr]
-    assert to_literal([1], Optional[list[int]]).variant == "list[int]"  # type: ignore[union-attr]
+    assert variant_of("x", Union[int, str]) == "str"
+    assert variant_of(None, Optional[int]) == "None"
+    assert variant_of([1], Optional[list[int]]) == "list[int]"
+    assert variant_of(Pet("rex"), Union[Pet, Address]) == "Pet"
 
 
 def test_union_prefers_the_exact_type() -> None:
-    assert to_literal(1, Union[float, int]).variant == "int"  # type: ignore[union-attr]
+    assert variant_of(1, Union[float, int]) == "int"
     assert type(round_trip(1, Union[float, int])) is int
     assert type(round_trip(1.0, Union[int, float])) is float
     assert type(round_trip(True, Union[int, bool])) is bool
 
 
 def test_union_falls_back_to_the_first_accepting_variant() -> None:
-    literal = to_literal(1, Optional[float])
-    assert literal.variant == "float"  # type: ignore[union-attr]
-    assert to_python(literal, Optional[float]) == 1.0
+    assert variant_of(1, Optional[float]) == "float"
+    assert to_python(to_literal(1, Optional[float]), Optional[float]) == 1.0
 
 
 def test_union_decodes_an_untagged_literal_by_kind() -> None:
@@ -180,23 +189,25 @@ def test_union_variant_order_is_kept_per_annotation() -> None:
 
 def test_dataclass_fields_missing_from_a_literal_take_their_defaults() -> None:
     literal = to_literal(Person(name="ada", address=Address("s")), Person)
-    fields = dict(literal.fields)  # type: ignore[union-attr]
+    assert isinstance(literal, StructValue)
+    fields = dict(literal.fields)
     del fields["pets"], fields["nickname"], fields["scores"]
-    trimmed = type(literal)(fields=fields)  # type: ignore[call-arg]
-    person = to_python(trimmed, Person)
+    person = to_python(StructValue(fields=fields), Person)
     assert person == Person(name="ada", address=Address("s"))
 
 
 def test_dataclass_ignores_unknown_fields_in_a_literal() -> None:
     literal = to_literal(Pet("rex", 2), Pet)
-    fields = {**literal.fields, "species": to_literal("dog", str)}  # type: ignore[union-attr]
-    assert to_python(type(literal)(fields=fields), Pet) == Pet("rex", 2)  # type: ignore[call-arg]
+    assert isinstance(literal, StructValue)
+    fields = {**literal.fields, "species": to_literal("dog", str)}
+    assert to_python(StructValue(fields=fields), Pet) == Pet("rex", 2)
 
 
 def test_pydantic_model_defaults_apply() -> None:
     literal = to_literal(Dimensions(width=2.0), Dimensions)
-    fields = {"width": literal.fields["width"]}  # type: ignore[union-attr]
-    assert to_python(type(literal)(fields=fields), Dimensions) == Dimensions(width=2.0, height=1.0)  # type: ignore[call-arg]
+    assert isinstance(literal, StructValue)
+    only_width = StructValue(fields={"width": literal.fields["width"]})
+    assert to_python(only_width, Dimensions) == Dimensions(width=2.0, height=1.0)
 
 
 def test_annotated_and_newtype_are_their_inner_type() -> None:
@@ -206,3 +217,41 @@ def test_annotated_and_newtype_are_their_inner_type() -> None:
     assert round_trip(5, Annotated[int, "meta"]) == 5
     assert round_trip(5, user_id) == 5
     assert to_literal(5, Annotated[int, {"unhashable": []}]) == to_literal(5, int)
+
+
+@dataclass
+class Rectangle:
+    width: int
+    height: int
+    area: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.area = self.width * self.height
+
+
+def test_dataclass_init_false_field_is_encoded_but_not_passed_back() -> None:
+    literal = to_literal(Rectangle(2, 3), Rectangle)
+    assert isinstance(literal, StructValue)
+    assert literal.fields["area"] == to_literal(6, int)
+    assert round_trip(Rectangle(2, 3), Rectangle) == Rectangle(2, 3)
+
+
+class Aliased(pydantic.BaseModel):
+    full_name: str = pydantic.Field(alias="fullName")
+    corner: Address
+
+
+@dataclass
+class Order:
+    item: Item
+    quantity: int = 1
+
+
+def test_pydantic_with_aliases_and_dataclass_fields() -> None:
+    value = Aliased(fullName="ada", corner=Address("x"))
+    assert round_trip(value, Aliased) == value
+
+
+def test_pydantic_model_inside_a_dataclass() -> None:
+    order = Order(Item(sku="z", size=Dimensions(width=1.0)), 3)
+    assert round_trip(order, Order) == order
