@@ -44,6 +44,9 @@ demo: $(STAMP)
 	$(BIN)/aloft run examples/etl.py etl_wf
 	@echo "== subworkflow: examples/subworkflow.py parent_wf"
 	$(BIN)/aloft run examples/subworkflow.py parent_wf
+	@echo
+	@echo "Sources are in examples/. Run one yourself: $(BIN)/aloft run examples/hello.py hello_wf --name you"
+	@echo "List what a file defines: $(BIN)/aloft run examples/etl.py   Inputs: ... etl_wf --help"
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)

@@ -64,7 +64,7 @@ def format_value(value: Any) -> str:
     return value if isinstance(value, str) else repr(value)
 
 
-def format_outputs(entity: Entity, outputs: dict[str, Any]) -> str:
+def format_outputs(outputs: dict[str, Any]) -> str:
     """Outputs as printed after a run: a single value alone, several as ``name: value``."""
     if not outputs:
         return ""

@@ -44,6 +44,6 @@ def run(ctx: click.Context, file: str | None, name: str | None) -> None:
     execution = execute(entity, values)
     if not execution.succeeded:
         raise ExecutionFailedError(execution.error_message())
-    text = format_outputs(entity, execution.output_values())
+    text = format_outputs(execution.output_values())
     if text:
         click.echo(text)

@@ -39,15 +39,11 @@ class InMemoryStore(ExecutionStore):
 
     def __init__(self) -> None:
         self._executions: dict[ExecutionId, ExecutionState] = {}
-        self._node_events: dict[ExecutionId, list[NodeEvent]] = {}
-        self._execution_events: dict[ExecutionId, list[ExecutionEvent]] = {}
 
     def create(self, spec: ExecutionSpec) -> None:
         if spec.id in self._executions:
             raise InputError(f"execution {spec.id} already exists")
         self._executions[spec.id] = ExecutionState(spec)
-        self._node_events[spec.id] = []
-        self._execution_events[spec.id] = []
 
     def load(self, execution: ExecutionId) -> ExecutionState:
         try:
@@ -56,13 +52,7 @@ class InMemoryStore(ExecutionStore):
             raise InputError(f"no execution {execution}") from None
 
     def record_node_event(self, event: NodeEvent) -> None:
-        if self._executions[event.execution].node(event.node).apply(event):
-            self._node_events[event.execution].append(event)
+        self._executions[event.execution].node(event.node).apply(event)
 
     def record_execution_event(self, event: ExecutionEvent) -> None:
         self._executions[event.execution].apply(event)
-        self._execution_events[event.execution].append(event)
-
-    def node_events(self, execution: ExecutionId) -> list[NodeEvent]:
-        """Every node event recorded for ``execution``, in order."""
-        return list(self._node_events[execution])

@@ -61,7 +61,8 @@ def encode_outputs(result: Any, types: Mapping[str, Any], task_name: str) -> dic
     names = list(types)
     if not names:
         return {}
-    if len(names) == 1:
+    returned_fields = getattr(result, "_fields", None) if isinstance(result, tuple) else None
+    if len(names) == 1 and returned_fields != tuple(names):
         values: tuple[Any, ...] = (result,)
     elif isinstance(result, tuple) and len(result) == len(names):
         values = result

@@ -287,3 +287,22 @@ def test_lists_of_promises_bind_as_collections() -> None:
         return total(values=[inc(n=n), inc(n=n), 10])
 
     assert fan(n=1) == 14
+
+
+class Single(NamedTuple):
+    value: int
+
+
+@task
+def single_named(n: int) -> Single:
+    return Single(value=n + 1)
+
+
+def test_a_one_field_namedtuple_output_is_unpacked_by_name() -> None:
+    @workflow
+    def wf(n: int) -> int:
+        return inc(n=single_named(n=n).value)
+
+    assert single_named.interface.outputs.keys() == {"value"}
+    assert single_named(n=1) == Single(value=2)
+    assert wf(n=1) == 3
