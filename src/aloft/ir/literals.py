@@ -90,18 +90,50 @@ class UnionValue(_LiteralBase, frozen=True, tag="union"):
 
 
 class BlobValue(_LiteralBase, frozen=True, tag="blob"):
-    """A file or directory stored at ``uri``."""
+    """A file or directory stored at ``uri``.
+
+    ``hash`` identifies the content: a digest of the bytes written for data a task produced,
+    or of the URI and the store's metadata for a remote file passed through by reference.
+    """
 
     uri: str
     format: str = ""
     dimensionality: BlobDimensionality = BlobDimensionality.SINGLE
+    hash: str = ""
 
 
 class StructuredDatasetValue(_LiteralBase, frozen=True, tag="structured_dataset"):
-    """A table stored at ``uri`` in ``format`` (parquet by default)."""
+    """A table stored at ``uri`` in ``format`` (parquet by default); ``hash`` as for blobs."""
 
     uri: str
     format: str = "parquet"
+    hash: str = ""
+
+
+class PickleValue(_LiteralBase, frozen=True, tag="pickle"):
+    """A Python object of a type aloft has no transformer for, pickled.
+
+    Small pickles are kept inline in ``data``; larger ones are stored at ``uri``.
+    """
+
+    hash: str
+    data: bytes = b""
+    uri: str = ""
+
+
+class OffloadedValue(_LiteralBase, frozen=True, tag="offloaded"):
+    """A large literal stored as a JSON document at ``uri`` instead of inline."""
+
+    uri: str
+    hash: str
+    size: int
+
+
+class HashedValue(_LiteralBase, frozen=True, tag="hashed"):
+    """A literal whose cache hash the user chose (``Annotated[T, HashMethod(fn)]``)."""
+
+    value: Literal
+    hash: str
 
 
 Literal = (
@@ -120,4 +152,7 @@ Literal = (
     | UnionValue
     | BlobValue
     | StructuredDatasetValue
+    | PickleValue
+    | OffloadedValue
+    | HashedValue
 )

@@ -95,6 +95,12 @@ class StructuredDatasetType(_LiteralTypeBase, frozen=True, tag="structured_datas
     format: str = ""
 
 
+class PickleType(_LiteralTypeBase, frozen=True, tag="pickle"):
+    """A Python type with no transformer, passed as a pickle; ``name`` is its qualified name."""
+
+    name: str
+
+
 LiteralType = (
     SimpleType
     | CollectionType
@@ -104,6 +110,7 @@ LiteralType = (
     | StructType
     | BlobType
     | StructuredDatasetType
+    | PickleType
 )
 
 _SIMPLE_NAMES = {
@@ -145,4 +152,6 @@ def describe(literal_type: LiteralType) -> str:
             return f"{base}[{fmt}]" if fmt else base
         case StructuredDatasetType():
             return "StructuredDataset"
+        case PickleType(name=name):
+            return f"Pickle[{name}]"
     raise TypeError(f"not a literal type: {literal_type!r}")  # pragma: no cover

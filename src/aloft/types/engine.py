@@ -32,7 +32,8 @@ from collections.abc import Hashable
 from typing import Any, get_args, get_origin
 
 from aloft.errors import TypeTransformerError
-from aloft.ir import Literal, LiteralType
+from aloft.ir import HashedValue, Literal, LiteralType, OffloadedValue
+from aloft.storage import load_offloaded
 from aloft.types.messages import python_type_name
 from aloft.types.transformer import TypeTransformer
 
@@ -110,7 +111,15 @@ def to_literal(value: Any, py_type: Any) -> Literal:
 
 
 def to_python(literal: Literal, py_type: Any) -> Any:
-    """Decode a literal into a Python value of type ``py_type``."""
+    """Decode a literal into a Python value of type ``py_type``.
+
+    A value with a user-chosen hash is decoded as the value it wraps, and a literal offloaded
+    to the blob store is read back first, so transformers never see either wrapper.
+    """
+    if isinstance(literal, HashedValue):
+        literal = literal.value
+    if isinstance(literal, OffloadedValue):
+        literal = load_offloaded(literal)
     try:
         owner = _owners[py_type]
     except (KeyError, TypeError):
@@ -184,17 +193,23 @@ def _load_builtins() -> None:
         if _builtins_loaded:
             return
         from aloft.types import (
+            arrays,
             containers,
             dataclasses,
+            directories,
             enums,
+            files,
+            pickles,
             primitives,
             pydantic_models,
+            structured,
             temporal,
             unions,
             wrappers,
         )
 
         _builtins = [
+            *pickles.TRANSFORMERS,  # first: asked last, for types nothing else owns
             *primitives.TRANSFORMERS,
             *temporal.TRANSFORMERS,
             *containers.TRANSFORMERS,
@@ -202,6 +217,10 @@ def _load_builtins() -> None:
             *enums.TRANSFORMERS,
             *dataclasses.TRANSFORMERS,
             *pydantic_models.TRANSFORMERS,
+            *files.TRANSFORMERS,
+            *directories.TRANSFORMERS,
+            *structured.TRANSFORMERS,
+            *arrays.TRANSFORMERS,
             *wrappers.TRANSFORMERS,
         ]
         _rebuild_search_order()

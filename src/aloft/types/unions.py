@@ -33,6 +33,8 @@ from aloft.ir import (
     MapType,
     MapValue,
     NoneValue,
+    PickleType,
+    PickleValue,
     SimpleKind,
     SimpleType,
     StringValue,
@@ -234,6 +236,8 @@ def _literal_kind(literal_type: LiteralType) -> type[Any]:
             return BlobValue
         case StructuredDatasetType():
             return StructuredDatasetValue
+        case PickleType():
+            return PickleValue
 
 
 TRANSFORMERS: tuple[TypeTransformer[Any], ...] = (UnionTransformer(),)

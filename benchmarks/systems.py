@@ -1,0 +1,138 @@
+"""The systems compared: which interpreter runs each, with which environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.paths import ENVS_DIR, REPO_VENV, STATE_DIR, WORKLOADS_DIR
+
+
+@dataclass(frozen=True)
+class System:
+    """One way of running the workloads.
+
+    ``env`` names the virtual environment under ``benchmarks/.envs`` (``None``: the repository's
+    own ``.venv``); ``workloads`` the folder of ``benchmarks/workloads`` holding its files.
+    """
+
+    name: str
+    env: str | None
+    workloads: str
+    summary: str
+    import_module: str | None = None
+    api_import: str | None = None
+    cli: str | None = None
+    packages: tuple[str, ...] = ()
+    # A system sharing another's interpreter: commands (bare, import, cli-help) are not re-run.
+    same_commands_as: str | None = None
+    needs_server: bool = False
+
+    @property
+    def prefix(self) -> Path:
+        """The virtual environment's folder."""
+        return REPO_VENV if self.env is None else ENVS_DIR / self.env
+
+    @property
+    def python(self) -> Path:
+        """The interpreter that runs this system's workloads."""
+        return self.prefix / "bin" / "python"
+
+    def executable(self, name: str) -> Path:
+        """A console script installed in this system's environment."""
+        return self.prefix / "bin" / name
+
+    def script(self, stem: str) -> Path:
+        """This system's file for workload script ``stem``."""
+        return WORKLOADS_DIR / self.workloads / f"{stem}.py"
+
+    @property
+    def state(self) -> Path:
+        """HOME and working directory of this system's runs (kept across runs, wiped per
+        invocation, so caches filled by the warm-up survive into the timed runs)."""
+        return STATE_DIR / self.name
+
+    def environment(self, tmpdir: Path, server_url: str | None = None) -> dict[str, str]:
+        """Environment variables for one run: nothing leaks into the real HOME or /tmp, and
+        nothing phones home."""
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONSTARTUP")
+        }
+        env.update(
+            HOME=str(self.state),
+            TMPDIR=str(tmpdir),
+            PATH=f"{self.prefix / 'bin'}{os.pathsep}{env.get('PATH', '')}",
+            DO_NOT_TRACK="1",
+            PYTHONUNBUFFERED="1",
+        )
+        if self.name.startswith("prefect"):
+            env.update(prefect_settings(self.state / "prefect-home"))
+            if server_url is not None:
+                env["PREFECT_API_URL"] = server_url
+        return env
+
+
+def prefect_settings(prefect_home: Path) -> dict[str, str]:
+    """Prefect settings shared by its local runs and its server: own home, no analytics."""
+    return {
+        "PREFECT_HOME": str(prefect_home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_UI_ENABLED": "false",
+        "PREFECT_CLI_PROMPT": "false",
+        "DO_NOT_TRACK": "1",
+    }
+
+
+SYSTEMS: tuple[System, ...] = (
+    System(
+        name="aloft",
+        env=None,
+        workloads="aloft",
+        summary="this repository, its own .venv; workflows called as functions",
+        import_module="aloft",
+        api_import="from aloft import task, workflow",
+        cli="aloft",
+        packages=("aloft", "msgspec", "click", "pydantic"),
+    ),
+    System(
+        name="flytekit",
+        env="flytekit",
+        workloads="flytekit",
+        summary="flytekit local execution: workflows called as functions",
+        import_module="flytekit",
+        api_import="from flytekit import task, workflow",
+        cli="pyflyte",
+        packages=("flytekit", "flyteidl", "pandas", "pyarrow", "numpy"),
+    ),
+    System(
+        name="prefect",
+        env="prefect",
+        workloads="prefect",
+        summary="Prefect default local mode: a temporary server inside each process",
+        import_module="prefect",
+        api_import="from prefect import flow, task",
+        cli="prefect",
+        packages=("prefect", "pydantic", "sqlalchemy", "pandas", "pyarrow", "numpy"),
+    ),
+    System(
+        name="prefect-server",
+        env="prefect",
+        workloads="prefect",
+        summary="Prefect against one `prefect server start` on 127.0.0.1, started beforehand",
+        packages=("prefect",),
+        same_commands_as="prefect",
+        needs_server=True,
+    ),
+    System(
+        name="floor",
+        env="floor",
+        workloads="floor",
+        summary="the same functions called in a plain Python loop, no orchestration",
+        packages=("pandas", "pyarrow", "numpy"),
+    ),
+)
+
+SYSTEMS_BY_NAME = {system.name: system for system in SYSTEMS}

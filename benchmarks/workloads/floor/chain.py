@@ -1,0 +1,20 @@
+"""chain: N sequential calls, each adding 1 to the previous result (floor). Default N=100."""
+
+import sys
+
+N = int(sys.argv[1]) if len(sys.argv) > 1 else 100
+
+
+def inc(x: int) -> int:
+    return x + 1
+
+
+def chain(x: int = 0) -> int:
+    value = x
+    for _ in range(N):
+        value = inc(x=value)
+    return value
+
+
+if __name__ == "__main__":
+    print(f"RESULT {chain(x=0)}")

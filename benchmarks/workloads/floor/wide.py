@@ -1,0 +1,17 @@
+"""wide: N independent calls (inc of 0..N-1), then their sum (floor). Default N=200."""
+
+import sys
+
+N = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+
+
+def inc(x: int) -> int:
+    return x + 1
+
+
+def total(values: list[int]) -> int:
+    return sum(values)
+
+
+if __name__ == "__main__":
+    print(f"RESULT {total(values=[inc(x=i) for i in range(N)])}")

@@ -1,0 +1,24 @@
+"""chain: N sequential tasks, each adding 1 to the previous result (prefect). Default N=100."""
+
+import sys
+
+from prefect import flow, task
+
+N = int(sys.argv[1]) if len(sys.argv) > 1 else 100
+
+
+@task
+def inc(x: int) -> int:
+    return x + 1
+
+
+@flow
+def chain_flow(n: int = N, x: int = 0) -> int:
+    value = x
+    for _ in range(n):
+        value = inc(value)
+    return value
+
+
+if __name__ == "__main__":
+    print(f"RESULT {chain_flow(n=N, x=0)}")

@@ -1,0 +1,171 @@
+"""The blob store: bytes, files and folders at URLs, through fsspec.
+
+Every write is atomic (DESIGN.md, principle 4): on a local filesystem the data goes to a
+temporary name and is renamed into place; object stores (s3, gcs, abfs) make a single upload
+visible at once. Every write also returns the SHA-256 of what was written, computed as the
+bytes stream past, so content hashes never need a second read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cached_property
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from aloft.errors import PlatformError
+
+if TYPE_CHECKING:
+    from fsspec import AbstractFileSystem
+
+CHUNK = 1 << 20
+
+
+class HashingWriter:
+    """A writable file that hashes what passes through it."""
+
+    def __init__(self, target: IO[bytes]) -> None:
+        self._target = target
+        self._digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        """Write ``data`` and fold it into the hash."""
+        self._digest.update(data)
+        self.size += len(data)
+        return self._target.write(data)
+
+    def hexdigest(self) -> str:
+        """The SHA-256 of everything written so far."""
+        return self._digest.hexdigest()
+
+
+class BlobStore:
+    """A folder of blobs at ``root`` (a local path or an fsspec URL such as ``s3://bucket/x``)."""
+
+    def __init__(self, root: str, storage_options: dict[str, Any] | None = None) -> None:
+        self.root = _normalise(root)
+        self.storage_options = dict(storage_options or {})
+
+    def __repr__(self) -> str:
+        return f"BlobStore({self.root!r})"
+
+    @cached_property
+    def protocol(self) -> str:
+        """``file``, ``s3``, ``gs``, ..."""
+        return self.root.split("://", 1)[0]
+
+    def filesystem(self, uri: str) -> AbstractFileSystem:
+        """The fsspec filesystem serving ``uri``, with this store's options for its protocol."""
+        from fsspec.core import url_to_fs
+
+        options = self.storage_options if uri.startswith(self.protocol + "://") else {}
+        try:
+            fs, _ = url_to_fs(uri, **options)
+        except (ImportError, ValueError) as exc:
+            raise PlatformError(f"cannot open {uri}: {exc}") from exc
+        return fs
+
+    def uri(self, *parts: str) -> str:
+        """The URI of ``parts`` joined under the store's root."""
+        return "/".join([self.root.rstrip("/"), *(p.strip("/") for p in parts if p)])
+
+    # -- writing ------------------------------------------------------------------------------
+
+    @contextmanager
+    def open_write(self, uri: str) -> Iterator[HashingWriter]:
+        """Write a blob at ``uri`` atomically; the writer's ``hexdigest()`` is its hash."""
+        fs = self.filesystem(uri)
+        local = _is_local(fs)
+        target = f"{uri}.tmp-{uuid.uuid4().hex}" if local else uri
+        if local:
+            fs.makedirs(fs._parent(uri), exist_ok=True)
+        try:
+            with fs.open(target, "wb") as handle:
+                yield HashingWriter(handle)
+            if local:
+                os.replace(_local_path(target), _local_path(uri))
+        except BaseException:
+            if local and fs.exists(target):
+                fs.rm(target)
+            raise
+
+    def write_bytes(self, uri: str, data: bytes) -> str:
+        """Store ``data`` at ``uri``; returns its hash."""
+        with self.open_write(uri) as writer:
+            writer.write(data)
+        return writer.hexdigest()
+
+    def upload_file(self, local: str | os.PathLike[str], uri: str) -> str:
+        """Copy a local file to ``uri``; returns the hash of its bytes."""
+        with open(local, "rb") as source, self.open_write(uri) as writer:
+            while chunk := source.read(CHUNK):
+                writer.write(chunk)
+        return writer.hexdigest()
+
+    def upload_directory(self, local: str | os.PathLike[str], uri: str) -> str:
+        """Copy a local folder to ``uri``; returns a hash of its file names and contents."""
+        root = Path(local)
+        entries = []
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            relative = path.relative_to(root).as_posix()
+            entries.append(f"{relative}\0{self.upload_file(path, f'{uri}/{relative}')}\n")
+        return hashlib.sha256("".join(entries).encode()).hexdigest()
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def read_bytes(self, uri: str) -> bytes:
+        """The bytes stored at ``uri``."""
+        with self.filesystem(uri).open(uri, "rb") as handle:
+            data: bytes = handle.read()
+        return data
+
+    def download_file(self, uri: str, local: str | os.PathLike[str]) -> None:
+        """Copy the blob at ``uri`` to a local file."""
+        Path(local).parent.mkdir(parents=True, exist_ok=True)
+        self.filesystem(uri).get_file(uri, str(local))
+
+    def download_directory(self, uri: str, local: str | os.PathLike[str]) -> None:
+        """Copy every blob under ``uri`` into a local folder, keeping relative paths."""
+        fs = self.filesystem(uri)
+        base = _strip_protocol(fs, uri).rstrip("/")
+        for path in fs.find(base):
+            target = Path(local) / path[len(base) + 1 :]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fs.get_file(path, str(target))
+
+    def exists(self, uri: str) -> bool:
+        """Whether anything is stored at ``uri``."""
+        return bool(self.filesystem(uri).exists(uri))
+
+    def fingerprint(self, uri: str) -> str:
+        """A hash of ``uri`` and what the store says of it (etag, size, modification time):
+        how a file passed through by reference is keyed without reading it."""
+        info = self.filesystem(uri).info(uri)
+        keys = ("ETag", "etag", "size", "mtime", "LastModified", "last_modified", "md5Hash")
+        facts = [f"{key}={info[key]}" for key in keys if info.get(key) is not None]
+        return hashlib.sha256("\n".join([uri, *facts]).encode()).hexdigest()
+
+
+def _normalise(root: str) -> str:
+    if "://" in root:
+        return root.rstrip("/")
+    return "file://" + str(Path(root).expanduser().resolve())
+
+
+def _is_local(fs: AbstractFileSystem) -> bool:
+    protocol = fs.protocol
+    return "file" in (protocol if isinstance(protocol, tuple) else (protocol,))
+
+
+def _local_path(uri: str) -> str:
+    return uri[len("file://") :] if uri.startswith("file://") else uri
+
+
+def _strip_protocol(fs: AbstractFileSystem, uri: str) -> str:
+    stripped: str = fs._strip_protocol(uri)
+    return stripped
