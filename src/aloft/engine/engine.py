@@ -15,7 +15,7 @@ import datetime
 from collections import deque
 from dataclasses import dataclass, field
 
-from aloft.engine.bindings import BindingError, resolve_bindings
+from aloft.engine.bindings import BindingError, LiteralLoader, resolve_bindings
 from aloft.engine.plan import WorkflowPlan
 from aloft.engine.retry import DEFAULT_SYSTEM_RETRIES, should_retry
 from aloft.engine.state import ExecutionState
@@ -53,10 +53,12 @@ class Engine:
         executor: Executor,
         *,
         system_retries: int = DEFAULT_SYSTEM_RETRIES,
+        load_offloaded: LiteralLoader | None = None,
     ) -> None:
         self.store = store
         self.executor = executor
         self.system_retries = system_retries
+        self.load_offloaded = load_offloaded
 
     def run(self, execution: ExecutionId) -> ExecutionState:
         """Drive ``execution`` until it succeeds, fails or is aborted; return its final state."""
@@ -98,6 +100,7 @@ class _ExecutionRun:
         self.store = engine.store
         self.executor = engine.executor
         self.state = state
+        self.load = engine.load_offloaded
         self.id = state.spec.id
         closure = state.spec.closure
         self.tasks: dict[Identifier, TaskTemplate] = {t.id: t for t in closure.tasks}
@@ -180,7 +183,7 @@ class _ExecutionRun:
     def _frame_succeeded(self, frame: _Frame) -> None:
         frame.closed = True
         try:
-            outputs = resolve_bindings(frame.plan.template.outputs, frame.lookup)
+            outputs = resolve_bindings(frame.plan.template.outputs, frame.lookup, self.load)
         except BindingError as exc:
             self._frame_failed(frame, ExecutionError(kind=ErrorKind.SYSTEM, message=str(exc)))
             return
@@ -207,7 +210,7 @@ class _ExecutionRun:
         if frame.closed:
             return
         try:
-            inputs = resolve_bindings(node.inputs, frame.lookup)
+            inputs = resolve_bindings(node.inputs, frame.lookup, self.load)
         except BindingError as exc:
             self._node_failed(frame, key, ExecutionError(kind=ErrorKind.SYSTEM, message=str(exc)))
             return

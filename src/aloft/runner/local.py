@@ -24,6 +24,7 @@ from aloft.ir import (
 from aloft.runtime import RunnableTask
 from aloft.sdk import Entity
 from aloft.sdk.arguments import suggest
+from aloft.storage import load_offloaded
 from aloft.types import to_literal, to_python
 
 
@@ -107,7 +108,7 @@ def execute(entity: Entity, values: dict[str, Any]) -> LocalExecution:
         return known if known is not None else resolve_by_reference(template)
 
     with InlineExecutor(resolve) as executor:
-        state = Engine(store, executor).run(spec.id)
+        state = Engine(store, executor, load_offloaded=load_offloaded).run(spec.id)
     return LocalExecution(entity, state)
 
 

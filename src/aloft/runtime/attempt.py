@@ -13,13 +13,26 @@ from aloft.errors import FlyteRecoverableException, TypeTransformerError
 from aloft.ir import ErrorKind, ExecutionError, Literal, TaskAttemptResult, TaskAttemptSpec
 from aloft.runtime.context import ExecutionParameters, reset_context, set_context
 from aloft.runtime.protocol import RunnableTask
+from aloft.storage import DataContext, current_data_context, data_context, offload_if_large
+from aloft.storage.layout import raw_prefix
 from aloft.types import to_literal, to_python
 
 RETRY_HINT = "raise FlyteRecoverableException to make this failure retryable"
 
 
 def execute_attempt(spec: TaskAttemptSpec, task: RunnableTask) -> TaskAttemptResult:
-    """Run ``spec`` with ``task``'s function; every failure comes back as a result."""
+    """Run ``spec`` with ``task``'s function; every failure comes back as a result.
+
+    Values the attempt offloads (files, tables, large literals) are written under the
+    attempt's own prefix of the blob store in force.
+    """
+    outer = current_data_context()
+    prefix = raw_prefix(outer.store, spec.execution, spec.node, spec.attempt)
+    with data_context(DataContext(outer.store, prefix, outer.offload_threshold_bytes)):
+        return _execute(spec, task)
+
+
+def _execute(spec: TaskAttemptSpec, task: RunnableTask) -> TaskAttemptResult:
     interface = task.python_interface
     name = spec.task.id.name
     try:
@@ -74,7 +87,7 @@ def encode_outputs(result: Any, types: Mapping[str, Any], task_name: str) -> dic
     encoded = {}
     for key, value in zip(names, values, strict=True):
         try:
-            encoded[key] = to_literal(value, types[key])
+            encoded[key] = offload_if_large(to_literal(value, types[key]))
         except TypeTransformerError as exc:
             raise TypeTransformerError(f"task {task_name}, output {key!r}: {exc}") from None
     return encoded

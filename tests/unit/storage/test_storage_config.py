@@ -1,0 +1,70 @@
+"""Storage configuration: environment, config file, and clear errors for bad values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aloft.storage import ConfigError, load_storage_config
+
+
+@pytest.fixture
+def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "config.toml"
+    monkeypatch.setenv("ALOFT_CONFIG", str(path))
+    monkeypatch.delenv("ALOFT_STORE", raising=False)
+    monkeypatch.delenv("ALOFT_OFFLOAD_THRESHOLD_BYTES", raising=False)
+    return path
+
+
+def test_the_config_file_names_the_store_and_its_options(config_file: Path) -> None:
+    config_file.write_text(
+        '[storage]\nurl = "s3://bucket/aloft"\noffload_threshold_bytes = 10\n'
+        "[storage.options]\nanon = true\n"
+    )
+    config = load_storage_config()
+    assert (config.url, config.options, config.offload_threshold_bytes) == (
+        "s3://bucket/aloft",
+        {"anon": True},
+        10,
+    )
+
+
+def test_the_environment_wins_over_the_file(
+    config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config_file.write_text('[storage]\nurl = "s3://bucket/aloft"\n')
+    monkeypatch.setenv("ALOFT_STORE", "/data/store")
+    assert load_storage_config().url == "/data/store"
+
+
+def test_without_a_file_the_store_is_under_the_home_folder(config_file: Path) -> None:
+    assert load_storage_config().url == "~/.aloft/store"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[storage\nurl = 1", "not valid TOML"),
+        ("storage = 3", r"\[storage\] must be a table"),
+        ("[storage]\nurl = 5", "storage.url must be a non-empty string"),
+        ("[storage]\noffload_threshold_bytes = -1", "offload_threshold_bytes must be a non-neg"),
+        ("[storage]\noptions = 2", "storage.options must be a table"),
+    ],
+)
+def test_a_malformed_config_names_the_file_and_the_key(
+    config_file: Path, text: str, message: str
+) -> None:
+    config_file.write_text(text)
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_storage_config()
+    assert str(config_file) in str(caught.value)
+
+
+def test_a_malformed_threshold_variable_is_named(
+    config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ALOFT_OFFLOAD_THRESHOLD_BYTES", "lots")
+    with pytest.raises(ConfigError, match="ALOFT_OFFLOAD_THRESHOLD_BYTES must be an integer"):
+        load_storage_config()
