@@ -40,21 +40,23 @@ def _execute(spec: TaskAttemptSpec, task: RunnableTask) -> TaskAttemptResult:
     except TypeTransformerError as exc:
         return _failed(spec, ErrorKind.USER, f"task {name}: cannot read its inputs: {exc}")
     params = ExecutionParameters(spec.execution, spec.task.id, spec.node, spec.attempt)
-    token = set_context(params)
-    try:
-        result = task.execute(**kwargs)
-    except FlyteRecoverableException as exc:
-        return _failed(spec, ErrorKind.RECOVERABLE, _describe(exc), _user_traceback(exc))
-    except Exception as exc:
-        message = f"{_describe(exc)} ({RETRY_HINT})"
-        return _failed(spec, ErrorKind.USER, message, _user_traceback(exc))
+    try:  # the working directory goes last: outputs may be files in it
+        token = set_context(params)
+        try:
+            result = task.execute(**kwargs)
+        except FlyteRecoverableException as exc:
+            return _failed(spec, ErrorKind.RECOVERABLE, _describe(exc), _user_traceback(exc))
+        except Exception as exc:
+            message = f"{_describe(exc)} ({RETRY_HINT})"
+            return _failed(spec, ErrorKind.USER, message, _user_traceback(exc))
+        finally:
+            reset_context(token)
+        try:
+            outputs = encode_outputs(result, interface.outputs, name)
+        except TypeTransformerError as exc:
+            return _failed(spec, ErrorKind.USER, str(exc))
     finally:
-        reset_context(token)
         params.cleanup()
-    try:
-        outputs = encode_outputs(result, interface.outputs, name)
-    except TypeTransformerError as exc:
-        return _failed(spec, ErrorKind.USER, str(exc))
     return TaskAttemptResult(node=spec.node, attempt=spec.attempt, outputs=outputs)
 
 

@@ -133,6 +133,8 @@ class BlobStore:
         """Copy every blob under ``uri`` into a local folder, keeping relative paths."""
         fs = self.filesystem(uri)
         base = _strip_protocol(fs, uri).rstrip("/")
+        fs.invalidate_cache(base)  # list what is there now, not a cached listing
+        Path(local).mkdir(parents=True, exist_ok=True)  # even for an empty folder
         for path in fs.find(base):
             target = Path(local) / path[len(base) + 1 :]
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -145,10 +147,34 @@ class BlobStore:
     def fingerprint(self, uri: str) -> str:
         """A hash of ``uri`` and what the store says of it (etag, size, modification time):
         how a file passed through by reference is keyed without reading it."""
-        info = self.filesystem(uri).info(uri)
-        keys = ("ETag", "etag", "size", "mtime", "LastModified", "last_modified", "md5Hash")
-        facts = [f"{key}={info[key]}" for key in keys if info.get(key) is not None]
-        return hashlib.sha256("\n".join([uri, *facts]).encode()).hexdigest()
+        fs = self.filesystem(uri)
+        fs.invalidate_cache(_strip_protocol(fs, uri))  # s3fs answers from stale listings
+        info = fs.info(uri)
+        return hashlib.sha256("\n".join([uri, *_facts(info)]).encode()).hexdigest()
+
+    def fingerprint_directory(self, uri: str) -> str:
+        """A hash of ``uri`` and, for every blob under it, its relative name and what the store
+        says of it: how a folder passed through by reference is keyed without reading it.
+
+        Raises ``FileNotFoundError`` if nothing is stored at or under ``uri``.
+        """
+        fs = self.filesystem(uri)
+        base = _strip_protocol(fs, uri).rstrip("/")
+        fs.invalidate_cache(base)
+        found: dict[str, dict[str, Any]] = fs.find(base, detail=True)
+        if not found and not fs.exists(base):
+            raise FileNotFoundError(uri)
+        lines = [uri.rstrip("/")]
+        for path in sorted(found):
+            lines.append("\0".join([path[len(base) + 1 :], *_facts(found[path])]))
+        return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+_FACT_KEYS = ("ETag", "etag", "size", "mtime", "LastModified", "last_modified", "md5Hash")
+
+
+def _facts(info: dict[str, Any]) -> list[str]:
+    return [f"{key}={info[key]}" for key in _FACT_KEYS if info.get(key) is not None]
 
 
 def _normalise(root: str) -> str:

@@ -43,7 +43,9 @@ def default_store() -> BlobStore:
 def _default_context() -> DataContext:
     config = load_storage_config()
     store = default_store()
-    return DataContext(store, store.uri("raw", f"local-{uuid.uuid4().hex[:12]}"), config.offload_threshold_bytes)
+    return DataContext(
+        store, store.uri("raw", f"local-{uuid.uuid4().hex[:12]}"), config.offload_threshold_bytes
+    )
 
 
 _current: ContextVar[DataContext | None] = ContextVar("aloft_data_context", default=None)

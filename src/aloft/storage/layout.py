@@ -1,7 +1,7 @@
 """Where an execution's data lives in the blob store.
 
-    {root}/executions/{project}/{domain}/{execution}/{node}/{attempt}/
-        inputs.json  outputs.json  deck.html  checkpoints/  raw/
+{root}/executions/{project}/{domain}/{execution}/{node}/{attempt}/
+    inputs.json  outputs.json  deck.html  checkpoints/  raw/
 """
 
 from __future__ import annotations

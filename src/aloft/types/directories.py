@@ -1,7 +1,83 @@
-"""Placeholder while the data-types work lands in this module."""
+"""``FlyteDirectory``: a folder of files, local or in a blob store, passed by reference.
 
-from typing import Any
+The literal type is ``BlobType(format=..., dimensionality=MULTIPART)``. A local folder is
+uploaded file by file when the value is encoded, and its hash covers every file's relative
+name and content; a task receiving one downloads the whole folder lazily, or lists it without
+downloading (:meth:`FlyteDirectory.listdir`). See :mod:`aloft.types.blob_paths`.
+"""
 
+from __future__ import annotations
+
+import os
+from typing import Annotated, Any, Generic, TypeVar
+
+from aloft.ir import BlobDimensionality
+from aloft.storage import BlobStore, current_data_context
+from aloft.types.blob_paths import BlobPath, BlobPathTransformer
+from aloft.types.files import FileExt, FlyteFile
 from aloft.types.transformer import TypeTransformer
 
-TRANSFORMERS: tuple[TypeTransformer[Any], ...] = ()
+T = TypeVar("T")
+
+
+class FlyteDirectory(BlobPath, Generic[T]):
+    """A folder: ``FlyteDirectory(path)`` for a local one, ``FlyteDirectory("s3://b/p")``
+    for a remote one.
+
+    Args:
+        path: A local path or a remote URI.
+        remote_path: Where to upload a local folder, instead of a fresh name in the store.
+    """
+
+    dimensionality = BlobDimensionality.MULTIPART
+
+    @staticmethod
+    def listdir(directory: FlyteDirectory[Any]) -> list[FlyteFile[Any] | FlyteDirectory[Any]]:
+        """The entries directly in ``directory``, sorted by name, as files and folders.
+
+        A remote folder that was not downloaded is listed in the store, and its entries are
+        remote (lazy) values in turn.
+        """
+        if directory.downloaded:
+            with os.scandir(directory.path) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name)
+            return [
+                FlyteDirectory(entry.path) if entry.is_dir() else FlyteFile(entry.path)
+                for entry in entries
+            ]
+        store = directory._store or current_data_context().store
+        base = directory.path.rstrip("/")
+        listed: list[dict[str, Any]] = store.filesystem(base).ls(base, detail=True, refresh=True)
+        result: list[FlyteFile[Any] | FlyteDirectory[Any]] = []
+        for info in sorted(listed, key=lambda info: str(info["name"])):
+            uri = f"{base}/{str(info['name']).rstrip('/').rsplit('/', 1)[-1]}"
+            kind = FlyteDirectory if info.get("type") == "directory" else FlyteFile
+            result.append(kind.from_stored(uri, store=store))
+        return result
+
+    @staticmethod
+    def _local_problem(path: str) -> str | None:
+        if os.path.isdir(path):
+            return None
+        if os.path.exists(path):
+            return f"{path} is a file, not a folder (use FlyteFile)"
+        return f"folder {path} does not exist"
+
+    @staticmethod
+    def _put(store: BlobStore, local: str, uri: str) -> str:
+        return store.upload_directory(local, uri)
+
+    @staticmethod
+    def _fetch(store: BlobStore, uri: str, local: str) -> None:
+        store.download_directory(uri, local)
+
+    @staticmethod
+    def _fingerprint(store: BlobStore, uri: str) -> str:
+        return store.fingerprint_directory(uri)
+
+
+# The formatted folders flytekit predefines (flytekit.types.directory).
+TensorboardLogs = FlyteDirectory[Annotated[str, FileExt("tensorboard")]]
+TFRecordsDirectory = FlyteDirectory[Annotated[str, FileExt("tfrecord")]]
+
+TRANSFORMERS: tuple[TypeTransformer[Any], ...] = (BlobPathTransformer(FlyteDirectory),)

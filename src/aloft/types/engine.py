@@ -219,9 +219,10 @@ def _load_builtins() -> None:
             *pydantic_models.TRANSFORMERS,
             *files.TRANSFORMERS,
             *directories.TRANSFORMERS,
+            *wrappers.TRANSFORMERS,
+            # after wrappers, so asked before it: they own Annotated[T, columns/format/options]
             *structured.TRANSFORMERS,
             *arrays.TRANSFORMERS,
-            *wrappers.TRANSFORMERS,
         ]
         _rebuild_search_order()
         _builtins_loaded = True  # last: other threads check it without the lock

@@ -1,6 +1,7 @@
 """Annotations that wrap another type: ``Annotated[T, ...]`` and ``NewType``, treated as ``T``.
 
-The metadata of ``Annotated`` is dropped for now. A transformer registered for a specific
+``Annotated`` metadata is ignored except for a ``HashMethod``, whose hash is attached to the
+encoded value (see :mod:`aloft.types.hash_method`). A transformer registered for a specific
 ``Annotated`` form is asked first and so still wins over this one.
 """
 
@@ -8,8 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, NewType, get_origin
 
-from aloft.ir import Literal, LiteralType
+from aloft.ir import HashedValue, Literal, LiteralType
 from aloft.types import engine
+from aloft.types.hash_method import HashMethod, hash_method_of, user_hash, user_hash_scope
 from aloft.types.transformer import TypeTransformer
 
 
@@ -25,7 +27,12 @@ class WrapperTransformer(TypeTransformer[Any]):
         return engine.literal_type_of(unwrap(py_type))
 
     def to_literal(self, value: Any, py_type: Any) -> Literal:
-        return engine.to_literal(value, unwrap(py_type))
+        method = hash_method_of(py_type)
+        if method is None:
+            return engine.to_literal(value, unwrap(py_type))
+        with user_hash_scope():
+            literal = engine.to_literal(value, unwrap(py_type))
+        return HashedValue(value=literal, hash=user_hash(method, value, py_type))
 
     def to_python(self, literal: Literal, py_type: Any) -> Any:
         return engine.to_python(literal, unwrap(py_type))
@@ -41,9 +48,18 @@ class WrapperTransformer(TypeTransformer[Any]):
 
 
 def unwrap(py_type: Any) -> Any:
-    """The type inside ``Annotated[T, ...]`` or a ``NewType`` (one level)."""
+    """The type inside ``Annotated[T, ...]`` or a ``NewType`` (one level).
+
+    A ``HashMethod`` is peeled off first, keeping the other metadata: in
+    ``Annotated[pd.DataFrame, kwtypes(a=int), HashMethod(fn)]`` the columns still reach the
+    dataframe transformer. Metadata no transformer claims is dropped on the next pass.
+    """
     if isinstance(py_type, NewType):
         return py_type.__supertype__
+    metadata = py_type.__metadata__
+    kept = tuple(item for item in metadata if not isinstance(item, HashMethod))
+    if kept and len(kept) < len(metadata):
+        return Annotated[(py_type.__origin__, *kept)]
     return py_type.__origin__
 
 

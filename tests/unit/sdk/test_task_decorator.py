@@ -136,7 +136,15 @@ def test_an_unknown_argument_suggests_the_closest_name() -> None:
 
 
 def test_an_unsupported_type_is_an_error_at_decoration_naming_the_type() -> None:
-    with pytest.raises(DecoratorError, match=r"input 'conn'.*socket"):
+    with pytest.raises(DecoratorError, match=r"input 'conn': type set\[int\] is not supported"):
+
+        @task
+        def t(conn: set[int]) -> int:
+            return 1
+
+
+def test_a_type_without_a_transformer_is_pickled_with_a_warning_naming_it() -> None:
+    with pytest.warns(UserWarning, match=r"socket\.socket"):
 
         @task
         def t(conn: socket.socket) -> int:
