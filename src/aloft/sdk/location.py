@@ -7,6 +7,7 @@ and locations by path relative to that root.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable
@@ -45,17 +46,22 @@ def module_of(fn: Callable[..., Any]) -> str:
 def location(file: str, line: int) -> Location:
     """A location in ``file``: shown relative to the working directory, stored relative to
     the project root."""
-    try:
-        display = os.path.relpath(file)
-    except ValueError:  # another drive on Windows
-        display = file
+    display, source = _paths(file, os.getcwd())
+    return Location(display=f"{display}:{line}", source=f"{source}:{line}")
+
+
+@functools.lru_cache(maxsize=256)
+def _paths(file: str, cwd: str) -> tuple[str, str]:
+    """How ``file`` is shown (from ``cwd``) and stored (from its project root); cached, since
+    every node of a traced workflow asks for the same file."""
+    display = os.path.relpath(file, cwd)
     if display.startswith(".." + os.sep):
         display = file
     try:
         source = Path(file).resolve().relative_to(project_root(file)).as_posix()
     except ValueError:
         source = Path(file).name
-    return Location(display=f"{display}:{line}", source=f"{source}:{line}")
+    return display, source
 
 
 def function_location(fn: Callable[..., Any]) -> Location:
