@@ -17,11 +17,18 @@ _EXPORTS = {
     "Description": "aloft.sdk.documentation",
     "Documentation": "aloft.sdk.documentation",
     "ExecutionParameters": "aloft.runtime.context",
+    "FlyteDirectory": "aloft.types.directories",
+    "FlyteFile": "aloft.types.files",
     "FlyteRecoverableException": "aloft.errors",
+    "HashMethod": "aloft.types.hash_method",
     "PodTemplate": "aloft.sdk.resources",
     "PythonFunctionTask": "aloft.sdk.task",
     "Resources": "aloft.sdk.resources",
     "Secret": "aloft.sdk.resources",
+    "StructuredDataset": "aloft.types.structured",
+    "StructuredDatasetFormat": "aloft.types.structured",
+    "StructuredDatasetTransformerEngine": "aloft.types.structured",
+    "StructuredDatasetType": "aloft.types.structured",
     "WorkflowFailurePolicy": "aloft.sdk.workflow",
     "create_node": "aloft.sdk.node",
     "current_context": "aloft.runtime.context",
@@ -35,11 +42,18 @@ __all__ = [
     "Description",
     "Documentation",
     "ExecutionParameters",
+    "FlyteDirectory",
+    "FlyteFile",
     "FlyteRecoverableException",
+    "HashMethod",
     "PodTemplate",
     "PythonFunctionTask",
     "Resources",
     "Secret",
+    "StructuredDataset",
+    "StructuredDatasetFormat",
+    "StructuredDatasetTransformerEngine",
+    "StructuredDatasetType",
     "WorkflowFailurePolicy",
     "create_node",
     "current_context",
@@ -56,6 +70,15 @@ if TYPE_CHECKING:
     from aloft.sdk.resources import Cache, PodTemplate, Resources, Secret
     from aloft.sdk.task import PythonFunctionTask, task
     from aloft.sdk.workflow import WorkflowFailurePolicy, workflow
+    from aloft.types.directories import FlyteDirectory
+    from aloft.types.files import FlyteFile
+    from aloft.types.hash_method import HashMethod
+    from aloft.types.structured import (
+        StructuredDataset,
+        StructuredDatasetFormat,
+        StructuredDatasetTransformerEngine,
+        StructuredDatasetType,
+    )
 
 
 def __getattr__(name: str) -> Any:

@@ -13,7 +13,7 @@ from aloft.compiler.graph import (
     TracedGraph,
     TracedNode,
 )
-from aloft.compiler.typecheck import binding_variant
+from aloft.compiler.typecheck import binding_variant, dataset_mismatch
 from aloft.errors import CompileError
 from aloft.ir import (
     START_NODE,
@@ -29,6 +29,7 @@ from aloft.ir import (
     Node,
     PromiseBinding,
     ResourceType,
+    StructuredDatasetType,
     TaskTarget,
     TaskTemplate,
     TypedInterface,
@@ -151,9 +152,14 @@ def _compile_binding(binding: TracedBinding, target: LiteralType, where: str) ->
     if isinstance(binding, OutputRef):
         variant = binding_variant(binding.type, target)
         if variant is None:
+            reason = ""
+            if isinstance(target, StructuredDatasetType) and isinstance(
+                binding.type, StructuredDatasetType
+            ):
+                reason = f": {dataset_mismatch(binding.type, target)}"
             raise CompileError(
                 f"{where}: expected {describe(target)}, found {describe(binding.type)} "
-                f"(from {_ref_name(binding)})"
+                f"(from {_ref_name(binding)}){reason}"
             )
         return PromiseBinding(
             node=binding.node, output=binding.output, path=binding.path, union_variant=variant

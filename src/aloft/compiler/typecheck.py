@@ -65,13 +65,23 @@ def _fits(source: LiteralType, target: LiteralType) -> bool:
 
 def _dataset_fits(source: StructuredDatasetType, target: StructuredDatasetType) -> bool:
     """A table fits if the formats agree (or either is any) and it has the columns asked for."""
+    return not dataset_mismatch(source, target)
+
+
+def dataset_mismatch(source: StructuredDatasetType, target: StructuredDatasetType) -> str:
+    """Why a table of type ``source`` cannot feed ``target`` (``""`` if it can), for messages:
+    ``describe`` names both ``StructuredDataset``."""
     if source.format and target.format and source.format.lower() != target.format.lower():
-        return False
+        return f"it is stored as {source.format}, not {target.format}"
     if not source.columns or not target.columns:
-        return True
+        return ""
     upstream = {column.name: column.type for column in source.columns}
     for column in target.columns:
         found = upstream.get(column.name)
-        if found is None or binding_variant(found, column.type) is None:
-            return False
-    return True
+        if found is None:
+            return f"it has no column {column.name!r}; its columns are " + ", ".join(
+                repr(name) for name in upstream
+            )
+        if binding_variant(found, column.type) is None:
+            return f"its column {column.name!r} is {describe(found)}, not {describe(column.type)}"
+    return ""
