@@ -7,16 +7,15 @@ skips only if the server cannot start.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from s3_server import BUCKET, keys, s3_client
 
 from aloft import current_context, task, workflow
 from aloft.ir import BlobDimensionality, BlobValue, PickleValue, literal_hash
 from aloft.runner import execute
-from aloft.storage import BlobStore, DataContext, data_context
+from aloft.storage import BlobStore
 from aloft.types import to_literal
 from aloft.types.directories import FlyteDirectory
 from aloft.types.files import FlyteFile
@@ -24,56 +23,7 @@ from aloft.types.pickles import AloftPickleWarning
 
 pytestmark = pytest.mark.integration
 
-boto3 = pytest.importorskip("boto3")
 pytest.importorskip("s3fs")
-
-BUCKET = "aloft-test"
-CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-}
-
-
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[str]:
-    """The URL of a moto S3 server with an empty bucket."""
-    from moto.server import ThreadedMotoServer
-
-    with pytest.MonkeyPatch.context() as patch:
-        for key, value in CREDENTIALS.items():
-            patch.setenv(key, value)
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        try:
-            server.start()
-        except Exception as exc:  # a sandbox without sockets, for one
-            pytest.skip(f"moto's S3 server cannot start here: {exc}")
-        host, port = server.get_host_and_port()
-        url = f"http://{host}:{port}"
-        try:
-            s3_client(url).create_bucket(Bucket=BUCKET)
-            yield url
-        finally:
-            server.stop()
-
-
-def s3_client(url: str) -> Any:
-    return boto3.client("s3", endpoint_url=url, region_name="us-east-1")
-
-
-@pytest.fixture
-def store(endpoint: str) -> Iterator[BlobStore]:
-    """An S3 store, in force for the test: every value a task writes goes to the bucket."""
-    options = {"client_kwargs": {"endpoint_url": endpoint}, "key": "testing", "secret": "testing"}
-    store = BlobStore(f"s3://{BUCKET}/aloft", options)
-    with data_context(DataContext(store, store.uri("raw", "t"), 1 << 20)):
-        yield store
-
-
-def keys(endpoint: str, prefix: str) -> list[str]:
-    listed = s3_client(endpoint).list_objects_v2(Bucket=BUCKET, Prefix=prefix)
-    return sorted(item["Key"] for item in listed.get("Contents", []))
 
 
 # -- the workflows ---------------------------------------------------------------------------
