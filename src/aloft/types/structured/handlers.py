@@ -43,14 +43,8 @@ _BUILTIN_MODULES = {
 }
 
 
-class StructuredDatasetEncoder(ABC):
-    """Writes dataframes of ``python_type`` in ``supported_format`` to storage.
-
-    Args:
-        python_type: The dataframe class this encoder writes.
-        protocol: The storage protocol it writes to (``"s3"`` or ``"s3://"``), or None for any.
-        supported_format: The format it writes; empty for any.
-    """
+class _Handler(ABC):  # noqa: B024 - the subclasses add the abstract method
+    """What encoders and decoders share: the (type, protocol, format) they are keyed by."""
 
     def __init__(
         self,
@@ -76,6 +70,22 @@ class StructuredDatasetEncoder(ABC):
     def supported_format(self) -> str:
         """The storage format, or ``""`` for any."""
         return self._supported_format
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} {python_type_name(self.python_type)} "
+            f"{self.protocol or ANY_PROTOCOL}/{self.supported_format or 'any format'}>"
+        )
+
+
+class StructuredDatasetEncoder(_Handler):
+    """Writes dataframes of ``python_type`` in ``supported_format`` to storage.
+
+    Args:
+        python_type: The dataframe class this encoder writes.
+        protocol: The storage protocol it writes to (``"s3"`` or ``"s3://"``), or None for any.
+        supported_format: The format it writes; empty for any.
+    """
 
     @abstractmethod
     def encode(
@@ -93,11 +103,8 @@ class StructuredDatasetEncoder(ABC):
                 ones to store.
         """
 
-    def __repr__(self) -> str:
-        return _describe(self)
 
-
-class StructuredDatasetDecoder(ABC):
+class StructuredDatasetDecoder(_Handler):
     """Reads tables stored in ``supported_format`` as dataframes of ``python_type``.
 
     Args:
@@ -114,24 +121,7 @@ class StructuredDatasetDecoder(ABC):
         supported_format: str | None = None,
         additional_protocols: list[str] | None = None,
     ) -> None:
-        self._python_type = python_type
-        self._protocol = _clean_protocol(protocol)
-        self._supported_format = supported_format or GENERIC_FORMAT
-
-    @property
-    def python_type(self) -> type[Any]:
-        """The dataframe class this handler is for."""
-        return self._python_type
-
-    @property
-    def protocol(self) -> str | None:
-        """The storage protocol, or None for any."""
-        return self._protocol
-
-    @property
-    def supported_format(self) -> str:
-        """The storage format, or ``""`` for any."""
-        return self._supported_format
+        super().__init__(python_type, protocol, supported_format)
 
     @abstractmethod
     def decode(
@@ -148,9 +138,6 @@ class StructuredDatasetDecoder(ABC):
             current_task_metadata: The type the reading task declared: read only its columns
                 (all columns when it has none).
         """
-
-    def __repr__(self) -> str:
-        return _describe(self)
 
 
 Handler = StructuredDatasetEncoder | StructuredDatasetDecoder
@@ -322,9 +309,3 @@ def _clean_protocol(protocol: str | None) -> str | None:
     cleaned = protocol.replace("://", "")
     return "file" if cleaned in ("", "/") else cleaned
 
-
-def _describe(handler: Handler) -> str:
-    return (
-        f"<{type(handler).__name__} {python_type_name(handler.python_type)} "
-        f"{handler.protocol or ANY_PROTOCOL}/{handler.supported_format or 'any format'}>"
-    )
