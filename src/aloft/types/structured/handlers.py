@@ -308,4 +308,3 @@ def _clean_protocol(protocol: str | None) -> str | None:
         raise ValueError("use None, not an empty string, for a handler that serves any protocol")
     cleaned = protocol.replace("://", "")
     return "file" if cleaned in ("", "/") else cleaned
-
