@@ -1,0 +1,182 @@
+"""The workloads: what each runs, how many tasks it executes, and the result it must print.
+
+A workload is either a *command* (``bare``, ``import``, ``import-api``, ``cli-help``: the same
+command line for each system's interpreter) or a *script*: ``benchmarks/workloads/<system>/
+<script>.py SIZE``, which prints one line ``RESULT <value>``; the runner compares the value with
+``expected``, computed here in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+COMMANDS = ("bare", "import", "import-api", "cli-help")
+
+
+@dataclass(frozen=True)
+class Workload:
+    """One benchmark row."""
+
+    name: str
+    summary: str
+    command: str | None = None
+    script: str | None = None
+    size: int | None = None
+    tasks: int = 0
+    expected: str | None = None
+    # Needs aloft features that may not be built yet: aloft's file is first imported on its own
+    # (workflows compile at import), and the row says "not available in aloft yet" if that fails.
+    aloft_feature: str | None = None
+    quick: bool = False
+    # Per-task overhead ((median - hello) / tasks) is meaningful: the tasks do almost nothing.
+    per_task: bool = False
+    # Not runnable anywhere yet (the reason), or not run for some systems (system -> reason).
+    pending: str | None = None
+    skip: Mapping[str, str] = field(default_factory=dict)
+    # For slow rows (the full suite must finish in 30 minutes): a cap on timed runs, no warm-up.
+    max_runs: int | None = None
+    warmup: bool = True
+
+    def argv_tail(self) -> list[str]:
+        """Arguments after the script's path."""
+        return [] if self.size is None else [str(self.size)]
+
+
+def _sum_inc(n: int) -> str:
+    """Sum of inc(i) = i + 1 over 0..n-1."""
+    return str(n * (n + 1) // 2)
+
+
+def _sum_double(n: int) -> str:
+    """Sum of 2 * i over 0..n-1."""
+    return str(n * (n - 1))
+
+
+def _dataframe_sum(n: int) -> str:
+    """Sum of column c = a + b = a + 2a over a = 0..n-1."""
+    return str(3 * n * (n - 1) // 2)
+
+
+_SERVER_PENDING = "needs aloft's server (not built yet); Prefect's server is measured meanwhile"
+
+WORKLOADS: tuple[Workload, ...] = (
+    Workload(
+        "bare",
+        "`python -c pass`: the interpreter alone, in each system's environment",
+        command="bare",
+        quick=True,
+    ),
+    Workload(
+        "import",
+        '`python -c "import X"` for X = aloft, flytekit, prefect',
+        command="import",
+        quick=True,
+    ),
+    Workload(
+        "import-api",
+        "`from X import task, workflow` (prefect: `flow, task`): resolves lazily imported names",
+        command="import-api",
+        quick=True,
+    ),
+    Workload(
+        "cli-help",
+        "`aloft --help`, `pyflyte --help`, `prefect --help`",
+        command="cli-help",
+        quick=True,
+    ),
+    Workload(
+        "hello",
+        "one task in a workflow, called as a function",
+        script="hello",
+        tasks=1,
+        expected="Hello, World!",
+        quick=True,
+    ),
+    Workload(
+        "chain100",
+        "100 sequential tasks, each x + 1 of the previous",
+        script="chain",
+        size=100,
+        tasks=100,
+        expected="100",
+        quick=True,
+        per_task=True,
+    ),
+    Workload(
+        "wide200",
+        "200 independent tasks (x + 1 of 0..199), then one summing them",
+        script="wide",
+        size=200,
+        tasks=201,
+        expected=_sum_inc(200),
+        quick=True,
+        per_task=True,
+    ),
+    Workload(
+        "map1000",
+        "map_task x * 2 over 0..999 (prefect: Task.map), then a sum",
+        script="map",
+        size=1000,
+        tasks=1002,
+        expected=_sum_double(1000),
+        aloft_feature="map_task",
+        per_task=True,
+    ),
+    Workload(
+        "dynamic500",
+        "a @dynamic creating 500 tasks (x + 1 of 0..499) at run time, then a sum "
+        "(prefect: a subflow)",
+        script="dynamic",
+        size=500,
+        tasks=502,
+        expected=_sum_inc(500),
+        aloft_feature="@dynamic",
+        per_task=True,
+    ),
+    Workload(
+        "dataframe",
+        "a 1,000,000-row pandas DataFrame made, extended and summed by three tasks",
+        script="dataframe",
+        size=1_000_000,
+        tasks=3,
+        expected=_dataframe_sum(1_000_000),
+        aloft_feature="pandas DataFrame type (and pandas/pyarrow in .venv)",
+    ),
+    Workload(
+        "cache_map1000",
+        "map1000 with the mapped task cached; the warm-up fills the cache, timed runs hit it",
+        script="cache_map",
+        size=1000,
+        tasks=1002,
+        expected=_sum_double(1000),
+        aloft_feature="map_task with cache",
+        per_task=True,
+    ),
+    Workload(
+        "map10000",
+        "map_task x * 2 over 0..9999 (prefect: Task.map), then a sum",
+        script="map",
+        size=10_000,
+        tasks=10_002,
+        expected=_sum_double(10_000),
+        aloft_feature="map_task",
+        per_task=True,
+        max_runs=2,
+        warmup=False,
+    ),
+    Workload(
+        "server_submit100",
+        "100 hello executions submitted to a running server on 127.0.0.1, until all finish",
+        tasks=100,
+        pending=_SERVER_PENDING,
+    ),
+    Workload(
+        "server_chain100",
+        "chain100 registered on and run by a running server on 127.0.0.1",
+        tasks=100,
+        pending=_SERVER_PENDING,
+    ),
+)
+
+WORKLOADS_BY_NAME = {workload.name: workload for workload in WORKLOADS}

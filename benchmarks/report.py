@@ -1,0 +1,378 @@
+"""The results table, the targets, and the two files written: RESULTS.md and results.json."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from benchmarks.paths import RESULTS_JSON, RESULTS_MD, redact
+from benchmarks.registry import WORKLOADS
+from benchmarks.runner import NOT_APPLICABLE, OK, PENDING, SAME, Cell
+
+IMPORT_TARGET_S = 0.2
+
+# Packages named in RESULTS.md for each environment (results.json lists them all).
+_KEY_PACKAGES = ("aloft", "flytekit", "flyteidl", "prefect", "pydantic", "msgspec", "pandas")
+_KEY_PACKAGES += ("pyarrow", "numpy", "sqlalchemy", "fastapi", "uvicorn", "certifi")
+
+
+@dataclass
+class Report:
+    """Everything one invocation measured, and the context to read it in."""
+
+    command: str
+    started_utc: str
+    duration_s: float
+    git: dict[str, Any]
+    machine: dict[str, Any]
+    envs: dict[str, dict[str, Any]]
+    cells: list[Cell]
+    engine_overhead: list[dict[str, Any]] | None = None
+    engine_overhead_error: str | None = None
+    server: dict[str, Any] = field(default_factory=dict)
+    runs: int = 0
+    quick: bool = False
+
+    def cell(self, workload: str, system: str) -> Cell | None:
+        """The cell of ``workload`` on ``system``, if planned."""
+        for cell in self.cells:
+            if cell.workload.name == workload and cell.system.name == system:
+                return cell
+        return None
+
+    def wall(self, workload: str, system: str) -> float | None:
+        """Median wall seconds of a cell that ran, else None."""
+        cell = self.cell(workload, system)
+        return cell.wall_s if cell is not None and cell.status == OK else None
+
+    def per_task_ms(self, cell: Cell) -> float | None:
+        """(median - median of hello on the same system) / tasks, in milliseconds."""
+        hello = self.wall("hello", cell.system.name)
+        wall = cell.wall_s
+        if not cell.workload.per_task or hello is None or wall is None or cell.status != OK:
+            return None
+        return (wall - hello) / cell.workload.tasks * 1e3
+
+    def ratio_to_aloft(self, cell: Cell) -> float | None:
+        """This cell's median wall time over aloft's for the same workload."""
+        aloft = self.wall(cell.workload.name, "aloft")
+        if aloft is None or cell.wall_s is None or cell.status != OK or aloft <= 0:
+            return None
+        return cell.wall_s / aloft
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def _seconds(value: float | None) -> str:
+    """Seconds with 3 significant-ish digits: 0.0231, 0.142, 8.61, 97.5."""
+    if value is None:
+        return ""
+    if value < 0.1:
+        return f"{value:.4f}"
+    if value < 10:
+        return f"{value:.3f}"
+    return f"{value:.1f}"
+
+
+def results_table(report: Report) -> str:
+    """One row per workload and system: medians, peak memory, per-task overhead, ratio."""
+    lines = [
+        "| workload | system | wall s (median) | CPU s | server CPU s | max RSS MB "
+        "| per-task ms | vs aloft | runs | notes |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    pending_shown: set[str] = set()
+    for cell in report.cells:
+        if cell.status in (SAME, NOT_APPLICABLE):
+            continue  # said once below the table
+        if cell.status == PENDING:
+            if cell.workload.name not in pending_shown:
+                pending_shown.add(cell.workload.name)
+                note = f"pending: {_escape(cell.note)}"
+                lines.append(f"| {cell.workload.name} | all | | | | | | | 0 | {note} |")
+            continue
+        if cell.status == OK:
+            ratio = report.ratio_to_aloft(cell)
+            lines.append(
+                f"| {cell.workload.name} | {cell.system.name} | {_seconds(cell.wall_s)} "
+                f"| {_seconds(cell.cpu_s)} | {_seconds(cell.server_cpu_median_s)} "
+                f"| {_num(cell.max_rss_mb, 0)} | {_num(report.per_task_ms(cell), 3)} "
+                f"| {'' if ratio is None else f'{ratio:.2f}x'} | {len(cell.samples)} "
+                f"| {_escape(cell.note)} |"
+            )
+        else:
+            note = _escape(cell.note) if cell.note else cell.status
+            label = {"failed": "**FAILED**: ", "unavailable": ""}.get(cell.status, "")
+            lines.append(
+                f"| {cell.workload.name} | {cell.system.name} | | | | | | | 0 | {label}{note} |"
+            )
+    return "\n".join(lines)
+
+
+def _escape(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return redact(text).replace("|", "\\|").replace("\n", " ")
+
+
+def targets_table(report: Report) -> str:
+    """The project's targets, each with what this run measured."""
+    rows: list[tuple[str, str, str, str]] = []
+    bare = report.wall("bare", "aloft")
+    for workload, what in (("import", "`import aloft`"), ("import-api", "`from aloft import ...`")):
+        value = report.wall(workload, "aloft")
+        if value is not None and bare is not None:
+            over = value - bare
+            status = "met" if over < IMPORT_TARGET_S else "**missed**"
+            measured = f"+{over:.3f} s ({value:.3f} s vs bare {bare:.3f} s)"
+        else:
+            status, measured = "not measured", ""
+        rows.append((f"{what} over a bare interpreter", f"< {IMPORT_TARGET_S} s", measured, status))
+    for row in report.engine_overhead or []:
+        us = row["overhead_us_per_task"]
+        status = "met" if us < row["target_us_per_task"] else "**missed**"
+        rows.append(
+            (
+                f"engine overhead per task, in-process ({row['workflow']})",
+                f"< {row['target_us_per_task']:.0f} µs",
+                f"{us:.1f} µs",
+                status,
+            )
+        )
+    if report.engine_overhead is None:
+        error = report.engine_overhead_error or "not run"
+        rows.append(("engine overhead per task, in-process", "< 200 µs", "", _escape(error)))
+    for workload in ("chain100", "wide200"):
+        cell = report.cell(workload, "aloft")
+        per_task = report.per_task_ms(cell) if cell else None
+        if per_task is not None:
+            rows.append(
+                (
+                    f"per-task cost, whole process ({workload} - hello)",
+                    "(context)",
+                    f"{per_task:.3f} ms",
+                    "not graded: adds compiling at import, noisy medians",
+                )
+            )
+    for workload, what in (
+        ("map10000", "map10000 (array node, items dispatched in batches)"),
+        ("dataframe", "dataframe (1M rows through three tasks)"),
+        ("server_submit100", "server throughput"),
+    ):
+        rows.append(
+            (what, "to be set when built", _reference(report, workload), _state(report, workload))
+        )
+    lines = ["| target | goal | measured | status |", "|---|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    return "\n".join(lines)
+
+
+def _reference(report: Report, workload: str) -> str:
+    """Other systems' medians for a workload aloft cannot run yet."""
+    parts = []
+    for cell in report.cells:
+        if cell.workload.name == workload and cell.status == OK and cell.system.name != "aloft":
+            parts.append(f"{cell.system.name} {_seconds(cell.wall_s)} s")
+    return "; ".join(parts)
+
+
+def _state(report: Report, workload: str) -> str:
+    cell = report.cell(workload, "aloft")
+    if cell is None:
+        return "not measured"
+    if cell.status == OK:
+        return f"aloft {_seconds(cell.wall_s)} s"
+    return "pending" if cell.status in ("unavailable", "pending") else cell.status
+
+
+def environments_table(report: Report) -> str:
+    """Python and key package versions of each system's environment."""
+    lines = ["| system | environment | python | packages |", "|---|---|---|---|"]
+    for name, env in report.envs.items():
+        if "error" in env:
+            lines.append(f"| {name} | {env.get('where', '')} | | {_escape(env['error'])} |")
+            continue
+        packages = env.get("packages", {})
+        key = ", ".join(f"{p} {packages[p]}" for p in _KEY_PACKAGES if p in packages)
+        lines.append(f"| {name} | {env.get('where', '')} | {env.get('python', '')} | {key} |")
+    return "\n".join(lines)
+
+
+def markdown(report: Report) -> str:
+    """RESULTS.md."""
+    git = report.git
+    dirty = ""
+    if git.get("dirty"):
+        dirty = f" plus uncommitted changes (in {', '.join(git.get('changed_paths', []))})"
+    machine = report.machine
+    server = report.server
+    parts = [
+        "# Benchmark results",
+        "",
+        "Written by `python -m benchmarks`; how to read these numbers: `benchmarks/README.md`.",
+        "Medians of whole-process runs after a warm-up; the machine is shared and noisy, so the",
+        "ratios within this one run are what count, not the absolute seconds.",
+        "",
+        f"- command: `{report.command}`",
+        f"- commit measured: `{git.get('commit')}`{dirty}",
+        f"- started (UTC): {report.started_utc}; took {report.duration_s / 60:.1f} min",
+        f"- timed runs per cell: {report.runs} after one warm-up (fewer where noted)"
+        + (" — quick mode" if report.quick else ""),
+        f"- machine: {machine.get('cpu_model')}, {machine.get('cores')} cores, "
+        f"{machine.get('memory_gib')} GiB, {machine.get('os')} {machine.get('machine')}",
+        "",
+        "## Results",
+        "",
+        "wall = median wall seconds of the whole process; CPU = user + system seconds of the",
+        "process and all its children (median); server CPU = the Prefect server's CPU seconds",
+        "during the run (prefect-server only); max RSS = peak memory of the largest process;",
+        "per-task = (median - median of hello on the same system) / number of tasks;",
+        "vs aloft = median wall time over aloft's (2.00x: twice as long); runs = timed runs",
+        "(cells under 1 s run 3 times per round). prefect-server shares prefect's interpreter, so",
+        "the command rows (bare, import, import-api, cli-help) are prefect's; the floor has none",
+        "but bare.",
+        "",
+        results_table(report),
+        "",
+        "## Targets",
+        "",
+        targets_table(report),
+        "",
+        "## Engine overhead (in-process, aloft)",
+        "",
+        "`benchmarks/engine_overhead.py`: `wf(x=0)` for 1,000-task workflows inside one process,",
+        "minus the same functions called directly, per task; median of 5 after a warm-up.",
+        "",
+        _engine_table(report),
+        "",
+        "## Prefect server",
+        "",
+        _server_text(server),
+        "",
+        "## Environments",
+        "",
+        environments_table(report),
+        "",
+        _pins_text(report),
+        "",
+    ]
+    return "\n".join(parts)
+
+
+def _pins_text(report: Report) -> str:
+    """How the environments were pinned and Prefect installed."""
+    prefect = report.envs.get("prefect", {}).get("packages", {})
+    text = (
+        "Pins: `benchmarks/requirements-*.txt`, exact `==` pins of everything installed, with\n"
+        "the same pandas, pyarrow and numpy in every environment; aloft runs in the repository's\n"
+        "`.venv` (`make .venv`)."
+    )
+    if prefect:
+        text += (
+            f" Prefect {prefect.get('prefect')} requires certifi>=2026.10.19, and the index\n"
+            f"serves certifi {prefect.get('certifi')}: it was installed with pip's ordinary\n"
+            "resolution of all its requirements (no relaxed pin, no `--no-deps` step)."
+        )
+    return text
+
+
+def _engine_table(report: Report) -> str:
+    if report.engine_overhead is None:
+        return f"Not measured: {_escape(report.engine_overhead_error or 'not run')}"
+    lines = [
+        "| workflow | tasks | compile ms | wf(x=0) ms | direct ms | overhead µs/task | target |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for row in report.engine_overhead:
+        met = "met" if row["overhead_us_per_task"] < row["target_us_per_task"] else "**missed**"
+        lines.append(
+            f"| {row['workflow']} | {row['tasks']} | {row['compile_ms']:.1f} "
+            f"| {row['workflow_ms']:.1f} | {row['direct_ms']:.3f} "
+            f"| {row['overhead_us_per_task']:.1f} | < {row['target_us_per_task']:.0f} µs ({met}) |"
+        )
+    return "\n".join(lines)
+
+
+def _server_text(server: dict[str, Any]) -> str:
+    if not server:
+        return "Not started (no prefect-server cell ran)."
+    if "error" in server:
+        return f"Could not start: {_escape(server['error'])}"
+    return (
+        f"`prefect server start --host 127.0.0.1` on a free port, started once before the timed "
+        f"runs (healthy after {server['startup_s']:.1f} s, {server['startup_cpu_s']:.1f} s CPU) "
+        f"and stopped at the end. Its CPU during each run is the *server CPU* column; over the "
+        f"whole session, warm-ups included, it used {server['total_cpu_s']:.1f} s CPU."
+    )
+
+
+def to_json(report: Report) -> dict[str, Any]:
+    """results.json: the same and more (every sample, every package version)."""
+    cells = []
+    for cell in report.cells:
+        cells.append(
+            {
+                "workload": cell.workload.name,
+                "system": cell.system.name,
+                "status": cell.status,
+                "note": redact(cell.note),
+                "argv": [redact(arg) for arg in cell.argv],
+                "tasks": cell.workload.tasks,
+                "expected": cell.workload.expected,
+                "wall_s_median": cell.wall_s,
+                "cpu_s_median": cell.cpu_s,
+                "server_cpu_s_median": cell.server_cpu_median_s,
+                "max_rss_mb": cell.max_rss_mb,
+                "per_task_ms": report.per_task_ms(cell),
+                "ratio_to_aloft": report.ratio_to_aloft(cell),
+                "warmup_wall_s": cell.warmup_s,
+                "samples": [
+                    {
+                        "wall_s": m.wall_s,
+                        "cpu_s": m.cpu_s,
+                        "max_rss_mb": m.max_rss_mb,
+                        "orphans_reaped": m.orphans,
+                    }
+                    for m in cell.samples
+                ],
+                "server_cpu_s": cell.server_cpu_s,
+            }
+        )
+    return {
+        "command": report.command,
+        "started_utc": report.started_utc,
+        "duration_s": report.duration_s,
+        "quick": report.quick,
+        "runs": report.runs,
+        "git": report.git,
+        "machine": report.machine,
+        "environments": report.envs,
+        "workloads": [
+            {
+                "name": w.name,
+                "summary": w.summary,
+                "tasks": w.tasks,
+                "size": w.size,
+                "expected": w.expected,
+                "pending": w.pending,
+            }
+            for w in WORKLOADS
+        ],
+        "cells": cells,
+        "engine_overhead": report.engine_overhead,
+        "engine_overhead_error": report.engine_overhead_error,
+        "prefect_server": report.server,
+    }
+
+
+def write(report: Report) -> None:
+    """Write RESULTS.md and results.json."""
+    RESULTS_MD.write_text(markdown(report))
+    RESULTS_JSON.write_text(json.dumps(to_json(report), indent=2, sort_keys=False) + "\n")
+
+
+def console_summary(report: Report) -> str:
+    """What the runner prints at the end."""
+    return "\n\n".join([results_table(report), targets_table(report), _engine_table(report)])

@@ -1,0 +1,259 @@
+"""Plan and run the cells (workload x system): warm-up, then timed runs alternating systems.
+
+Each run is a whole process (``python FILE.py SIZE`` or a command), measured by
+``benchmarks.measure``, its printed result checked against the registry's expected value.
+Systems take turns within each round, in an order rotated every round, so drift on a shared,
+noisy machine hits all of them alike.
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks.measure import Measurement, run_measured
+from benchmarks.paths import STATE_DIR, redact
+from benchmarks.registry import Workload
+from benchmarks.systems import System
+
+# Cell statuses.
+RUN = "run"  # runnable; "ok" once it has samples
+OK = "ok"
+FAILED = "failed"
+UNAVAILABLE = "unavailable"  # aloft lacks a feature the workload needs
+PENDING = "pending"  # no system can run it yet
+SKIPPED = "skipped"  # deliberately not run for this system
+SAME = "same"  # identical to another system's cell (same interpreter and command)
+NOT_APPLICABLE = "n/a"
+
+# Cells whose warm-up took less than this many seconds run CHEAP_REPEAT times per round.
+CHEAP_S = 1.0
+CHEAP_REPEAT = 3
+
+
+@dataclass
+class Cell:
+    """One workload on one system: its command line, status and samples."""
+
+    workload: Workload
+    system: System
+    status: str
+    note: str = ""
+    argv: list[str] = field(default_factory=list)
+    samples: list[Measurement] = field(default_factory=list)
+    server_cpu_s: list[float] = field(default_factory=list)
+    warmup_s: float | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.workload.name}/{self.system.name}"
+
+    def median(self, metric: Callable[[Measurement], float]) -> float | None:
+        """Median of ``metric`` over the timed runs (None without any)."""
+        if not self.samples:
+            return None
+        return statistics.median(metric(sample) for sample in self.samples)
+
+    @property
+    def wall_s(self) -> float | None:
+        return self.median(lambda m: m.wall_s)
+
+    @property
+    def cpu_s(self) -> float | None:
+        return self.median(lambda m: m.cpu_s)
+
+    @property
+    def max_rss_mb(self) -> float | None:
+        return max((m.max_rss_mb for m in self.samples), default=None)
+
+    @property
+    def server_cpu_median_s(self) -> float | None:
+        return statistics.median(self.server_cpu_s) if self.server_cpu_s else None
+
+
+def plan_cell(workload: Workload, system: System, aloft_probe: Callable[[Workload], str]) -> Cell:
+    """The cell of ``workload`` on ``system``: its command line, or why it is not run.
+
+    ``aloft_probe`` returns "" when aloft can run a workload needing a new feature, else the
+    reason it cannot.
+    """
+    if workload.pending:
+        return Cell(workload, system, PENDING, workload.pending)
+    if system.name in workload.skip:
+        return Cell(workload, system, SKIPPED, workload.skip[system.name])
+    if workload.command:
+        if system.same_commands_as:
+            return Cell(workload, system, SAME, f"same as {system.same_commands_as}")
+        argv = command_argv(workload.command, system)
+        if argv is None:
+            return Cell(workload, system, NOT_APPLICABLE, "no such command for the floor")
+        return Cell(workload, system, RUN, argv=argv)
+    assert workload.script is not None
+    script = system.script(workload.script)
+    if not script.exists():
+        return Cell(workload, system, NOT_APPLICABLE, f"no {system.workloads}/{script.name}")
+    if system.name == "aloft" and workload.aloft_feature:
+        reason = aloft_probe(workload)
+        if reason:
+            note = f"not available in aloft yet (needs {workload.aloft_feature}): {reason}"
+            return Cell(workload, system, UNAVAILABLE, note)
+    argv = [str(system.python), str(script), *workload.argv_tail()]
+    return Cell(workload, system, RUN, argv=argv)
+
+
+def command_argv(command: str, system: System) -> list[str] | None:
+    """The command line of a command workload for ``system`` (None: not applicable)."""
+    python = str(system.python)
+    if command == "bare":
+        return [python, "-c", "pass"]
+    if command == "import" and system.import_module:
+        return [python, "-c", f"import {system.import_module}"]
+    if command == "import-api" and system.api_import:
+        return [python, "-c", system.api_import]
+    if command == "cli-help" and system.cli:
+        return [str(system.executable(system.cli)), "--help"]
+    return None
+
+
+def probe_aloft(system: System, workload: Workload, timeout_s: float = 120.0) -> str:
+    """Import aloft's file for ``workload`` without running it (its workflows compile at
+    import): "" if that works, else the error's last line."""
+    assert workload.script is not None
+    script = system.script(workload.script)
+    code = (
+        "import runpy, sys; sys.argv = sys.argv[1:]; "
+        "runpy.run_path(sys.argv[0], run_name='benchmark_probe')"
+    )
+    argv = [str(system.python), "-c", code, str(script), *workload.argv_tail()]
+    system.state.mkdir(parents=True, exist_ok=True)
+    try:
+        result = subprocess.run(
+            argv,
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+            cwd=system.state,
+            env=system.environment(system.state),
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return f"importing the workload timed out after {timeout_s:.0f} s"
+    if result.returncode == 0:
+        return ""
+    lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
+    return redact(lines[-1] if lines else f"exit {result.returncode}")
+
+
+def check_output(cell: Cell, measurement: Measurement) -> str:
+    """Empty if the run succeeded and printed the expected result, else what went wrong."""
+    if measurement.timed_out:
+        return f"timed out after {measurement.wall_s:.0f} s"
+    if measurement.returncode != 0:
+        return f"exit code {measurement.returncode}: {last_lines(measurement.stderr)}"
+    workload = cell.workload
+    if workload.command == "cli-help" and "usage" not in measurement.stdout.lower():
+        return "no usage text on stdout"
+    if workload.expected is not None:
+        results = [
+            line.removeprefix("RESULT ").strip()
+            for line in measurement.stdout.splitlines()
+            if line.startswith("RESULT ")
+        ]
+        if not results:
+            return f"no RESULT line on stdout: {last_lines(measurement.stdout)}"
+        if results[-1] != workload.expected:
+            return f"wrong result {results[-1]!r}, expected {workload.expected!r}"
+    return ""
+
+
+def last_lines(text: str, count: int = 3) -> str:
+    """The last ``count`` non-empty lines of ``text``, joined, paths redacted."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return redact(" | ".join(lines[-count:])) or "(nothing)"
+
+
+@dataclass
+class Runner:
+    """Runs planned cells; ``server_url`` and ``server_cpu`` serve the prefect-server system."""
+
+    timeout_s: float
+    server_url: str | None = None
+    server_cpu: Callable[[], float] | None = None
+    log: Callable[[str], None] = print
+    _count: int = 0
+
+    def run_once(self, cell: Cell, label: str) -> tuple[Measurement, float | None] | None:
+        """One measured run of ``cell``, with the server's CPU seconds during it (for the
+        prefect-server system); marks the cell failed and returns None if the run fails."""
+        self._count += 1
+        run_id = f"{self._count:04d}-{cell.workload.name}-{cell.system.name}"
+        tmpdir = STATE_DIR / "tmp" / run_id
+        tmpdir.mkdir(parents=True, exist_ok=True)
+        cell.system.state.mkdir(parents=True, exist_ok=True)
+        server_cpu = self.server_cpu if cell.system.needs_server else None
+        env = cell.system.environment(tmpdir, self.server_url if server_cpu else None)
+        before = server_cpu() if server_cpu else 0.0
+        measurement = run_measured(
+            cell.argv,
+            env=env,
+            cwd=cell.system.state,
+            timeout_s=self.timeout_s,
+            log_dir=STATE_DIR / "logs" / run_id,
+        )
+        server_s = server_cpu() - before if server_cpu else None
+        shutil.rmtree(tmpdir, ignore_errors=True)
+        problem = check_output(cell, measurement)
+        server_text = f" +{server_s:5.2f} s server" if server_s is not None else ""
+        if measurement.orphans:
+            server_text += f" ({measurement.orphans} leftover processes reaped)"
+        self.log(
+            f"  {cell.workload.name:<14} {cell.system.name:<15} {label:<8} "
+            f"{measurement.wall_s:7.2f} s wall {measurement.cpu_s:7.2f} s cpu{server_text} "
+            f"{measurement.max_rss_mb:6.0f} MB  {'ok' if not problem else 'FAILED: ' + problem}"
+        )
+        if problem:
+            cell.status, cell.note = FAILED, f"{label}: {problem}"
+            return None
+        return measurement, server_s
+
+    def run_workload(self, cells: Sequence[Cell], runs: int, warmup: bool) -> None:
+        """Warm-up (unless disabled), then ``runs`` rounds with a rotating system order.
+
+        A cell whose warm-up took under ``CHEAP_S`` runs ``CHEAP_REPEAT`` times per round: its
+        median then rests on more samples, at a cost of seconds, where noise matters most.
+        """
+        active = [cell for cell in cells if cell.status == RUN]
+        if not active:
+            return
+        repeat = dict.fromkeys((cell.key for cell in active), 1)
+        if warmup:
+            for cell in active:
+                outcome = self.run_once(cell, "warm-up")
+                if outcome is not None:
+                    cell.warmup_s = outcome[0].wall_s
+                    if cell.warmup_s < CHEAP_S:
+                        repeat[cell.key] = CHEAP_REPEAT
+        for round_index in range(runs):
+            shift = round_index % len(active)
+            for cell in [*active[shift:], *active[:shift]]:
+                for _ in range(repeat[cell.key]):
+                    if cell.status != RUN:
+                        break
+                    outcome = self.run_once(cell, f"run {round_index + 1}/{runs}")
+                    if outcome is not None:
+                        cell.samples.append(outcome[0])
+                        if outcome[1] is not None:
+                            cell.server_cpu_s.append(outcome[1])
+        for cell in active:
+            if cell.status == RUN:
+                cell.status = OK
+
+
+def clear_state(path: Path = STATE_DIR) -> None:
+    """Forget everything earlier invocations left (caches, Prefect databases, logs)."""
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True, exist_ok=True)
