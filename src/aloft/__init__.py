@@ -16,7 +16,7 @@ _EXPORTS = {
     "Cache": "aloft.sdk.resources",
     "Description": "aloft.sdk.documentation",
     "Documentation": "aloft.sdk.documentation",
-    "ExecutionParameters": "aloft.runtime.context",
+    "ExecutionParameters": "aloft.sdk.context",
     "FlyteDirectory": "aloft.types.directories",
     "FlyteFile": "aloft.types.files",
     "FlyteRecoverableException": "aloft.errors",
@@ -31,7 +31,7 @@ _EXPORTS = {
     "StructuredDatasetType": "aloft.types.structured",
     "WorkflowFailurePolicy": "aloft.sdk.workflow",
     "create_node": "aloft.sdk.node",
-    "current_context": "aloft.runtime.context",
+    "current_context": "aloft.sdk.context",
     "kwtypes": "aloft.sdk.documentation",
     "task": "aloft.sdk.task",
     "workflow": "aloft.sdk.workflow",
@@ -64,7 +64,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from aloft.errors import FlyteRecoverableException
-    from aloft.runtime.context import ExecutionParameters, current_context
+    from aloft.sdk.context import ExecutionParameters, current_context
     from aloft.sdk.documentation import Description, Documentation, kwtypes
     from aloft.sdk.node import create_node
     from aloft.sdk.resources import Cache, PodTemplate, Resources, Secret

@@ -97,7 +97,7 @@ def folder_wf(n: int) -> int:
 def test_a_file_round_trips_through_s3(store: BlobStore) -> None:
     execution = execute(text_wf, {"text": "over s3"})
     assert execution.outputs() == "over s3", execution.error_message()
-    produced = execution.state.node("n0").outputs
+    produced = execution.node("n0").outputs
     assert produced is not None
     literal = produced["o0"]
     assert isinstance(literal, BlobValue) and literal.uri.startswith(f"s3://{BUCKET}/aloft/")
@@ -112,7 +112,7 @@ def test_a_folder_round_trips_through_s3(store: BlobStore) -> None:
 def test_a_large_pickle_round_trips_through_s3(store: BlobStore) -> None:
     execution = execute(payload_wf, {"size": 200_000})
     assert execution.outputs() == 200_000, execution.error_message()
-    produced = execution.state.node("n0").outputs
+    produced = execution.node("n0").outputs
     assert produced is not None
     literal = produced["o0"]
     assert isinstance(literal, PickleValue) and literal.uri.startswith(f"s3://{BUCKET}/aloft/")
@@ -139,7 +139,7 @@ def test_a_remote_s3_file_is_passed_through_and_fingerprinted(
 
     execution = execute(read_wf, {"f": FlyteFile(uri)})
     assert execution.outputs() == "a,b\n1,2\n", execution.error_message()
-    assert execution.state.spec.inputs["f"] == literal
+    assert execution.spec.inputs["f"] == literal
 
     # Even after a listing of its folder (which s3fs caches), a change shows in the hash.
     assert len(FlyteDirectory.listdir(FlyteDirectory(f"s3://{BUCKET}/external"))) == 1

@@ -82,7 +82,7 @@ def test_tables_round_trip_through_s3_with_column_subsets_and_across_libraries(
 ) -> None:
     execution = execute(frames_wf, {"n": 100})
     assert execution.outputs() == (sum(i * 0.5 for i in range(100)), sum(range(100)))
-    produced = execution.state.node("n0").outputs
+    produced = execution.node("n0").outputs
     assert produced is not None
     table = produced["o0"]
     assert isinstance(table, StructuredDatasetValue) and table.uri.startswith(PREFIX)
@@ -92,7 +92,7 @@ def test_tables_round_trip_through_s3_with_column_subsets_and_across_libraries(
 def test_arrays_round_trip_through_s3(store: BlobStore) -> None:
     execution = execute(array_wf, {"n": 10})
     assert execution.outputs() == [2, 5, 45]
-    produced = execution.state.node("n0").outputs
+    produced = execution.node("n0").outputs
     assert produced is not None
     array = produced["o0"]
     assert isinstance(array, BlobValue) and array.uri.startswith(PREFIX)
@@ -102,7 +102,7 @@ def test_large_literals_are_offloaded_to_s3(store: BlobStore) -> None:
     with data_context(DataContext(store, store.uri("raw", "small"), offload_threshold_bytes=100)):
         execution = execute(offload_wf, {"n": 1000})
     assert execution.outputs() == 1000
-    produced = execution.state.node("n0").outputs
+    produced = execution.node("n0").outputs
     assert produced is not None
     offloaded = produced["o0"]
     assert isinstance(offloaded, OffloadedValue) and offloaded.uri.startswith(PREFIX)

@@ -1,7 +1,22 @@
-"""The engine: runs compiled workflows (IR only) over an execution store and an executor."""
+"""The engine: steps stored executions (IR only) and runs their attempts on an executor.
 
-from aloft.engine.engine import Engine
-from aloft.engine.state import ExecutionState, NodeState
-from aloft.engine.store import ExecutionStore, InMemoryStore
+Each step of an execution decides its transitions from its records (``Step``), writes them
+in one version-guarded transaction and then acts (``EngineHost``). Node kinds are handlers
+(``aloft.engine.handlers``).
+"""
 
-__all__ = ["Engine", "ExecutionState", "ExecutionStore", "InMemoryStore", "NodeState"]
+from aloft.engine.host import EngineHost, ExecutionBusy
+from aloft.engine.hosts import is_known_dead, new_host_id
+from aloft.engine.step import EngineSettings, Step
+from aloft.engine.view import ExecutionView, Frame
+
+__all__ = [
+    "EngineHost",
+    "EngineSettings",
+    "ExecutionBusy",
+    "ExecutionView",
+    "Frame",
+    "Step",
+    "is_known_dead",
+    "new_host_id",
+]

@@ -8,21 +8,27 @@ pay for.
 
 from __future__ import annotations
 
-from aloft.engine.state import NodeState
-from aloft.ir import ErrorKind, ExecutionError
+from aloft.ir import ErrorKind, ExecutionError, NodeRecord
 
 DEFAULT_SYSTEM_RETRIES = 3
 
 
 def should_retry(
-    error: ExecutionError, state: NodeState, retries: int, system_retries: int
+    error: ExecutionError, record: NodeRecord, retries: int, system_retries: int
 ) -> bool:
     """Whether the attempt that failed with ``error`` gets another try.
 
-    ``state`` holds the failure counts from before this failure.
+    ``record`` holds the failure counts from before this failure.
     """
     if error.kind is ErrorKind.SYSTEM:
-        return state.system_failures < system_retries
+        return record.system_failures < system_retries
     if error.kind in (ErrorKind.RECOVERABLE, ErrorKind.TIMEOUT):
-        return state.user_failures < retries
+        return record.user_failures < retries
     return False
+
+
+def counted(error: ExecutionError, record: NodeRecord) -> tuple[int, int]:
+    """The (user, system) failure counts of ``record`` after one more failure with ``error``."""
+    if error.kind is ErrorKind.SYSTEM:
+        return record.user_failures, record.system_failures + 1
+    return record.user_failures + 1, record.system_failures

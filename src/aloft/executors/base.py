@@ -1,11 +1,13 @@
 """The executor interface: where task attempts run.
 
 Executors differ only in where a ``TaskAttemptSpec`` runs (this process, a pool of worker
-processes, a Ray cluster); the engine talks to all of them through these four methods.
+processes, a Ray cluster); the engine talks to all of them through these methods.
 
 How to add an executor: subclass ``Executor``, start the attempt in ``submit`` without
-waiting for it, and hand back finished attempts from ``poll``. A failure of the platform
-(a lost worker) is reported as a result whose error has ``ErrorKind.SYSTEM``.
+waiting for it (a token already submitted is ignored), and hand back finished attempts from
+``poll``. Classify failures by who caused them: the task's own doing is ``ErrorKind.USER``
+(or ``RECOVERABLE``/``TIMEOUT``), a worker lost or killed from outside is
+``ErrorKind.SYSTEM``, which the engine retries from the system budget.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ class Executor(ABC):
 
     @abstractmethod
     def submit(self, attempt: TaskAttemptSpec) -> None:
-        """Start ``attempt``; its result comes back from ``poll``."""
+        """Start ``attempt``; its result comes back from ``poll``. Idempotent by token."""
 
     @abstractmethod
     def poll(self, timeout: float | None = None) -> list[TaskAttemptResult]:
@@ -30,8 +32,13 @@ class Executor(ABC):
         ``None`` waits until one finishes. Returns an empty list when nothing is running.
         """
 
-    def cancel(self, node: str, attempt: int) -> None:  # noqa: B027 - optional for executors
-        """Stop a running attempt; its result, if any, is discarded by the engine."""
+    @abstractmethod
+    def cancel(self, token: str) -> None:
+        """Stop the attempt with ``token`` if it runs; no result is reported for it."""
+
+    @abstractmethod
+    def in_flight(self) -> set[str]:
+        """Tokens of the attempts submitted and not yet reported (their leases are renewed)."""
 
     def close(self) -> None:  # noqa: B027 - optional for executors
         """Release workers and other resources."""

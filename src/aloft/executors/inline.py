@@ -1,8 +1,10 @@
 """The inline executor: attempts run in this process, except those with a timeout.
 
 A task without a timeout runs right inside ``submit``: the cheapest dispatch there is, and
-the easiest to debug. A task that declares a timeout runs in a child process, the only way to
-stop Python code that will not stop by itself; the child loads the task by reference.
+the easiest to debug; its outputs are handed over as literals, since nothing crosses a
+process boundary. A task that declares a timeout runs in a child process, the only way to
+stop Python code that will not stop by itself; the child loads the task by reference and
+writes its outputs document like any worker. Nothing a task does escapes ``submit``.
 """
 
 from __future__ import annotations
@@ -15,25 +17,33 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
 from aloft.executors.base import Executor
-from aloft.ir import (
-    ErrorKind,
-    ExecutionError,
-    TaskAttemptResult,
-    TaskAttemptSpec,
-    TaskTemplate,
-    from_json,
-    to_json,
+from aloft.ir import ErrorKind, TaskAttemptResult, TaskAttemptSpec, from_json, to_json
+from aloft.runtime import (
+    CodeLoadError,
+    RunnableTask,
+    execute_attempt,
+    failed_result,
+    load_task,
+    run_attempt,
 )
-from aloft.runtime import RunnableTask, execute_attempt, load_task
-from aloft.runtime.worker import serve_one
 
-TaskResolver = Callable[[TaskTemplate], RunnableTask]
-"""Finds the task object of a template; the default imports it by its code reference."""
+TaskResolver = Callable[[TaskAttemptSpec], RunnableTask]
+"""Finds the task object of an attempt; the default imports it by its code reference."""
 
 
-def resolve_by_reference(template: TaskTemplate) -> RunnableTask:
-    """Import the task named by ``template.code``."""
-    return load_task(template.code)
+def resolve_by_reference(spec: TaskAttemptSpec) -> RunnableTask:
+    """Import the task named by ``spec.task.code`` (from ``spec.code_root``)."""
+    return load_task(spec.task.code, spec.code_root)
+
+
+def resolver_with(known: dict[object, RunnableTask]) -> TaskResolver:
+    """A resolver that uses the task objects in ``known`` (by task id) before importing."""
+
+    def resolve(spec: TaskAttemptSpec) -> RunnableTask:
+        task = known.get(spec.task.id)
+        return task if task is not None else resolve_by_reference(spec)
+
+    return resolve
 
 
 @dataclass
@@ -41,7 +51,6 @@ class _Child:
     spec: TaskAttemptSpec
     process: BaseProcess
     connection: Connection
-    deadline: float
 
 
 class InlineExecutor(Executor):
@@ -50,56 +59,67 @@ class InlineExecutor(Executor):
     def __init__(self, resolve: TaskResolver = resolve_by_reference) -> None:
         self._resolve = resolve
         self._finished: list[TaskAttemptResult] = []
-        self._children: dict[tuple[str, int], _Child] = {}
+        self._children: dict[str, _Child] = {}
+        self._seen: set[str] = set()
         self._mp = multiprocessing.get_context("spawn")
 
     def submit(self, attempt: TaskAttemptSpec) -> None:
-        if attempt.timeout is None:
-            self._finished.append(execute_attempt(attempt, self._resolve(attempt.task)))
+        if attempt.token in self._seen:
+            return
+        self._seen.add(attempt.token)
+        if attempt.deadline is None:
+            self._finished.append(self._run_here(attempt))
             return
         receiver, sender = self._mp.Pipe(duplex=False)
         process = self._mp.Process(
-            target=serve_one, args=(to_json(attempt), sender), name=f"aloft-{attempt.node}"
+            target=_run_child, args=(to_json(attempt), sender), name=f"aloft-{attempt.node}"
         )
         process.start()
         sender.close()
-        deadline = time.monotonic() + attempt.timeout.total_seconds()
-        self._children[(attempt.node, attempt.attempt)] = _Child(
-            attempt, process, receiver, deadline
-        )
+        self._children[attempt.token] = _Child(attempt, process, receiver)
+
+    def _run_here(self, spec: TaskAttemptSpec) -> TaskAttemptResult:
+        try:
+            task = self._resolve(spec)
+        except CodeLoadError as exc:
+            return failed_result(spec, ErrorKind.USER, str(exc))
+        try:
+            return execute_attempt(spec, task, write_outputs=False)
+        except Exception as exc:  # noqa: BLE001 - the runtime itself failed; never escape
+            return failed_result(spec, ErrorKind.SYSTEM, f"{type(exc).__name__}: {exc}")
 
     def poll(self, timeout: float | None = None) -> list[TaskAttemptResult]:
         if self._finished or not self._children:
             finished, self._finished = self._finished, []
             return finished
-        now = time.monotonic()
-        wait_for = max(0.0, min(child.deadline for child in self._children.values()) - now)
+        now = time.time()
+        nearest = min(child.spec.deadline or now for child in self._children.values())
+        wait_for = max(0.0, nearest - now)
         if timeout is not None:
             wait_for = min(wait_for, timeout)
         ready = wait([child.connection for child in self._children.values()], wait_for)
         results = []
-        for key, child in list(self._children.items()):
+        for token, child in list(self._children.items()):
             if child.connection in ready:
                 results.append(self._collect(child))
-            elif time.monotonic() >= child.deadline:
+            elif time.time() >= (child.spec.deadline or 0.0):
                 self._stop(child)
-                limit = child.spec.timeout.total_seconds() if child.spec.timeout else 0
-                results.append(
-                    _error(
-                        child.spec,
-                        ErrorKind.TIMEOUT,
-                        f"exceeded its timeout of {limit:g}s and was stopped",
-                    )
-                )
+                limit = child.spec.timeout or 0.0
+                message = f"exceeded its timeout of {limit:g}s and was stopped"
+                results.append(failed_result(child.spec, ErrorKind.TIMEOUT, message))
             else:
                 continue
-            del self._children[key]
+            del self._children[token]
         return results
 
-    def cancel(self, node: str, attempt: int) -> None:
-        child = self._children.pop((node, attempt), None)
+    def cancel(self, token: str) -> None:
+        child = self._children.pop(token, None)
         if child is not None:
             self._stop(child)
+        self._finished = [r for r in self._finished if r.token != token]
+
+    def in_flight(self) -> set[str]:
+        return {r.token for r in self._finished} | set(self._children)
 
     def close(self) -> None:
         for child in self._children.values():
@@ -111,10 +131,11 @@ class InlineExecutor(Executor):
             payload = child.connection.recv_bytes()
         except EOFError:
             child.process.join()
-            return _error(
+            code = child.process.exitcode
+            return failed_result(
                 child.spec,
-                ErrorKind.SYSTEM,
-                f"worker process exited with code {child.process.exitcode} before reporting",
+                ErrorKind.USER if code is not None and code >= 0 else ErrorKind.SYSTEM,
+                f"the task's process exited with code {code} before reporting",
             )
         finally:
             child.connection.close()
@@ -128,6 +149,12 @@ class InlineExecutor(Executor):
         child.connection.close()
 
 
-def _error(spec: TaskAttemptSpec, kind: ErrorKind, message: str) -> TaskAttemptResult:
-    error = ExecutionError(kind=kind, message=message, node=spec.node, task=spec.task.id.name)
-    return TaskAttemptResult(node=spec.node, attempt=spec.attempt, error=error)
+def _run_child(spec_json: bytes, connection: Connection) -> None:
+    """Child-process target: run one attempt and send its result over ``connection``."""
+    try:
+        spec = from_json(spec_json, TaskAttemptSpec)
+        connection.send_bytes(to_json(run_attempt(spec)))
+    finally:
+        connection.close()
+
+

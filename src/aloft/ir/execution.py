@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from enum import StrEnum
 
 import msgspec
@@ -10,6 +9,7 @@ import msgspec
 from aloft.ir.base import IRModel
 from aloft.ir.identifiers import ExecutionId, Identifier
 from aloft.ir.literals import Literal
+from aloft.ir.node_key import NodeKey
 from aloft.ir.task import TaskTemplate
 from aloft.ir.workflow import WorkflowClosure
 
@@ -62,7 +62,8 @@ class ErrorKind(StrEnum):
     TIMEOUT = "timeout"
     """The attempt ran past the task's timeout and was stopped; retried like ``RECOVERABLE``."""
     SYSTEM = "system"
-    """The platform failed (worker lost, code not loadable); retried from the system budget."""
+    """The platform failed (a worker lost, or killed from outside); retried from the system
+    budget."""
 
 
 class ExecutionError(IRModel, frozen=True):
@@ -76,52 +77,62 @@ class ExecutionError(IRModel, frozen=True):
 
 
 class ExecutionSpec(IRModel, frozen=True):
-    """What to run: the compiled closure and its input literals."""
+    """What to run: the compiled closure and its input literals.
+
+    ``max_parallelism`` caps how many task attempts of the execution run at once;
+    ``code_root`` is the folder workers import task modules from when the code names no
+    bundle (a local run of a file).
+    """
 
     id: ExecutionId
     closure: WorkflowClosure
     inputs: dict[str, Literal] = msgspec.field(default_factory=dict)
     launch_plan: Identifier | None = None
     max_parallelism: int | None = None
-
-
-class NodeEvent(IRModel, frozen=True):
-    """A node attempt changed phase. Keyed by (execution, node, attempt, phase)."""
-
-    execution: ExecutionId
-    node: str
-    attempt: int
-    phase: NodePhase
-    occurred_at: datetime.datetime
-    outputs: dict[str, Literal] | None = None
-    error: ExecutionError | None = None
-
-
-class ExecutionEvent(IRModel, frozen=True):
-    """The execution changed phase."""
-
-    execution: ExecutionId
-    phase: ExecutionPhase
-    occurred_at: datetime.datetime
-    outputs: dict[str, Literal] | None = None
-    error: ExecutionError | None = None
+    code_root: str = ""
 
 
 class TaskAttemptSpec(IRModel, frozen=True):
-    """One attempt of one task, as handed to an executor and on to a worker."""
+    """One attempt of one task, as handed to an executor and on to a worker.
+
+    Everything a worker needs travels here, so a worker reads no ambient setting to decide
+    where data goes: ``output_prefix`` is the attempt's own folder in the blob store (its
+    ``outputs.json``, log and offloaded values go under it), ``deadline`` the wall-clock time
+    (seconds since the epoch) at which the attempt is stopped, ``code_root`` the folder to
+    import the task's module from when its code reference names no bundle.
+    """
 
     execution: ExecutionId
-    node: str
+    node: NodeKey
     attempt: int
+    token: str
     task: TaskTemplate
     inputs: dict[str, Literal]
-    timeout: datetime.timedelta | None = None
+    output_prefix: str
+    deadline: float | None = None
+    code_root: str = ""
+
+    @property
+    def timeout(self) -> float | None:
+        """Seconds the task's own timeout allows, or None."""
+        timeout = self.task.metadata.timeout
+        return None if timeout is None else timeout.total_seconds()
 
 
 class TaskAttemptResult(IRModel, frozen=True):
-    """What a worker reports back: outputs on success, an error otherwise."""
+    """What a worker reports back, fenced by ``token``.
 
-    node: str
+    On success the outputs are in the ``outputs.json`` document at ``outputs_uri``; an
+    executor that runs the task in the engine's own process may hand them over as
+    ``outputs`` instead, since nothing crosses a process boundary there.
+    """
+
+    execution: ExecutionId
+    node: NodeKey
     attempt: int
+    token: str
+    outputs_uri: str = ""
     outputs: dict[str, Literal] | None = None
     error: ExecutionError | None = None
+    log_uri: str = ""
+    worker: str = ""

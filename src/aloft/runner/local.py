@@ -1,7 +1,8 @@
 """Local execution: compile, store in memory, run on the inline executor, return values.
 
 This is what calling a task or workflow as a function does, and what ``aloft run`` does. It
-goes through the same engine and IR as the server (DESIGN.md, principle 1).
+goes through the same engine host and IR as the server (DESIGN.md, principle 1), over the
+in-memory store.
 """
 
 from __future__ import annotations
@@ -10,43 +11,58 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from aloft.engine import Engine, ExecutionState, InMemoryStore
+from aloft.engine import EngineHost
 from aloft.errors import ExecutionFailedError, InputError, TypeTransformerError
-from aloft.executors.inline import InlineExecutor, resolve_by_reference
+from aloft.executors.inline import InlineExecutor, resolver_with
 from aloft.ir import (
     ExecutionId,
     ExecutionPhase,
+    ExecutionRecord,
     ExecutionSpec,
     Literal,
-    TaskTemplate,
+    NodeKey,
+    NodeRecord,
     describe,
 )
-from aloft.runtime import RunnableTask
 from aloft.sdk import Entity
 from aloft.sdk.arguments import suggest
-from aloft.storage import load_offloaded
+from aloft.storage import current_data_context, load_offloaded
+from aloft.storage.executions import ExecutionStore, InMemoryStore
 from aloft.types import to_literal, to_python
 
 
 @dataclass
 class LocalExecution:
-    """A finished local execution of ``entity``."""
+    """A finished execution of ``entity``: its final record and its node records."""
 
     entity: Entity
-    state: ExecutionState
+    spec: ExecutionSpec
+    record: ExecutionRecord
+    nodes: dict[NodeKey, NodeRecord]
+
+    @classmethod
+    def of(cls, entity: Entity, store: ExecutionStore, execution: ExecutionId) -> LocalExecution:
+        """The execution as ``store`` holds it now."""
+        snapshot = store.load(execution)
+        return cls(entity, store.spec(execution), snapshot.execution, snapshot.nodes)
+
+    def node(self, *path: str) -> NodeRecord:
+        """The record of the node at ``path`` (``node("n1", "n0")``: n0 of n1's subworkflow)."""
+        return self.nodes[NodeKey(path=path)]
 
     @property
     def succeeded(self) -> bool:
         """Whether the execution succeeded."""
-        return self.state.phase is ExecutionPhase.SUCCEEDED
+        return self.record.phase is ExecutionPhase.SUCCEEDED
 
     def error_message(self) -> str:
         """One line saying which task failed, how often it was tried, and why."""
-        error = self.state.error
+        error = self.record.error
         if error is None:
-            return f"execution {self.state.spec.id} ended {self.state.phase.value}"
+            return f"execution {self.record.id} ended {self.record.phase.value}"
         where = f"task {error.task} (node {error.node})" if error.task else f"node {error.node}"
-        attempts = self.state.node(error.node).attempt + 1 if error.node else 1
+        node = next((n for n in self.nodes.values() if str(n.key) == error.node), None)
+        attempts = node.attempt + 1 if node is not None else 1
         tries = f" after {attempts} attempts" if attempts > 1 else ""
         return f"{where} failed{tries}: {error.message}"
 
@@ -54,7 +70,7 @@ class LocalExecution:
         """The outputs as literals; raises ``ExecutionFailedError`` if it failed."""
         if not self.succeeded:
             raise ExecutionFailedError(self.error_message())
-        return self.state.outputs or {}
+        return self.record.outputs or {}
 
     def output_values(self) -> dict[str, Any]:
         """The outputs as Python values, by name."""
@@ -100,16 +116,13 @@ def execute(entity: Entity, values: dict[str, Any]) -> LocalExecution:
         inputs=input_literals(entity, values),
     )
     store = InMemoryStore()
-    store.create(spec)
-    tasks: dict[Any, RunnableTask] = entity.task_objects()
-
-    def resolve(template: TaskTemplate) -> RunnableTask:
-        known = tasks.get(template.id)
-        return known if known is not None else resolve_by_reference(template)
-
-    with InlineExecutor(resolve) as executor:
-        state = Engine(store, executor, load_offloaded=load_offloaded).run(spec.id)
-    return LocalExecution(entity, state)
+    with InlineExecutor(resolver_with(entity.task_objects())) as executor:
+        host = EngineHost(
+            store, executor, data_root=current_data_context().store.root, load_offloaded=load_offloaded
+        )
+        host.create(spec)
+        host.run_until_ended(spec.id)
+    return LocalExecution.of(entity, store, spec.id)
 
 
 def run_locally(entity: Entity, values: dict[str, Any]) -> Any:

@@ -1,15 +1,16 @@
 """The worker side: load a task by reference, decode inputs, run, encode outputs."""
 
-from aloft.runtime.attempt import execute_attempt
-from aloft.runtime.context import ExecutionParameters, current_context
-from aloft.runtime.loader import load_task
+from aloft.runtime.attempt import execute_attempt, failed_result
+from aloft.runtime.loader import CodeLoadError, load_task
 from aloft.runtime.protocol import PythonInterface, RunnableTask
+from aloft.runtime.worker import run_attempt
 
 __all__ = [
-    "ExecutionParameters",
+    "CodeLoadError",
     "PythonInterface",
     "RunnableTask",
-    "current_context",
     "execute_attempt",
+    "failed_result",
     "load_task",
+    "run_attempt",
 ]

@@ -9,27 +9,56 @@ import traceback
 from collections.abc import Mapping
 from typing import Any
 
+from msgspec import structs
+
 from aloft.errors import FlyteRecoverableException, TypeTransformerError
-from aloft.ir import ErrorKind, ExecutionError, Literal, TaskAttemptResult, TaskAttemptSpec
-from aloft.runtime.context import ExecutionParameters, reset_context, set_context
+from aloft.ir import (
+    ErrorKind,
+    ExecutionError,
+    Literal,
+    OutputsDocument,
+    TaskAttemptResult,
+    TaskAttemptSpec,
+    to_json,
+)
+from aloft.sdk.context import ExecutionParameters, reset_context, set_context
 from aloft.runtime.protocol import RunnableTask
-from aloft.storage import DataContext, current_data_context, data_context, offload_if_large
-from aloft.storage.layout import raw_prefix
+from aloft.storage import (
+    DataContext,
+    current_data_context,
+    data_context,
+    offload_if_large,
+    store_for,
+)
+from aloft.storage.layout import outputs_uri, raw_prefix
 from aloft.types import to_literal, to_python
 
 RETRY_HINT = "raise FlyteRecoverableException to make this failure retryable"
 
 
-def execute_attempt(spec: TaskAttemptSpec, task: RunnableTask) -> TaskAttemptResult:
+def execute_attempt(
+    spec: TaskAttemptSpec, task: RunnableTask, *, write_outputs: bool = True
+) -> TaskAttemptResult:
     """Run ``spec`` with ``task``'s function; every failure comes back as a result.
 
     Values the attempt offloads (files, tables, large literals) are written under the
-    attempt's own prefix of the blob store in force.
+    attempt's own prefix (``spec.output_prefix``). With ``write_outputs`` the outputs go to
+    the ``outputs.json`` document there and the result carries its URI; without, the result
+    carries the literals themselves (for an executor in the engine's own process).
     """
-    outer = current_data_context()
-    prefix = raw_prefix(outer.store, spec.execution, spec.node, spec.attempt)
-    with data_context(DataContext(outer.store, prefix, outer.offload_threshold_bytes)):
-        return _execute(spec, task)
+    store = store_for(spec.output_prefix)
+    threshold = current_data_context().offload_threshold_bytes
+    context = DataContext(store, raw_prefix(spec.output_prefix), threshold)
+    with data_context(context):
+        result = _execute(spec, task)
+    if not write_outputs or result.outputs is None:
+        return result
+    uri = outputs_uri(spec.output_prefix)
+    try:
+        store.write_bytes(uri, to_json(OutputsDocument(outputs=result.outputs)))
+    except Exception as exc:  # noqa: BLE001 - any storage failure is the platform's
+        return failed_result(spec, ErrorKind.SYSTEM, f"cannot write outputs to {uri}: {exc}")
+    return structs.replace(result, outputs=None, outputs_uri=uri)
 
 
 def _execute(spec: TaskAttemptSpec, task: RunnableTask) -> TaskAttemptResult:
@@ -38,26 +67,30 @@ def _execute(spec: TaskAttemptSpec, task: RunnableTask) -> TaskAttemptResult:
     try:
         kwargs = decode_inputs(spec.inputs, interface.inputs)
     except TypeTransformerError as exc:
-        return _failed(spec, ErrorKind.USER, f"task {name}: cannot read its inputs: {exc}")
-    params = ExecutionParameters(spec.execution, spec.task.id, spec.node, spec.attempt)
+        return failed_result(spec, ErrorKind.USER, f"task {name}: cannot read its inputs: {exc}")
+    params = ExecutionParameters(spec.execution, spec.task.id, str(spec.node), spec.attempt)
     try:  # the working directory goes last: outputs may be files in it
         token = set_context(params)
         try:
             result = task.execute(**kwargs)
         except FlyteRecoverableException as exc:
-            return _failed(spec, ErrorKind.RECOVERABLE, _describe(exc), _user_traceback(exc))
+            return failed_result(spec, ErrorKind.RECOVERABLE, _describe(exc), _user_traceback(exc))
         except Exception as exc:
             message = f"{_describe(exc)} ({RETRY_HINT})"
-            return _failed(spec, ErrorKind.USER, message, _user_traceback(exc))
+            return failed_result(spec, ErrorKind.USER, message, _user_traceback(exc))
+        except SystemExit as exc:  # the task's own sys.exit() must not end its host
+            return failed_result(spec, ErrorKind.USER, f"called sys.exit({exc.code!r})")
+        except KeyboardInterrupt:
+            return failed_result(spec, ErrorKind.USER, "raised KeyboardInterrupt")
         finally:
             reset_context(token)
         try:
             outputs = encode_outputs(result, interface.outputs, name)
         except TypeTransformerError as exc:
-            return _failed(spec, ErrorKind.USER, str(exc))
+            return failed_result(spec, ErrorKind.USER, str(exc))
     finally:
         params.cleanup()
-    return TaskAttemptResult(node=spec.node, attempt=spec.attempt, outputs=outputs)
+    return _result(spec, outputs=outputs)
 
 
 def decode_inputs(inputs: Mapping[str, Literal], types: Mapping[str, Any]) -> dict[str, Any]:
@@ -95,13 +128,30 @@ def encode_outputs(result: Any, types: Mapping[str, Any], task_name: str) -> dic
     return encoded
 
 
-def _failed(
+def failed_result(
     spec: TaskAttemptSpec, kind: ErrorKind, message: str, trace: str = ""
 ) -> TaskAttemptResult:
+    """The result of an attempt that failed with ``message``, blamed on ``kind``."""
     error = ExecutionError(
-        kind=kind, message=message, node=spec.node, task=spec.task.id.name, traceback=trace
+        kind=kind, message=message, node=str(spec.node), task=spec.task.id.name, traceback=trace
     )
-    return TaskAttemptResult(node=spec.node, attempt=spec.attempt, error=error)
+    return _result(spec, error=error)
+
+
+def _result(
+    spec: TaskAttemptSpec,
+    *,
+    outputs: dict[str, Literal] | None = None,
+    error: ExecutionError | None = None,
+) -> TaskAttemptResult:
+    return TaskAttemptResult(
+        execution=spec.execution,
+        node=spec.node,
+        attempt=spec.attempt,
+        token=spec.token,
+        outputs=outputs,
+        error=error,
+    )
 
 
 def _describe(exc: BaseException) -> str:

@@ -1,38 +1,16 @@
-"""The worker entrypoint: run one attempt in this (child) process and send back the result."""
+"""Running one attempt from its JSON spec, as a worker process does."""
 
 from __future__ import annotations
 
-from multiprocessing.connection import Connection
-
-from aloft.errors import PlatformError
-from aloft.ir import (
-    ErrorKind,
-    ExecutionError,
-    TaskAttemptResult,
-    TaskAttemptSpec,
-    from_json,
-    to_json,
-)
-from aloft.runtime.attempt import execute_attempt
-from aloft.runtime.loader import load_task
+from aloft.ir import ErrorKind, TaskAttemptResult, TaskAttemptSpec
+from aloft.runtime.attempt import execute_attempt, failed_result
+from aloft.runtime.loader import CodeLoadError, load_task
 
 
-def run_attempt(spec_json: bytes) -> bytes:
-    """Run the attempt encoded in ``spec_json``; return its result as JSON."""
-    spec = from_json(spec_json, TaskAttemptSpec)
+def run_attempt(spec: TaskAttemptSpec, *, write_outputs: bool = True) -> TaskAttemptResult:
+    """Load the task ``spec`` names and run it; a load failure fails the attempt for good."""
     try:
-        task = load_task(spec.task.code)
-    except PlatformError as exc:
-        error = ExecutionError(
-            kind=ErrorKind.SYSTEM, message=str(exc), node=spec.node, task=spec.task.id.name
-        )
-        return to_json(TaskAttemptResult(node=spec.node, attempt=spec.attempt, error=error))
-    return to_json(execute_attempt(spec, task))
-
-
-def serve_one(spec_json: bytes, connection: Connection) -> None:
-    """Child-process target: run one attempt and send its result over ``connection``."""
-    try:
-        connection.send_bytes(run_attempt(spec_json))
-    finally:
-        connection.close()
+        task = load_task(spec.task.code, spec.code_root)
+    except CodeLoadError as exc:
+        return failed_result(spec, ErrorKind.USER, str(exc))
+    return execute_attempt(spec, task, write_outputs=write_outputs)

@@ -1,6 +1,6 @@
 """The authoring API: tasks, workflows, promises and their settings."""
 
-from aloft.runtime.context import ExecutionParameters, current_context
+from aloft.sdk.context import ExecutionParameters, current_context
 from aloft.sdk.entity import Entity
 from aloft.sdk.interface import Interface
 from aloft.sdk.node import create_node

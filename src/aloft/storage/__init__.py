@@ -1,12 +1,19 @@
 """Storage: the blob store (fsspec), where an execution's data lives, offloading.
 
 fsspec is imported only when a blob is first read or written, so importing this package
-stays cheap. The metadata store (SQLAlchemy) and code bundles come with the control plane.
+stays cheap. The metadata store lives in ``aloft.storage.executions``; code bundles come with the
+control plane.
 """
 
 from aloft.storage.blob import BlobStore, HashingWriter
 from aloft.storage.config import ConfigError, StorageConfig, load_storage_config
-from aloft.storage.context import DataContext, current_data_context, data_context, default_store
+from aloft.storage.context import (
+    DataContext,
+    current_data_context,
+    data_context,
+    default_store,
+    store_for,
+)
 from aloft.storage.offload import load_offloaded, offload_if_large
 
 __all__ = [
@@ -21,4 +28,5 @@ __all__ = [
     "load_offloaded",
     "load_storage_config",
     "offload_if_large",
+    "store_for",
 ]

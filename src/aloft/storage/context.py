@@ -64,3 +64,12 @@ def data_context(context: DataContext) -> Iterator[DataContext]:
         yield context
     finally:
         _current.reset(token)
+
+
+def store_for(uri: str) -> BlobStore:
+    """A blob store to read and write ``uri`` with: the one in force (or the configured one)
+    when ``uri`` lies in it, so its fsspec options apply; else one rooted at ``uri`` itself."""
+    for store in (current_data_context().store, default_store()):
+        if uri.startswith(store.root + "/") or uri == store.root:
+            return store
+    return BlobStore(uri)

@@ -1,32 +1,50 @@
 """Where an execution's data lives in the blob store.
 
-{root}/executions/{project}/{domain}/{execution}/{node}/{attempt}/
-    inputs.json  outputs.json  deck.html  checkpoints/  raw/
+{root}/executions/{project}/{domain}/{execution}/{node path...}[/item-{i}]/{attempt}/
+    outputs.json  logs.txt  deck.html  checkpoints/  raw/
+
+Inputs travel inside the attempt spec and are recorded with the node, so no ``inputs.json``
+is written.
 """
 
 from __future__ import annotations
 
-from aloft.ir import ExecutionId
-from aloft.storage.blob import BlobStore
+from aloft.ir import ExecutionId, NodeKey
+
+OUTPUTS_FILE = "outputs.json"
+LOG_FILE = "logs.txt"
 
 
-def attempt_prefix(store: BlobStore, execution: ExecutionId, node: str, attempt: int) -> str:
-    """The folder of one attempt of one node."""
-    return store.uri(
-        "executions", execution.project, execution.domain, execution.name, node, str(attempt)
-    )
+def attempt_prefix(root: str, execution: ExecutionId, node: NodeKey, attempt: int) -> str:
+    """The folder of one attempt of one node, under the store root URI ``root``."""
+    parts = [root.rstrip("/"), "executions", execution.project, execution.domain, execution.name]
+    parts.extend(node.path)
+    if node.item is not None:
+        parts.append(f"item-{node.item}")
+    parts.append(str(attempt))
+    return "/".join(parts)
 
 
-def raw_prefix(store: BlobStore, execution: ExecutionId, node: str, attempt: int) -> str:
+def outputs_uri(prefix: str) -> str:
+    """Where an attempt writes its outputs document."""
+    return f"{prefix}/{OUTPUTS_FILE}"
+
+
+def log_uri(prefix: str) -> str:
+    """Where an attempt's captured stdout and stderr are stored."""
+    return f"{prefix}/{LOG_FILE}"
+
+
+def raw_prefix(prefix: str) -> str:
     """Where values an attempt offloads (files, tables, large literals) are written."""
-    return attempt_prefix(store, execution, node, attempt) + "/raw"
+    return f"{prefix}/raw"
 
 
-def checkpoint_prefix(store: BlobStore, execution: ExecutionId, node: str, attempt: int) -> str:
+def checkpoint_prefix(prefix: str) -> str:
     """Where an attempt's checkpoints are written."""
-    return attempt_prefix(store, execution, node, attempt) + "/checkpoints"
+    return f"{prefix}/checkpoints"
 
 
-def deck_uri(store: BlobStore, execution: ExecutionId, node: str, attempt: int) -> str:
+def deck_uri(prefix: str) -> str:
     """Where an attempt's deck is written."""
-    return attempt_prefix(store, execution, node, attempt) + "/deck.html"
+    return f"{prefix}/deck.html"

@@ -92,21 +92,50 @@ OTHERS: list[object] = [
         schedule=ir.CronSchedule(expression="0 * * * *", kickoff_time_input="t"),
     ),
     ir.ExecutionSpec(id=ir.ExecutionId(name="e"), closure=CLOSURE, inputs={"x": LITERALS[1]}),
-    ir.NodeEvent(
+    ir.Event(
         execution=ir.ExecutionId(name="e"),
-        node="n0",
+        kind=ir.EventKind.NODE,
+        node=ir.NodeKey(path=("n1", "n0")),
         attempt=1,
-        phase=ir.NodePhase.FAILED,
+        phase=ir.NodePhase.FAILED.value,
         occurred_at=NOW,
+        host="h:1:x",
+        version=3,
+    ),
+    ir.NodeRecord(
+        key=ir.NodeKey(path=("n0",), item=3),
+        phase=ir.NodePhase.RUNNING,
+        token="t",
+        inputs={"x": LITERALS[1]},
+        items=ir.ArrayItems.new(4).with_phase(2, ir.NodePhase.RUNNING),
+        started_at=NOW,
+    ),
+    ir.AttemptRecord(
+        execution=ir.ExecutionId(name="e"),
+        node=ir.NodeKey(path=("n0",)),
+        number=0,
+        token="t",
         error=ir.ExecutionError(kind=ir.ErrorKind.USER, message="boom"),
     ),
-    ir.ExecutionEvent(
-        execution=ir.ExecutionId(name="e"), phase=ir.ExecutionPhase.SUCCEEDED, occurred_at=NOW
-    ),
+    ir.ExecutionRecord(id=ir.ExecutionId(name="e"), phase=ir.ExecutionPhase.SUCCEEDED),
+    ir.OutputsDocument(outputs={"o0": LITERALS[9]}),
     ir.TaskAttemptSpec(
-        execution=ir.ExecutionId(name="e"), node="n0", attempt=0, task=TASK, inputs={}
+        execution=ir.ExecutionId(name="e"),
+        node=ir.NodeKey(path=("n0",)),
+        attempt=0,
+        token="t",
+        task=TASK,
+        inputs={},
+        output_prefix="file:///tmp/x",
+        deadline=12.5,
     ),
-    ir.TaskAttemptResult(node="n0", attempt=0, outputs={"o0": LITERALS[9]}),
+    ir.TaskAttemptResult(
+        execution=ir.ExecutionId(name="e"),
+        node=ir.NodeKey(path=("n0",)),
+        attempt=0,
+        token="t",
+        outputs_uri="file:///tmp/x/outputs.json",
+    ),
 ]
 
 

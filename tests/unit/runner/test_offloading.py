@@ -53,7 +53,7 @@ def test_a_large_output_is_offloaded_and_read_back_through_attribute_paths(
 ) -> None:
     execution = execute(batch_wf, {"n": 1000})
     assert execution.outputs() == (sum(range(1000)), "1000 VALUES")
-    produced = execution.state.node("n0").outputs
+    produced = execution.node("n0").outputs
     assert produced is not None
     offloaded = produced["o0"]
     assert isinstance(offloaded, OffloadedValue)
@@ -64,7 +64,7 @@ def test_a_large_output_is_offloaded_and_read_back_through_attribute_paths(
 
 def test_small_outputs_stay_inline(small_threshold: BlobStore) -> None:
     execution = execute(batch_wf, {"n": 3})
-    produced = execution.state.node("n0").outputs
+    produced = execution.node("n0").outputs
     assert produced is not None and not isinstance(produced["o0"], OffloadedValue)
     assert execution.outputs() == (3, "3 VALUES")
 
@@ -72,8 +72,8 @@ def test_small_outputs_stay_inline(small_threshold: BlobStore) -> None:
 def test_the_hash_of_an_offloaded_value_is_the_hash_of_its_bytes(
     small_threshold: BlobStore,
 ) -> None:
-    first = execute(batch_wf, {"n": 500}).state.node("n0").outputs
-    second = execute(batch_wf, {"n": 500}).state.node("n0").outputs
+    first = execute(batch_wf, {"n": 500}).node("n0").outputs
+    second = execute(batch_wf, {"n": 500}).node("n0").outputs
     assert first is not None and second is not None
     assert first["o0"] != second["o0"]  # stored at two places
     assert literal_hash(first["o0"]) == literal_hash(second["o0"])

@@ -136,7 +136,7 @@ def parity_wf(x: int) -> str:
 def test_a_hashed_output_feeds_a_plain_input(store: BlobStore) -> None:
     execution = execute(parity_wf, {"x": 10})
     assert execution.outputs() == "5 is odd"
-    produced = execution.state.node("n0").outputs
+    produced = execution.node("n0").outputs
     assert produced == {"o0": HashedValue(value=IntegerValue(value=5), hash="odd")}
 
 

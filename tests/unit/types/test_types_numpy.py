@@ -49,7 +49,7 @@ def test_an_array_passes_between_tasks_with_dtype_and_shape() -> None:
 
 def test_the_value_is_an_npy_blob_hashed_as_written() -> None:
     execution = execute(array_wf, {"n": 1})
-    outputs = execution.state.node("n0").outputs
+    outputs = execution.node("n0").outputs
     assert outputs is not None
     value = outputs["o0"]
     assert isinstance(value, BlobValue) and value.format == "NumpyArray"

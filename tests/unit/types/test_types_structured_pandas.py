@@ -60,7 +60,7 @@ def test_a_dataframe_passes_between_tasks_unchanged() -> None:
 
 def test_the_value_is_a_parquet_file_in_the_store_hashed_as_written() -> None:
     execution = execute(roundtrip_wf, {})
-    outputs = execution.state.node("n0").outputs
+    outputs = execution.node("n0").outputs
     assert outputs is not None
     value = outputs["o0"]
     assert isinstance(value, StructuredDatasetValue)
@@ -200,8 +200,8 @@ def relay_wf() -> StructuredDataset:
 
 def test_a_dataset_returned_as_received_is_not_written_again() -> None:
     execution = execute(relay_wf, {})
-    made = execution.state.node("n0").outputs
-    relayed = execution.state.node("n1").outputs
+    made = execution.node("n0").outputs
+    relayed = execution.node("n1").outputs
     assert made is not None and relayed is not None
     assert relayed["o0"] == made["o0"]
 
@@ -218,7 +218,7 @@ def csv_wf() -> pd.DataFrame:
 
 def test_a_format_annotation_stores_csv() -> None:
     execution = execute(csv_wf, {})
-    outputs = execution.state.node("n0").outputs
+    outputs = execution.node("n0").outputs
     assert outputs is not None
     value = outputs["o0"]
     assert isinstance(value, StructuredDatasetValue) and value.format == "csv"
@@ -240,7 +240,7 @@ def test_a_dataset_given_by_local_path_is_uploaded_to_the_store(tmp_path: Path) 
     source = tmp_path / "input.csv"
     source.write_text("a,b\n1,x\n2,y\n")
     execution = execute(path_wf, {"path": str(source)})
-    outputs = execution.state.node("n0").outputs
+    outputs = execution.node("n0").outputs
     assert outputs is not None
     value = outputs["o0"]
     assert isinstance(value, StructuredDatasetValue)

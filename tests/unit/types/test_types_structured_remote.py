@@ -55,7 +55,7 @@ def remote_wf() -> int:
 def test_a_workflow_passes_tables_through_a_remote_store(store: BlobStore) -> None:
     execution = execute(remote_wf, {})
     assert execution.outputs() == 60
-    outputs = execution.state.node("n0").outputs
+    outputs = execution.node("n0").outputs
     assert outputs is not None
     value = outputs["o0"]
     assert isinstance(value, StructuredDatasetValue) and value.uri.startswith("memory://")

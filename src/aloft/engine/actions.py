@@ -1,0 +1,24 @@
+"""What a step asks the host to do once its transitions are written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aloft.ir import TaskAttemptSpec
+
+
+@dataclass(frozen=True)
+class Submit:
+    """Start a task attempt (idempotent by its token)."""
+
+    spec: TaskAttemptSpec
+
+
+@dataclass(frozen=True)
+class Cancel:
+    """Stop a running attempt; its result, if it still comes, will be rejected."""
+
+    token: str
+
+
+Action = Submit | Cancel

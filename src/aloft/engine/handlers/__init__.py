@@ -1,0 +1,25 @@
+"""Node handlers: one per node kind, behind one small interface.
+
+How to add a node kind: subclass ``NodeHandler`` in a module of this package and map the
+node target type it runs to it in ``HANDLERS``. The step loop never changes.
+"""
+
+from __future__ import annotations
+
+from aloft.engine.handlers.base import NodeHandler
+from aloft.engine.handlers.subworkflow import SubworkflowHandler
+from aloft.engine.handlers.task import TaskHandler
+from aloft.ir import Node, TaskTarget, WorkflowTarget
+
+HANDLERS: dict[type, NodeHandler] = {
+    TaskTarget: TaskHandler(),
+    WorkflowTarget: SubworkflowHandler(),
+}
+
+
+def handler_for(node: Node) -> NodeHandler:
+    """The handler of ``node``'s kind."""
+    return HANDLERS[type(node.target)]
+
+
+__all__ = ["HANDLERS", "NodeHandler", "handler_for"]

@@ -1,0 +1,41 @@
+"""The interface every node handler implements."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING
+
+from aloft.ir import Literal, Node, NodeKey, NodeRecord
+
+if TYPE_CHECKING:
+    from aloft.engine.step import Step
+    from aloft.engine.view import Frame
+
+
+class NodeHandler(ABC):
+    """Decides the transitions of one kind of node.
+
+    Handlers change the execution only through the step (``step.view.set_node``,
+    ``step.node_succeeded``, ``step.node_failed``, ``step.actions``), so every change is
+    recorded, written in the step's transaction and acted on only after it.
+    """
+
+    @abstractmethod
+    def start(
+        self,
+        step: Step,
+        frame: Frame,
+        node: Node,
+        key: NodeKey,
+        record: NodeRecord | None,
+        inputs: dict[str, Literal],
+    ) -> None:
+        """Start node ``key`` on resolved ``inputs`` (``record``: a retry's previous state)."""
+
+    @abstractmethod
+    def resume(self, step: Step, frame: Frame, node: Node, record: NodeRecord) -> None:
+        """Pick up a started, unfinished node while the view is rebuilt from its records."""
+
+    @abstractmethod
+    def advance(self, step: Step, frame: Frame, record: NodeRecord) -> None:
+        """Something this node waits for changed (an attempt ended): move it on."""

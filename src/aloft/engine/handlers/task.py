@@ -1,0 +1,171 @@
+"""Task nodes: each attempt is submitted to the executor and ends through the store."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from msgspec import structs
+
+from aloft.engine.actions import Submit
+from aloft.engine.handlers.base import NodeHandler
+from aloft.engine.retry import counted, should_retry
+from aloft.ir import (
+    AttemptRecord,
+    ExecutionError,
+    ExecutionId,
+    Literal,
+    Node,
+    NodeKey,
+    NodePhase,
+    NodeRecord,
+    TaskAttemptSpec,
+    TaskTarget,
+    TaskTemplate,
+)
+from aloft.storage.layout import attempt_prefix
+
+if TYPE_CHECKING:
+    from aloft.engine.step import Step
+    from aloft.engine.view import Frame
+
+
+def attempt_token(execution: ExecutionId, key: NodeKey, attempt: int) -> str:
+    """The token of one attempt: unique in the store, and the same if a step is repeated."""
+    return f"{execution}/{key}#{attempt}"
+
+
+class TaskHandler(NodeHandler):
+    """Runs a task node as attempts, retrying from the user's or the system's budget."""
+
+    def start(
+        self,
+        step: Step,
+        frame: Frame,
+        node: Node,
+        key: NodeKey,
+        record: NodeRecord | None,
+        inputs: dict[str, Literal],
+    ) -> None:
+        view, at = step.view, step.at
+        task = effective_task(step, node)
+        retrying = record is not None and record.phase is NodePhase.RETRYABLE_FAILURE
+        number = record.attempt + 1 if record is not None and retrying else 0
+        execution = view.spec.id
+        token = attempt_token(execution, key, number)
+        base = record if record is not None else NodeRecord(key=key, started_at=at)
+        view.set_node(
+            structs.replace(
+                base,
+                phase=NodePhase.RUNNING,
+                attempt=number,
+                token=token,
+                inputs=inputs,
+                error=None,
+                updated_at=at,
+            ),
+            at,
+        )
+        view.set_attempt(
+            AttemptRecord(
+                execution=execution,
+                node=key,
+                number=number,
+                token=token,
+                owner=step.settings.host,
+                lease_expires=step.now + step.settings.attempt_lease_ttl,
+                started_at=at,
+            ),
+            at,
+        )
+        timeout = task.metadata.timeout
+        step.actions.append(
+            Submit(
+                TaskAttemptSpec(
+                    execution=execution,
+                    node=key,
+                    attempt=number,
+                    token=token,
+                    task=task,
+                    inputs=inputs,
+                    output_prefix=attempt_prefix(step.settings.data_root, execution, key, number),
+                    deadline=step.now + timeout.total_seconds() if timeout else None,
+                    code_root=view.spec.code_root,
+                )
+            )
+        )
+
+    def resume(self, step: Step, frame: Frame, node: Node, record: NodeRecord) -> None:
+        if record.phase is NodePhase.RETRYABLE_FAILURE:
+            step.enqueue(frame, record.key)
+            return
+        attempt = step.view.current_attempt(record)
+        if attempt is None or attempt.phase is not NodePhase.RUNNING:
+            step.view.touched[record.key] = None
+
+    def advance(self, step: Step, frame: Frame, record: NodeRecord) -> None:
+        if record.phase is not NodePhase.RUNNING:
+            return
+        attempt = step.view.current_attempt(record)
+        if attempt is None or attempt.phase is NodePhase.RUNNING:
+            return
+        if attempt.phase is NodePhase.SUCCEEDED:
+            step.node_succeeded(
+                record.key, outputs=attempt.outputs, outputs_uri=attempt.outputs_uri
+            )
+            return
+        if attempt.phase is not NodePhase.FAILED or attempt.error is None:
+            return  # aborted: the node is aborted with it
+        node = frame.plan.nodes[record.key.node_id]
+        task = effective_task(step, node)
+        error = _located(attempt.error, record.key, task)
+        users, systems = counted(error, record)
+        if should_retry(error, record, task.metadata.retries, step.settings.system_retries):
+            step.view.set_node(
+                structs.replace(
+                    record,
+                    phase=NodePhase.RETRYABLE_FAILURE,
+                    error=error,
+                    user_failures=users,
+                    system_failures=systems,
+                    updated_at=step.at,
+                ),
+                step.at,
+            )
+            step.enqueue(frame, record.key)
+        else:
+            failed = structs.replace(record, user_failures=users, system_failures=systems)
+            step.node_failed(record.key, error, record=failed)
+
+
+def effective_task(step: Step, node: Node) -> TaskTemplate:
+    """The task ``node`` runs, with the node's overrides applied."""
+    target = node.target
+    assert isinstance(target, TaskTarget)
+    task = step.compiled.tasks[target.task]
+    overrides = node.overrides
+    if overrides is None:
+        return task
+    metadata = task.metadata
+    if overrides.retries is not None:
+        metadata = structs.replace(metadata, retries=overrides.retries)
+    if overrides.timeout is not None:
+        metadata = structs.replace(metadata, timeout=overrides.timeout)
+    if overrides.interruptible is not None:
+        metadata = structs.replace(metadata, interruptible=overrides.interruptible)
+    if overrides.cache is not None:
+        metadata = structs.replace(metadata, cache=overrides.cache)
+    return structs.replace(
+        task,
+        metadata=metadata,
+        requests=overrides.requests or task.requests,
+        limits=overrides.limits or task.limits,
+        container_image=overrides.container_image or task.container_image,
+        accelerator=overrides.accelerator or task.accelerator,
+    )
+
+
+def _located(error: ExecutionError, key: NodeKey, task: TaskTemplate) -> ExecutionError:
+    """``error`` with the node key and task name filled in, for messages."""
+    if error.node and error.task:
+        return error
+    return structs.replace(error, node=error.node or str(key), task=error.task or task.id.name)

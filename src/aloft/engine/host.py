@@ -1,0 +1,265 @@
+"""The engine host: steps the executions it holds a lease on, and acts on the steps.
+
+A host claims executions from the store (a lease with an owner and an expiry), keeps a view
+of each, and loops: take the results the executor reports into the store (fenced by token),
+step every execution with pending changes (decide, apply in one version-guarded transaction,
+then act: submit and cancel attempts), renew its leases and its attempts' leases, and claim
+more work. Several hosts can share one store; a host that dies loses its leases and another
+one (or its own restart) picks its executions up, treating the attempts it ran as lost.
+
+A local ``wf()`` call runs the same host over the in-memory store and the inline executor.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from aloft.engine.actions import Action, Submit
+from aloft.engine.bindings import BindingError, LiteralLoader
+from aloft.engine.compiled import Compiled
+from aloft.engine.hosts import is_known_dead, new_host_id
+from aloft.engine.retry import DEFAULT_SYSTEM_RETRIES
+from aloft.engine.step import EngineSettings, Step
+from aloft.engine.view import ExecutionView
+from aloft.errors import InputError
+from aloft.executors.base import Executor
+from aloft.ir import (
+    ExecutionId,
+    ExecutionRecord,
+    ExecutionSpec,
+    Literal,
+    OutputsDocument,
+    from_json,
+)
+from aloft.storage import store_for
+from aloft.storage.executions import ExecutionStore, VersionConflict
+
+_log = logging.getLogger("aloft.engine")
+
+MAX_STEP_TRIES = 20
+
+
+class ExecutionBusy(InputError):
+    """The execution is being run by another live engine host."""
+
+
+class EngineHost:
+    """Runs the executions of ``store`` on ``executor`` (see the module docstring)."""
+
+    def __init__(
+        self,
+        store: ExecutionStore,
+        executor: Executor,
+        *,
+        data_root: str,
+        host_id: str | None = None,
+        system_retries: int = DEFAULT_SYSTEM_RETRIES,
+        lease_ttl: float = 15.0,
+        attempt_lease_ttl: float = 30.0,
+        claim_interval: float = 0.25,
+        max_executions: int = 1000,
+        load_offloaded: LiteralLoader | None = None,
+    ) -> None:
+        self.store = store
+        self.executor = executor
+        self.id = host_id or new_host_id()
+        self.settings = EngineSettings(
+            host=self.id,
+            data_root=data_root,
+            system_retries=system_retries,
+            attempt_lease_ttl=attempt_lease_ttl,
+        )
+        self.lease_ttl = lease_ttl
+        self.claim_interval = claim_interval
+        self.max_executions = max_executions
+        self.load_offloaded = load_offloaded
+        self.views: dict[ExecutionId, ExecutionView] = {}
+        self.ended: dict[ExecutionId, ExecutionRecord] = {}
+        self._compiled: dict[ExecutionId, Compiled] = {}
+        self._specs: dict[ExecutionId, ExecutionSpec] = {}
+        self._dirty: dict[ExecutionId, None] = {}
+        self._outputs: dict[str, dict[str, Literal]] = {}
+        self._next_claim = 0.0
+        self._next_renew = 0.0
+        self.on_act: Callable[[ExecutionId, Action], None] | None = None
+
+    # -- running ------------------------------------------------------------------------------
+
+    def run(self, until: Callable[[], bool], stop: threading.Event | None = None) -> None:
+        """Loop until ``until()`` is true or ``stop`` is set."""
+        stop = stop or threading.Event()
+        while not until() and not stop.is_set():
+            self.run_once(stop)
+
+    def run_until_ended(self, execution: ExecutionId) -> ExecutionRecord:
+        """Run until ``execution`` ends; returns its final record."""
+        self.run(lambda: execution in self.ended)
+        return self.ended[execution]
+
+    def run_once(self, stop: threading.Event) -> None:
+        """One turn of the loop: timers, steps, results."""
+        now = time.time()
+        if now >= self._next_renew:
+            self._renew(now)
+        if now >= self._next_claim:
+            self._claim(now)
+        self._step_dirty()
+        wait = max(0.0, min(self._next_claim, self._next_renew) - time.time())
+        if self.executor.in_flight():
+            results = self.executor.poll(0.0 if self._dirty else wait)
+        else:
+            results = []
+            if not self._dirty:
+                stop.wait(wait)
+        if results:
+            at = datetime.datetime.now(datetime.UTC)
+            for outcome in self.store.accept_results(results, at):
+                view = self.views.get(outcome.result.execution)
+                if view is None or not outcome.accepted or outcome.attempt is None:
+                    continue
+                view.result_accepted(outcome.attempt, outcome.version)
+                self._dirty[view.spec.id] = None
+        self._step_dirty()
+
+    def take_over(self, execution: ExecutionId) -> None:
+        """Hold ``execution`` now: free, expired, or held by a host known to be dead.
+
+        Raises ``ExecutionBusy`` if a live host holds it.
+        """
+        now = time.time()
+        owner, expires = self.store.lease(execution)
+        if owner == self.id:
+            return
+        if owner and expires >= now and not is_known_dead(owner):
+            raise ExecutionBusy(f"execution {execution} is being run by engine host {owner}")
+        if owner and self.store.take_over(self.id, execution, owner, now, self.lease_ttl):
+            self._adopt(execution)
+            return
+        claim = self.store.claim(self.id, now, self.lease_ttl, self.max_executions)
+        for claimed in claim.acquired:
+            self._adopt(claimed)
+        if execution not in self.views:
+            raise ExecutionBusy(f"execution {execution} could not be claimed")
+
+    # -- timers -------------------------------------------------------------------------------
+
+    def _claim(self, now: float) -> None:
+        self._next_claim = now + self.claim_interval
+        room = self.max_executions - len(self.views)
+        claim = self.store.claim(self.id, now, self.lease_ttl, max(room, 0))
+        for execution in claim.acquired:
+            self._adopt(execution)
+        for execution in claim.pending:
+            view = self.views.get(execution)
+            if view is not None:  # someone else wrote to it (a terminate, say)
+                view.stale = True
+                self._dirty[execution] = None
+
+    def _renew(self, now: float) -> None:
+        self._next_renew = now + self.lease_ttl / 3
+        if self.views:
+            held = self.store.renew(self.id, list(self.views), now, self.lease_ttl)
+            for execution in [e for e in self.views if e not in held]:
+                _log.warning("lost the lease of execution %s to another host", execution)
+                self._forget(execution)
+        in_flight = self.executor.in_flight()
+        if in_flight:
+            self.store.renew_attempts(in_flight, now + self.settings.attempt_lease_ttl)
+        for execution, view in self.views.items():
+            if view.foreign:  # their leases may have run out by now
+                self._dirty[execution] = None
+
+    # -- stepping -----------------------------------------------------------------------------
+
+    def _adopt(self, execution: ExecutionId) -> None:
+        self.views[execution] = self._load(execution)
+        self._dirty[execution] = None
+
+    def _load(self, execution: ExecutionId) -> ExecutionView:
+        if execution not in self._compiled:
+            spec = self.store.spec(execution)
+            self._compiled[execution] = Compiled.of(spec.closure)
+            self._specs[execution] = spec
+        return ExecutionView.of(self._specs[execution], self.store.load(execution), self.id)
+
+    def _step_dirty(self) -> None:
+        while self._dirty:
+            execution = next(iter(self._dirty))
+            del self._dirty[execution]
+            if execution in self.views:
+                self._step(execution)
+
+    def _step(self, execution: ExecutionId) -> None:
+        view = self.views[execution]
+        for _ in range(MAX_STEP_TRIES):
+            if view.stale:
+                view = self.views[execution] = self._load(execution)
+            now = time.time()
+            step = Step(
+                view,
+                self._compiled[execution],
+                self.settings,
+                now,
+                self._read_outputs,
+                self.load_offloaded,
+            )
+            actions = step.run(self._lost(view, now))
+            if view.changes:
+                try:
+                    version = self.store.apply(execution, view.version, view.changes)
+                except VersionConflict:
+                    view.stale = True
+                    continue
+                view.committed(version)
+            self._act(execution, actions)
+            if view.record.phase.is_terminal:
+                self.ended[execution] = view.record
+                self.store.release(self.id, [execution])
+                self._forget(execution)
+            return
+        raise VersionConflict(f"execution {execution}: gave up after {MAX_STEP_TRIES} conflicts")
+
+    def _lost(self, view: ExecutionView, now: float) -> frozenset[str]:
+        lost = []
+        for token in list(view.foreign):
+            attempt = view.attempts.get(token)
+            if attempt is None or attempt.phase.is_terminal:
+                view.foreign.discard(token)
+            elif (attempt.lease_expires or 0.0) < now or is_known_dead(attempt.owner):
+                lost.append(token)
+        return frozenset(lost)
+
+    def _act(self, execution: ExecutionId, actions: list[Action]) -> None:
+        for action in actions:
+            if self.on_act is not None:
+                self.on_act(execution, action)
+            if isinstance(action, Submit):
+                self.executor.submit(action.spec)
+            else:
+                self.executor.cancel(action.token)
+
+    def _forget(self, execution: ExecutionId) -> None:
+        self.views.pop(execution, None)
+        self._dirty.pop(execution, None)
+        self._compiled.pop(execution, None)
+        self._specs.pop(execution, None)
+
+    def _read_outputs(self, uri: str) -> dict[str, Literal]:
+        outputs = self._outputs.get(uri)
+        if outputs is None:
+            try:
+                document = from_json(store_for(uri).read_bytes(uri), OutputsDocument)
+            except Exception as exc:  # noqa: BLE001 - any failure to read is reported as such
+                raise BindingError(f"cannot read outputs document {uri}: {exc}") from exc
+            if len(self._outputs) > 10_000:
+                self._outputs.clear()
+            outputs = self._outputs[uri] = document.outputs
+        return outputs
+
+    def create(self, spec: ExecutionSpec) -> ExecutionRecord:
+        """Store a new execution of ``spec`` for some host (maybe this one) to run."""
+        return self.store.create(spec, datetime.datetime.now(datetime.UTC))

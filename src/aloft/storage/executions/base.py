@@ -1,0 +1,196 @@
+"""The metadata store interface: where executions and their records live.
+
+The store is the truth (DESIGN.md, principle 3). The engine reads an execution's records
+with ``load``, decides, and writes all its changes with ``apply`` in one transaction guarded
+by the execution's version. Workers' results come in through ``accept_results``, which
+accepts a result only for the node's current attempt while it is still running.
+
+The store enforces, whoever writes: phases only move forward and terminal phases are final
+(``aloft.ir.records``), appending an event whose key is already in the log is a no-op, and
+every record handed out is a copy that no later write changes. It never imports the engine.
+
+How to add a store: subclass ``ExecutionStore`` and pass the contract suite in
+``tests/contracts/execution_store.py``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from aloft.errors import InputError, PlatformError
+from aloft.ir import (
+    AttemptRecord,
+    Event,
+    ExecutionId,
+    ExecutionPhase,
+    ExecutionRecord,
+    ExecutionSpec,
+    NodeKey,
+    NodeRecord,
+    TaskAttemptResult,
+)
+
+
+class ExecutionExists(InputError):
+    """An execution with that id is already stored."""
+
+
+class ExecutionNotFound(InputError):
+    """No execution with that id is stored."""
+
+
+class VersionConflict(PlatformError):
+    """The execution changed since it was read: the step must be repeated from a fresh load."""
+
+
+class InvalidTransition(PlatformError):
+    """A write would move a phase backwards or out of a terminal phase; nothing was written."""
+
+
+@dataclass
+class ExecutionSnapshot:
+    """Copies of an execution's records as of ``execution.version``."""
+
+    execution: ExecutionRecord
+    nodes: dict[NodeKey, NodeRecord] = field(default_factory=dict)
+    attempts: dict[str, AttemptRecord] = field(default_factory=dict)
+
+
+@dataclass
+class Changes:
+    """What one step writes: new versions of records and the events they leave.
+
+    ``execution`` is the new execution record (``None``: unchanged). Node and attempt records
+    replace the stored ones with the same key or token, or are added.
+    """
+
+    execution: ExecutionRecord | None = None
+    nodes: dict[NodeKey, NodeRecord] = field(default_factory=dict)
+    attempts: dict[str, AttemptRecord] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.execution or self.nodes or self.attempts or self.events)
+
+
+@dataclass(frozen=True)
+class ResultOutcome:
+    """What the store did with one reported result.
+
+    When ``accepted``, ``attempt`` is the attempt record as now stored and ``version`` the
+    execution's new version; otherwise ``reason`` says why it was rejected.
+    """
+
+    result: TaskAttemptResult
+    accepted: bool
+    reason: str = ""
+    attempt: AttemptRecord | None = None
+    version: int = 0
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What ``claim`` handed to an engine host.
+
+    ``acquired``: executions whose lease the host has just taken (load them whole);
+    ``pending``: executions it already held that have changes to step.
+    """
+
+    acquired: list[ExecutionId]
+    pending: list[ExecutionId]
+
+
+class ExecutionStore(ABC):
+    """Executions, their node and attempt records, event log and leases."""
+
+    # -- executions --------------------------------------------------------------------------
+
+    @abstractmethod
+    def create(self, spec: ExecutionSpec, now: datetime.datetime) -> ExecutionRecord:
+        """Store a new QUEUED execution, to be stepped; ``ExecutionExists`` if the id is taken."""
+
+    @abstractmethod
+    def spec(self, execution: ExecutionId) -> ExecutionSpec:
+        """What ``execution`` runs (stored once, never changed)."""
+
+    @abstractmethod
+    def load(self, execution: ExecutionId) -> ExecutionSnapshot:
+        """Copies of all of ``execution``'s records."""
+
+    @abstractmethod
+    def list_executions(
+        self, *, phase: ExecutionPhase | None = None, limit: int = 100
+    ) -> list[ExecutionRecord]:
+        """Execution records, newest first."""
+
+    @abstractmethod
+    def events(self, execution: ExecutionId) -> list[Event]:
+        """The event log of ``execution``, in the order it was appended."""
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    @abstractmethod
+    def apply(self, execution: ExecutionId, expected_version: int, changes: Changes) -> int:
+        """Write ``changes`` in one transaction if the version is still ``expected_version``.
+
+        Returns the new version, and clears the execution's pending mark (the writer has seen
+        every change up to it). Raises ``VersionConflict`` if another write came first and
+        ``InvalidTransition`` if a record would move backwards; either way nothing is written.
+        """
+
+    @abstractmethod
+    def accept_results(
+        self, results: Sequence[TaskAttemptResult], now: datetime.datetime
+    ) -> list[ResultOutcome]:
+        """Record each result whose token is its node's current, still running attempt.
+
+        An accepted result ends its attempt (SUCCEEDED with its outputs reference, or FAILED
+        with its error), appends an event, bumps the version and marks the execution pending,
+        all in one transaction. Anything else is rejected and changes nothing.
+        """
+
+    @abstractmethod
+    def request_abort(self, execution: ExecutionId) -> bool:
+        """Ask for ``execution`` to be terminated; False if it had already ended."""
+
+    # -- leases ----------------------------------------------------------------------------------
+
+    @abstractmethod
+    def claim(self, owner: str, now: float, ttl: float, limit: int) -> Claim:
+        """Take the leases of up to ``limit`` unfinished executions that nobody holds (or
+        whose lease ran out), and report those ``owner`` holds that are pending.
+
+        Two owners never hold one execution at once: on PostgreSQL rows are claimed with
+        ``FOR UPDATE SKIP LOCKED``; on SQLite all writes go through one writer.
+        """
+
+    @abstractmethod
+    def lease(self, execution: ExecutionId) -> tuple[str, float]:
+        """Who holds ``execution``'s lease and until when (``("", 0.0)``: nobody)."""
+
+    @abstractmethod
+    def take_over(
+        self, owner: str, execution: ExecutionId, previous: str, now: float, ttl: float
+    ) -> bool:
+        """Take ``execution``'s lease from ``previous``, an owner known to be dead, if it still
+        holds it; False if someone else holds it now."""
+
+    @abstractmethod
+    def renew(
+        self, owner: str, executions: Iterable[ExecutionId], now: float, ttl: float
+    ) -> set[ExecutionId]:
+        """Extend ``owner``'s leases; returns the executions it still holds."""
+
+    @abstractmethod
+    def release(self, owner: str, executions: Iterable[ExecutionId]) -> None:
+        """Give up ``owner``'s leases on ``executions``."""
+
+    @abstractmethod
+    def renew_attempts(self, tokens: Iterable[str], expires: float) -> None:
+        """Extend the leases of running attempts (a heartbeat from their workers)."""
+
+    def close(self) -> None:  # noqa: B027 - stores without resources need nothing
+        """Release connections."""
