@@ -253,7 +253,7 @@ class EngineHost:
         if outputs is None:
             try:
                 document = from_json(store_for(uri).read_bytes(uri), OutputsDocument)
-            except Exception as exc:  # noqa: BLE001 - any failure to read is reported as such
+            except Exception as exc:
                 raise BindingError(f"cannot read outputs document {uri}: {exc}") from exc
             if len(self._outputs) > 10_000:
                 self._outputs.clear()

@@ -123,11 +123,9 @@ class Step:
         view.frames.clear()
         view.ready.clear()
         view.touched.clear()
-        view.running_tasks = sum(
-            1 for a in view.attempts.values() if a.phase is NodePhase.RUNNING
-        )
+        view.running_tasks = sum(1 for a in view.attempts.values() if a.phase is NodePhase.RUNNING)
         view.needs_rebuild = False
-        self._rebuilding = opened = []
+        self._rebuilding = opened = list[Frame]()
         self.open_frame(ROOT, self.compiled.closure.workflow, dict(view.spec.inputs))
         self._rebuilding = None
         for frame in reversed(opened):  # innermost first: a finished one ends its parent node

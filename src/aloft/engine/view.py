@@ -128,9 +128,7 @@ class ExecutionView:
         old = self.nodes.get(record.key)
         if old is None or old.phase is not record.phase or old.attempt != record.attempt:
             message = record.error.message if record.error else ""
-            self._event(
-                EventKind.NODE, record.phase.value, at, record.key, record.attempt, message
-            )
+            self._event(EventKind.NODE, record.phase.value, at, record.key, record.attempt, message)
         self.nodes[record.key] = self.changes.nodes[record.key] = record
 
     def set_attempt(self, record: AttemptRecord, at: datetime.datetime) -> None:

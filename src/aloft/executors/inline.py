@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
 from aloft.executors.base import Executor
-from aloft.ir import ErrorKind, TaskAttemptResult, TaskAttemptSpec, from_json, to_json
+from aloft.ir import ErrorKind, Identifier, TaskAttemptResult, TaskAttemptSpec, from_json, to_json
 from aloft.runtime import (
     CodeLoadError,
     RunnableTask,
@@ -36,7 +36,7 @@ def resolve_by_reference(spec: TaskAttemptSpec) -> RunnableTask:
     return load_task(spec.task.code, spec.code_root)
 
 
-def resolver_with(known: dict[object, RunnableTask]) -> TaskResolver:
+def resolver_with(known: Mapping[Identifier, RunnableTask]) -> TaskResolver:
     """A resolver that uses the task objects in ``known`` (by task id) before importing."""
 
     def resolve(spec: TaskAttemptSpec) -> RunnableTask:
@@ -85,7 +85,7 @@ class InlineExecutor(Executor):
             return failed_result(spec, ErrorKind.USER, str(exc))
         try:
             return execute_attempt(spec, task, write_outputs=False)
-        except Exception as exc:  # noqa: BLE001 - the runtime itself failed; never escape
+        except Exception as exc:
             return failed_result(spec, ErrorKind.SYSTEM, f"{type(exc).__name__}: {exc}")
 
     def poll(self, timeout: float | None = None) -> list[TaskAttemptResult]:
@@ -156,5 +156,3 @@ def _run_child(spec_json: bytes, connection: Connection) -> None:
         connection.send_bytes(to_json(run_attempt(spec)))
     finally:
         connection.close()
-
-

@@ -118,7 +118,10 @@ def execute(entity: Entity, values: dict[str, Any]) -> LocalExecution:
     store = InMemoryStore()
     with InlineExecutor(resolver_with(entity.task_objects())) as executor:
         host = EngineHost(
-            store, executor, data_root=current_data_context().store.root, load_offloaded=load_offloaded
+            store,
+            executor,
+            data_root=current_data_context().store.root,
+            load_offloaded=load_offloaded,
         )
         host.create(spec)
         host.run_until_ended(spec.id)

@@ -21,8 +21,8 @@ from aloft.ir import (
     TaskAttemptSpec,
     to_json,
 )
-from aloft.sdk.context import ExecutionParameters, reset_context, set_context
 from aloft.runtime.protocol import RunnableTask
+from aloft.sdk.context import ExecutionParameters, reset_context, set_context
 from aloft.storage import (
     DataContext,
     current_data_context,
@@ -56,7 +56,7 @@ def execute_attempt(
     uri = outputs_uri(spec.output_prefix)
     try:
         store.write_bytes(uri, to_json(OutputsDocument(outputs=result.outputs)))
-    except Exception as exc:  # noqa: BLE001 - any storage failure is the platform's
+    except Exception as exc:
         return failed_result(spec, ErrorKind.SYSTEM, f"cannot write outputs to {uri}: {exc}")
     return structs.replace(result, outputs=None, outputs_uri=uri)
 

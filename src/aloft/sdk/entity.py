@@ -51,11 +51,7 @@ class Entity(ABC):
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if args:
-            call = ", ".join(f"{name}=..." for name in self.python_interface.inputs)
-            raise InputError(
-                f"{self.name} was called with positional arguments; aloft (like flytekit) "
-                f"takes keyword arguments only: {self.short_name}({call})"
-            )
+            kwargs = self._with_positional(args, kwargs)
         builder = active_builder()
         if builder is not None:
             return _trace_call(builder, self, kwargs)
@@ -64,6 +60,20 @@ class Entity(ABC):
         from aloft.runner import run_locally
 
         return run_locally(self, kwargs)
+
+    def _with_positional(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+        """Positional arguments bound to the declared inputs in order, as flytekit does."""
+        names = list(self.python_interface.inputs)
+        if len(args) > len(names):
+            raise InputError(
+                f"{self.name} takes {len(names)} inputs ({', '.join(names) or 'none'}) "
+                f"but was given {len(args)} positional arguments"
+            )
+        bound = dict(zip(names, args, strict=False))
+        for name in bound:
+            if name in kwargs:
+                raise InputError(f"{self.name} got input {name!r} both by position and by name")
+        return {**bound, **kwargs}
 
     def shape_outputs(self, values: list[Any], void: Any = None) -> Any:
         """Arrange output values as flytekit does: one value alone, several as a NamedTuple

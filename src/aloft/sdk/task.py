@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import functools
+import os
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, overload
 
@@ -71,6 +72,11 @@ class PythonFunctionTask(Entity):
         self.name = f"{module_of(task_function)}.{task_function.__qualname__}"
         where = function_location(task_function)
         what = f"{where}: task {self.name}"
+        if "<locals>" in task_function.__qualname__ and not _in_test_module(task_function):
+            raise DecoratorError(
+                f"{what} is defined inside a function, where no worker can import it; "
+                "define it at module level (as flytekit requires; test_*.py modules excepted)"
+            )
         self.python_interface = interface_of(task_function, what)
         self.interface = typed_interface(self.python_interface, what)
         self.template = _template(self, settings, what)
@@ -94,6 +100,13 @@ class PythonFunctionTask(Entity):
 
     def __repr__(self) -> str:
         return f"<task {self.name}>"
+
+
+def _in_test_module(fn: Callable[..., Any]) -> bool:
+    """Whether ``fn`` comes from a ``test_*.py`` file, where flytekit allows nested tasks (they
+    run in the test's own process)."""
+    code = getattr(fn, "__code__", None)
+    return code is not None and os.path.basename(code.co_filename).startswith("test_")
 
 
 def _template(task: PythonFunctionTask, settings: dict[str, Any], what: str) -> TaskTemplate:

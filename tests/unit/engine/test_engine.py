@@ -1,16 +1,20 @@
-"""The reconcile loop over hand-built IR, with an executor that runs plain functions.
+"""The engine over hand-built IR, with executors that run plain functions.
 
 These tests pin the engine's semantics without the SDK: scheduling order, retries from the
-right budget, failure policies, subworkflow frames and resuming from stored state.
+right budget, failure policies, subworkflow frames, parallelism, termination, fencing of
+results and resuming from stored records with another host.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime
+import threading
+import time
+from collections.abc import Callable, Iterator
 
 import pytest
 
-from aloft.engine import Engine, InMemoryStore
+from aloft.engine import EngineHost
 from aloft.executors import Executor
 from aloft.ir import (
     START_NODE,
@@ -26,6 +30,7 @@ from aloft.ir import (
     IntegerValue,
     Literal,
     Node,
+    NodeKey,
     NodePhase,
     PromiseBinding,
     ResourceType,
@@ -42,6 +47,7 @@ from aloft.ir import (
     WorkflowTarget,
     WorkflowTemplate,
 )
+from aloft.storage.executions import ExecutionSnapshot, InMemoryStore
 
 INT = Variable(type=SimpleType(simple=SimpleKind.INTEGER))
 Behaviour = Callable[[TaskAttemptSpec], TaskAttemptResult]
@@ -91,28 +97,57 @@ def workflow(
 
 
 class ScriptedExecutor(Executor):
-    """Runs each task's behaviour inline and records the order of submissions."""
+    """Runs each task's behaviour when polled; records submissions and cancellations.
 
-    def __init__(self, behaviours: dict[str, Behaviour]) -> None:
+    With ``hold`` set, attempts stay in flight until the test calls ``release``.
+    """
+
+    def __init__(self, behaviours: dict[str, Behaviour], hold: bool = False) -> None:
         self.behaviours = behaviours
+        self.hold = hold
         self.submitted: list[tuple[str, int]] = []
-        self.results: list[TaskAttemptResult] = []
+        self.cancelled: list[str] = []
+        self.waiting: dict[str, TaskAttemptSpec] = {}
+        self.peak = 0
 
     def submit(self, attempt: TaskAttemptSpec) -> None:
-        self.submitted.append((attempt.node, attempt.attempt))
-        self.results.append(self.behaviours[attempt.task.id.name](attempt))
+        self.submitted.append((str(attempt.node), attempt.attempt))
+        self.waiting[attempt.token] = attempt
+        self.peak = max(self.peak, len(self.waiting))
+
+    def release(self, token: str | None = None) -> list[TaskAttemptSpec]:
+        """Let one attempt (or all) finish at the next poll."""
+        chosen = [token] if token else list(self.waiting)
+        return [self.waiting.pop(t) for t in chosen]
 
     def poll(self, timeout: float | None = None) -> list[TaskAttemptResult]:
-        results, self.results = self.results, []
-        return results
+        if self.hold:
+            return []
+        specs = self.release()
+        return [self.behaviours[s.task.id.name](s) for s in specs]
+
+    def cancel(self, token: str) -> None:
+        self.cancelled.append(token)
+        self.waiting.pop(token, None)
+
+    def in_flight(self) -> set[str]:
+        return set(self.waiting)
+
+
+def result(spec: TaskAttemptSpec, **fields: object) -> TaskAttemptResult:
+    return TaskAttemptResult(
+        execution=spec.execution,
+        node=spec.node,
+        attempt=spec.attempt,
+        token=spec.token,
+        **fields,  # type: ignore[arg-type]
+    )
 
 
 def add_one(spec: TaskAttemptSpec) -> TaskAttemptResult:
     x = spec.inputs["x"]
     assert isinstance(x, IntegerValue)
-    return TaskAttemptResult(
-        node=spec.node, attempt=spec.attempt, outputs={"o0": IntegerValue(value=x.value + 1)}
-    )
+    return result(spec, outputs={"o0": IntegerValue(value=x.value + 1)})
 
 
 def failing(kind: ErrorKind, times: int = 1_000) -> Behaviour:
@@ -121,22 +156,40 @@ def failing(kind: ErrorKind, times: int = 1_000) -> Behaviour:
     def behaviour(spec: TaskAttemptSpec) -> TaskAttemptResult:
         calls.append(spec.attempt)
         if len(calls) <= times:
-            error = ExecutionError(kind=kind, message=f"boom {len(calls)}")
-            return TaskAttemptResult(node=spec.node, attempt=spec.attempt, error=error)
+            return result(spec, error=ExecutionError(kind=kind, message=f"boom {len(calls)}"))
         return add_one(spec)
 
     return behaviour
 
 
-def run(
-    closure: WorkflowClosure, executor: Executor, x: int = 0, store: InMemoryStore | None = None
-) -> tuple[InMemoryStore, ExecutionId]:
-    store = store or InMemoryStore()
-    execution = ExecutionId(name="e1")
+EXECUTION = ExecutionId(name="e1")
+
+
+def host_for(store: InMemoryStore, executor: Executor, **settings: float) -> EngineHost:
+    return EngineHost(store, executor, data_root="file:///nowhere", **settings)  # type: ignore[arg-type]
+
+
+def create(
+    store: InMemoryStore, closure: WorkflowClosure, x: int = 0, max_parallelism: int | None = None
+) -> None:
     inputs: dict[str, Literal] = {"x": IntegerValue(value=x)}
-    store.create(ExecutionSpec(id=execution, closure=closure, inputs=inputs))
-    Engine(store, executor).run(execution)
-    return store, execution
+    spec = ExecutionSpec(
+        id=EXECUTION, closure=closure, inputs=inputs, max_parallelism=max_parallelism
+    )
+    store.create(spec, datetime.datetime.now(datetime.UTC))
+
+
+def run(
+    closure: WorkflowClosure, executor: Executor, x: int = 0, max_parallelism: int | None = None
+) -> ExecutionSnapshot:
+    store = InMemoryStore()
+    create(store, closure, x, max_parallelism)
+    host_for(store, executor).run_until_ended(EXECUTION)
+    return store.load(EXECUTION)
+
+
+def key(*path: str) -> NodeKey:
+    return NodeKey(path=path)
 
 
 def chain(length: int, task: TaskTemplate) -> WorkflowClosure:
@@ -144,51 +197,81 @@ def chain(length: int, task: TaskTemplate) -> WorkflowClosure:
     return WorkflowClosure(workflow=workflow("chain", nodes, f"n{length - 1}"), tasks=(task,))
 
 
+def wide(width: int, task: TaskTemplate) -> WorkflowClosure:
+    nodes = tuple(node(f"n{i}", task, START_NODE) for i in range(width))
+    return WorkflowClosure(workflow=workflow("wide", nodes, "n0"), tasks=(task,))
+
+
+def turns(host: EngineHost, count: int = 3) -> None:
+    stop = threading.Event()
+    for _ in range(count):
+        host.run_once(stop)
+
+
 def test_a_chain_runs_in_order_and_passes_values_along() -> None:
-    inc = make_task("inc")
     executor = ScriptedExecutor({"inc": add_one})
-    store, execution = run(chain(5, inc), executor, x=10)
-    state = store.load(execution)
-    assert state.phase is ExecutionPhase.SUCCEEDED
-    assert state.outputs == {"o0": IntegerValue(value=15)}
+    state = run(chain(5, make_task("inc")), executor, x=10)
+    assert state.execution.phase is ExecutionPhase.SUCCEEDED
+    assert state.execution.outputs == {"o0": IntegerValue(value=15)}
     assert [n for n, _ in executor.submitted] == ["n0", "n1", "n2", "n3", "n4"]
 
 
+def test_every_transition_is_in_the_event_log_once() -> None:
+    store = InMemoryStore()
+    create(store, chain(2, make_task("inc")))
+    host_for(store, ScriptedExecutor({"inc": add_one})).run_until_ended(EXECUTION)
+    log = [(e.kind.value, str(e.node), e.attempt, e.phase) for e in store.events(EXECUTION)]
+    assert log == [
+        ("execution", "", 0, "queued"),
+        ("execution", "", 0, "running"),
+        ("node", "n0", 0, "running"),
+        ("attempt", "n0", 0, "running"),
+        ("attempt", "n0", 0, "succeeded"),
+        ("node", "n0", 0, "succeeded"),
+        ("node", "n1", 0, "running"),
+        ("attempt", "n1", 0, "running"),
+        ("attempt", "n1", 0, "succeeded"),
+        ("node", "n1", 0, "succeeded"),
+        ("execution", "", 0, "succeeded"),
+    ]
+    versions = [e.version for e in store.events(EXECUTION)[1:]]
+    assert versions == sorted(versions)
+
+
 def test_recoverable_errors_are_retried_up_to_retries_then_fail() -> None:
-    flaky = make_task("flaky", retries=2)
     executor = ScriptedExecutor({"flaky": failing(ErrorKind.RECOVERABLE)})
-    store, execution = run(chain(1, flaky), executor)
-    state = store.load(execution)
-    assert state.phase is ExecutionPhase.FAILED
+    state = run(chain(1, make_task("flaky", retries=2)), executor)
+    assert state.execution.phase is ExecutionPhase.FAILED
     assert executor.submitted == [("n0", 0), ("n0", 1), ("n0", 2)]
-    assert state.error is not None and state.error.message == "boom 3"
-    assert state.error.task == "flaky" and state.error.node == "n0"
+    error = state.execution.error
+    assert error is not None and error.message == "boom 3"
+    assert error.task == "flaky" and error.node == "n0"
+    assert state.nodes[key("n0")].user_failures == 3
 
 
 def test_a_recoverable_error_then_success_succeeds() -> None:
-    flaky = make_task("flaky", retries=3)
     executor = ScriptedExecutor({"flaky": failing(ErrorKind.RECOVERABLE, times=2)})
-    store, execution = run(chain(1, flaky), executor, x=1)
-    state = store.load(execution)
-    assert state.phase is ExecutionPhase.SUCCEEDED
-    assert state.outputs == {"o0": IntegerValue(value=2)}
-    assert state.node("n0").attempt == 2
+    state = run(chain(1, make_task("flaky", retries=3)), executor, x=1)
+    assert state.execution.phase is ExecutionPhase.SUCCEEDED
+    assert state.execution.outputs == {"o0": IntegerValue(value=2)}
+    assert state.nodes[key("n0")].attempt == 2
+    assert len(state.attempts) == 3
 
 
 def test_user_errors_are_not_retried() -> None:
-    broken = make_task("broken", retries=5)
     executor = ScriptedExecutor({"broken": failing(ErrorKind.USER)})
-    store, execution = run(chain(1, broken), executor)
-    assert store.load(execution).phase is ExecutionPhase.FAILED
+    state = run(chain(1, make_task("broken", retries=5)), executor)
+    assert state.execution.phase is ExecutionPhase.FAILED
     assert executor.submitted == [("n0", 0)]
 
 
 def test_system_errors_use_their_own_budget() -> None:
-    task = make_task("lost", retries=0)
     executor = ScriptedExecutor({"lost": failing(ErrorKind.SYSTEM, times=2)})
-    store, execution = run(chain(1, task), executor)
-    assert store.load(execution).phase is ExecutionPhase.SUCCEEDED
+    state = run(chain(1, make_task("lost", retries=0)), executor)
+    assert state.execution.phase is ExecutionPhase.SUCCEEDED
     assert len(executor.submitted) == 3
+    record = state.nodes[key("n0")]
+    assert (record.user_failures, record.system_failures) == (0, 2)
 
 
 def test_fail_immediately_stops_scheduling_after_a_failure() -> None:
@@ -196,10 +279,10 @@ def test_fail_immediately_stops_scheduling_after_a_failure() -> None:
     nodes = (node("n0", broken, START_NODE), node("n1", inc, START_NODE), node("n2", inc, "n1"))
     closure = WorkflowClosure(workflow=workflow("wf", nodes, "n2"), tasks=(broken, inc))
     executor = ScriptedExecutor({"inc": add_one, "broken": failing(ErrorKind.USER)})
-    store, execution = run(closure, executor)
-    state = store.load(execution)
-    assert state.phase is ExecutionPhase.FAILED
-    assert state.node("n2").phase is NodePhase.NOT_STARTED
+    state = run(closure, executor)
+    assert state.execution.phase is ExecutionPhase.FAILED
+    assert key("n2") not in state.nodes
+    assert state.nodes[key("n1")].phase in (NodePhase.ABORTED, NodePhase.SUCCEEDED)
 
 
 def test_fail_after_executable_nodes_complete_runs_the_independent_branch() -> None:
@@ -213,12 +296,11 @@ def test_fail_after_executable_nodes_complete_runs_the_independent_branch() -> N
     template = workflow("wf", nodes, "n2", FailurePolicy.FAIL_AFTER_EXECUTABLE_NODES_COMPLETE)
     closure = WorkflowClosure(workflow=template, tasks=(broken, inc))
     executor = ScriptedExecutor({"inc": add_one, "broken": failing(ErrorKind.USER)})
-    store, execution = run(closure, executor)
-    state = store.load(execution)
-    assert state.phase is ExecutionPhase.FAILED
-    assert state.node("n2").phase is NodePhase.SUCCEEDED
-    assert state.node("n3").phase is NodePhase.NOT_STARTED
-    assert state.error is not None and state.error.node == "n0"
+    state = run(closure, executor)
+    assert state.execution.phase is ExecutionPhase.FAILED
+    assert state.nodes[key("n2")].phase is NodePhase.SUCCEEDED
+    assert key("n3") not in state.nodes
+    assert state.execution.error is not None and state.execution.error.node == "n0"
 
 
 def test_subworkflow_nodes_run_in_their_own_frame() -> None:
@@ -227,11 +309,10 @@ def test_subworkflow_nodes_run_in_their_own_frame() -> None:
     top = workflow("top", (node("n0", sub, START_NODE), node("n1", inc, "n0")), "n1")
     closure = WorkflowClosure(workflow=top, subworkflows=(sub,), tasks=(inc,))
     executor = ScriptedExecutor({"inc": add_one})
-    store, execution = run(closure, executor, x=0)
-    state = store.load(execution)
-    assert state.outputs == {"o0": IntegerValue(value=3)}
+    state = run(closure, executor, x=0)
+    assert state.execution.outputs == {"o0": IntegerValue(value=3)}
     assert [n for n, _ in executor.submitted] == ["n0/n0", "n0/n1", "n1"]
-    assert state.node("n0").outputs == {"o0": IntegerValue(value=2)}
+    assert state.nodes[key("n0")].outputs == {"o0": IntegerValue(value=2)}
 
 
 def test_a_failing_subworkflow_fails_its_parent_node() -> None:
@@ -240,35 +321,127 @@ def test_a_failing_subworkflow_fails_its_parent_node() -> None:
     top = workflow("top", (node("n0", sub, START_NODE), node("n1", inc, "n0")), "n1")
     closure = WorkflowClosure(workflow=top, subworkflows=(sub,), tasks=(inc, broken))
     executor = ScriptedExecutor({"inc": add_one, "broken": failing(ErrorKind.USER)})
-    store, execution = run(closure, executor)
-    state = store.load(execution)
-    assert state.phase is ExecutionPhase.FAILED
-    assert state.node("n0").phase is NodePhase.FAILED
-    assert state.error is not None and state.error.node == "n0/n0"
+    state = run(closure, executor)
+    assert state.execution.phase is ExecutionPhase.FAILED
+    assert state.nodes[key("n0")].phase is NodePhase.FAILED
+    assert state.execution.error is not None and state.execution.error.node == "n0/n0"
 
 
-def test_restarting_resumes_without_rerunning_succeeded_nodes() -> None:
-    inc = make_task("inc")
-    closure = chain(4, inc)
+def test_max_parallelism_caps_the_attempts_running_at_once() -> None:
+    executor = ScriptedExecutor({"inc": add_one})
+    state = run(wide(6, make_task("inc")), executor, max_parallelism=2)
+    assert state.execution.phase is ExecutionPhase.SUCCEEDED
+    assert executor.peak == 2
+    assert len(executor.submitted) == 6
 
-    class Crash(Exception):
-        pass
 
-    def crash_on_n2(spec: TaskAttemptSpec) -> TaskAttemptResult:
-        if spec.node == "n2":
-            raise Crash
-        return add_one(spec)
-
+def test_a_duplicate_or_stale_result_is_rejected_and_changes_nothing() -> None:
     store = InMemoryStore()
-    first = ScriptedExecutor({"inc": crash_on_n2})
-    with pytest.raises(Crash):
-        run(closure, first, x=0, store=store)
-    execution = ExecutionId(name="e1")
-    assert store.load(execution).node("n1").phase is NodePhase.SUCCEEDED
+    create(store, chain(1, make_task("flaky", retries=1)), x=1)
+    executor = ScriptedExecutor({}, hold=True)
+    host = host_for(store, executor)
+    turns(host)
+    (first,) = executor.release()
+    failure = result(first, error=ExecutionError(kind=ErrorKind.RECOVERABLE, message="once"))
+    now = datetime.datetime.now(datetime.UTC)
+    assert [o.accepted for o in store.accept_results([failure, failure], now)] == [True, False]
+    host.views[EXECUTION].stale = True
+    host._dirty[EXECUTION] = None
+    turns(host)
+    assert store.load(EXECUTION).nodes[key("n0")].attempt == 1
+    late = add_one(first)  # attempt 0 reporting success after it was retried
+    (outcome,) = store.accept_results([late], now)
+    assert not outcome.accepted and "ended" in outcome.reason
+    state = store.load(EXECUTION)
+    assert state.nodes[key("n0")].user_failures == 1
+    assert state.nodes[key("n0")].phase is NodePhase.RUNNING
 
+
+def test_terminate_cancels_running_attempts_and_rejects_late_results() -> None:
+    store = InMemoryStore()
+    create(store, wide(3, make_task("inc")))
+    executor = ScriptedExecutor({}, hold=True)
+    host = host_for(store, executor, claim_interval=0.0)
+    turns(host)
+    running = dict(executor.waiting)
+    assert len(running) == 3
+    assert store.request_abort(EXECUTION)
+    host.run_until_ended(EXECUTION)
+    state = store.load(EXECUTION)
+    assert state.execution.phase is ExecutionPhase.ABORTED
+    assert sorted(executor.cancelled) == sorted(running)
+    assert {n.phase for n in state.nodes.values()} == {NodePhase.ABORTED}
+    version = state.execution.version
+    now = datetime.datetime.now(datetime.UTC)
+    outcomes = store.accept_results([add_one(s) for s in running.values()], now)
+    assert not any(o.accepted for o in outcomes)
+    assert store.load(EXECUTION).execution.version == version
+
+
+@pytest.fixture
+def crashed_chain() -> Iterator[tuple[InMemoryStore, ScriptedExecutor]]:
+    """A 4-task chain whose first host ran n0 and n1 and died while n2 was running."""
+    store = InMemoryStore()
+    create(store, chain(4, make_task("inc")))
+    executor = ScriptedExecutor({"inc": add_one}, hold=True)
+    first = host_for(store, executor, attempt_lease_ttl=0.05, lease_ttl=0.05)
+    for _ in range(2):
+        turns(first, 1)
+        executor.hold = False
+        turns(first, 1)
+        executor.hold = True
+    turns(first, 1)
+    assert [n for n, _ in executor.submitted] == ["n0", "n1", "n2"]
+    time.sleep(0.1)  # the first host is gone: its leases run out
+    yield store, executor
+
+
+def test_another_host_resumes_without_rerunning_succeeded_nodes(
+    crashed_chain: tuple[InMemoryStore, ScriptedExecutor],
+) -> None:
+    store, _ = crashed_chain
     second = ScriptedExecutor({"inc": add_one})
-    Engine(store, second).run(execution)
-    state = store.load(execution)
-    assert state.phase is ExecutionPhase.SUCCEEDED
-    assert state.outputs == {"o0": IntegerValue(value=4)}
-    assert [n for n, _ in second.submitted] == ["n2", "n3"]
+    host_for(store, second).run_until_ended(EXECUTION)
+    state = store.load(EXECUTION)
+    assert state.execution.phase is ExecutionPhase.SUCCEEDED
+    assert state.execution.outputs == {"o0": IntegerValue(value=4)}
+    assert second.submitted == [("n2", 1), ("n3", 0)]
+    lost = state.nodes[key("n2")]
+    assert (lost.user_failures, lost.system_failures) == (0, 1)
+
+
+def test_restart_under_fail_after_executable_nodes_complete_runs_the_rest() -> None:
+    inc, broken = make_task("inc"), make_task("broken")
+    nodes = (
+        node("n0", broken, START_NODE),
+        node("n1", inc, START_NODE),
+        node("n2", inc, "n1"),
+    )
+    template = workflow("wf", nodes, "n2", FailurePolicy.FAIL_AFTER_EXECUTABLE_NODES_COMPLETE)
+    closure = WorkflowClosure(workflow=template, tasks=(broken, inc))
+    store = InMemoryStore()
+    create(store, closure)
+    behaviours = {"inc": add_one, "broken": failing(ErrorKind.USER)}
+    executor = ScriptedExecutor(behaviours, hold=True)
+    first = host_for(store, executor, attempt_lease_ttl=0.05, lease_ttl=0.05)
+    turns(first, 1)
+    (broken_spec,) = [s for s in executor.waiting.values() if s.task.id.name == "broken"]
+    executor.release(broken_spec.token)
+    now = datetime.datetime.now(datetime.UTC)
+    store.accept_results([behaviours["broken"](broken_spec)], now)
+    first._dirty[EXECUTION] = None
+    first.views[EXECUTION].stale = True
+    turns(first, 1)
+    state = store.load(EXECUTION)
+    assert state.nodes[key("n0")].phase is NodePhase.FAILED
+    assert state.nodes[key("n1")].phase is NodePhase.RUNNING
+    time.sleep(0.1)  # the first host dies with n1 running
+
+    second = ScriptedExecutor(behaviours)
+    host_for(store, second).run_until_ended(EXECUTION)
+    state = store.load(EXECUTION)
+    assert state.execution.phase is ExecutionPhase.FAILED
+    assert state.nodes[key("n1")].phase is NodePhase.SUCCEEDED
+    assert state.nodes[key("n2")].phase is NodePhase.SUCCEEDED
+    assert second.submitted == [("n1", 1), ("n2", 0)]
+    assert not any(n.phase is NodePhase.RUNNING for n in state.nodes.values())

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import importlib
 import socket
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -21,9 +24,40 @@ def test_a_task_called_outside_a_workflow_runs_and_returns_the_value() -> None:
     assert double(x=21) == 42
 
 
-def test_positional_arguments_are_rejected_with_the_keyword_form() -> None:
-    with pytest.raises(InputError, match=r"keyword arguments only: double\(x=\.\.\.\)"):
-        double(21)
+@task
+def combine(a: int, b: str = "-") -> str:
+    return f"{a}{b}"
+
+
+def test_positional_arguments_bind_to_the_inputs_in_order_as_in_flytekit() -> None:
+    assert double(21) == 42
+    assert combine(1, "+") == "1+"
+    assert combine(2, b="*") == "2*"
+
+
+def test_too_many_or_doubled_positional_arguments_are_input_errors() -> None:
+    with pytest.raises(InputError, match=r"takes 1 inputs \(x\) but was given 2 positional"):
+        double(1, 2)
+    with pytest.raises(InputError, match="got input 'a' both by position and by name"):
+        combine(1, a=2)
+
+
+def test_a_task_defined_inside_a_function_is_refused_with_its_location(tmp_path: Path) -> None:
+    module = tmp_path / "nested_tasks.py"
+    module.write_text(
+        "from aloft import task\n\n\ndef make():\n    @task\n    def inner(x: int) -> int:\n"
+        "        return x\n\n    return inner\n"
+    )
+    sys.path.insert(0, str(tmp_path))
+    try:
+        nested = importlib.import_module("nested_tasks")
+        with pytest.raises(
+            DecoratorError, match=r"nested_tasks\.py:5: task .*inner is defined inside"
+        ):
+            nested.make()
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("nested_tasks", None)
 
 
 def test_the_decorator_works_with_and_without_arguments() -> None:

@@ -89,7 +89,11 @@ class InMemoryStore(ExecutionStore):
                 raise ExecutionExists(f"execution {spec.id} already exists")
             stored = _Stored(spec, record)
             stored.append(
-                [Event(execution=spec.id, kind=EventKind.EXECUTION, phase="queued", occurred_at=now)]
+                [
+                    Event(
+                        execution=spec.id, kind=EventKind.EXECUTION, phase="queued", occurred_at=now
+                    )
+                ]
             )
             self._executions[spec.id] = stored
         return record
@@ -175,7 +179,8 @@ class InMemoryStore(ExecutionStore):
             return True
 
     def claim(self, owner: str, now: float, ttl: float, limit: int) -> Claim:
-        acquired, pending = [], []
+        acquired: list[ExecutionId] = []
+        pending: list[ExecutionId] = []
         with self._lock:
             for execution, stored in self._executions.items():
                 if stored.record.phase.is_terminal:

@@ -47,9 +47,9 @@ def check_node(old: NodeRecord | None, new: NodeRecord) -> None:
         raise InvalidTransition(
             f"node {new.key} cannot go back from attempt {old.attempt} to {new.attempt}"
         )
-    if old.phase is NodePhase.RETRYABLE_FAILURE and new.phase is NodePhase.RUNNING:
-        if new.attempt <= old.attempt:
-            raise InvalidTransition(f"node {new.key} can only be retried as a new attempt")
+    retried = old.phase is NodePhase.RETRYABLE_FAILURE and new.phase is NodePhase.RUNNING
+    if retried and new.attempt <= old.attempt:
+        raise InvalidTransition(f"node {new.key} can only be retried as a new attempt")
 
 
 def check_attempt(old: AttemptRecord | None, new: AttemptRecord) -> None:
