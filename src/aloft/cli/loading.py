@@ -55,3 +55,21 @@ def find_entity(module: ModuleType, file: str, name: str) -> Entity:
             f"it defines {', '.join(sorted(found)) or 'none'}"
         )
     return found[name]
+
+
+def entity_named(code_root: str, name: str) -> Entity:
+    """The task or workflow whose full name is ``name`` (``module.function``), imported with
+    ``code_root`` first on the path, as a stored execution records them."""
+    if code_root and code_root not in sys.path:
+        sys.path.insert(0, code_root)
+    module_name, _, attribute = name.rpartition(".")
+    try:
+        entity = getattr(importlib.import_module(module_name), attribute)
+    except Exception as exc:
+        raise LoadError(
+            f"cannot load {name} from {code_root or 'the current path'}: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
+    if not isinstance(entity, Entity):
+        raise LoadError(f"{name} is not a task or workflow")
+    return entity

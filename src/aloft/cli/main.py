@@ -7,6 +7,7 @@ import sys
 import click
 
 from aloft import __version__
+from aloft.cli.executions import executions, resume, terminate
 from aloft.cli.ir import ir
 from aloft.cli.run import run
 from aloft.errors import ExecutionFailedError, UserError
@@ -25,6 +26,9 @@ def cli() -> None:
 
 cli.add_command(run)
 cli.add_command(ir)
+cli.add_command(executions)
+cli.add_command(resume)
+cli.add_command(terminate)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""``aloft run FILE [NAME] [--input value ...]``."""
+"""``aloft run [--durable [--name NAME] [--db URL]] FILE [NAME] [--input value ...]``."""
 
 from __future__ import annotations
 
@@ -8,28 +8,47 @@ from aloft.cli.describe import entity_help, format_outputs, listing
 from aloft.cli.inputs import parse_inputs
 from aloft.cli.loading import entities_of, find_entity, load_file
 from aloft.errors import ExecutionFailedError
-from aloft.runner import execute
+from aloft.runner import LocalExecution, execute
+from aloft.sdk.location import project_root
 
 _HELP = ("-h", "--help")
 
 
 @click.command(
-    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+    context_settings={
+        "ignore_unknown_options": True,
+        "allow_extra_args": True,
+        "allow_interspersed_args": False,
+    },
     add_help_option=False,
 )
+@click.option("--durable", is_flag=True, help="Store the execution so it survives a crash.")
+@click.option("--name", "execution_name", help="Name of a durable execution (default: generated).")
+@click.option("--db", help="Database URL of a durable execution (default: the configured one).")
 @click.argument("file", required=False)
 @click.argument("name", required=False)
 @click.pass_context
-def run(ctx: click.Context, file: str | None, name: str | None) -> None:
-    """Run task or workflow NAME from FILE locally, with its inputs as --name value.
+def run(
+    ctx: click.Context,
+    durable: bool,
+    execution_name: str | None,
+    db: str | None,
+    file: str | None,
+    name: str | None,
+) -> None:
+    """Run task or workflow NAME from FILE, with its inputs as --name value.
 
     Without NAME, list the tasks and workflows FILE defines. With NAME, --help lists its
-    inputs with their types and defaults.
+    inputs with their types and defaults. Options of `run` itself go before FILE. With
+    --durable the execution is stored in the database and runs on worker processes: if this
+    process dies, `aloft resume NAME` continues it.
     """
     args = list(ctx.args)
     if file is None or (name is None and any(a in _HELP for a in args)) or file in _HELP:
         click.echo(ctx.get_help())
         return
+    if (execution_name or db) and not durable:
+        raise click.UsageError("--name and --db only apply to --durable runs")
     module = load_file(file)
     if name is None:
         click.echo(listing(entities_of(module)))
@@ -41,7 +60,26 @@ def run(ctx: click.Context, file: str | None, name: str | None) -> None:
     values = parse_inputs(entity, args)
     if any(t.metadata.cache.enabled for t in entity.closure.tasks):
         click.echo("note: caching is not active yet; cached tasks run every time", err=True)
-    execution = execute(entity, values)
+    if durable:
+        from aloft.runner.durable import create_durable, drive, new_name, open_store
+
+        store = open_store(db)
+        execution_id = create_durable(
+            store, entity, values, execution_name or new_name(entity), str(project_root(file))
+        )
+        click.echo(
+            f"execution {execution_id.name} (continue it with: aloft resume {execution_id.name})",
+            err=True,
+        )
+        drive(store, execution_id)
+        execution = LocalExecution.of(entity, store, execution_id)
+    else:
+        execution = execute(entity, values)
+    print_outcome(execution)
+
+
+def print_outcome(execution: LocalExecution) -> None:
+    """Print the outputs of a finished execution, or raise its failure."""
     if not execution.succeeded:
         raise ExecutionFailedError(execution.error_message())
     text = format_outputs(execution.output_values())

@@ -6,7 +6,14 @@ control plane.
 """
 
 from aloft.storage.blob import BlobStore, HashingWriter
-from aloft.storage.config import ConfigError, StorageConfig, load_storage_config
+from aloft.storage.config import (
+    ConfigError,
+    StorageConfig,
+    aloft_home,
+    database_url,
+    load_storage_config,
+    worker_count,
+)
 from aloft.storage.context import (
     DataContext,
     current_data_context,
@@ -22,11 +29,14 @@ __all__ = [
     "DataContext",
     "HashingWriter",
     "StorageConfig",
+    "aloft_home",
     "current_data_context",
     "data_context",
+    "database_url",
     "default_store",
     "load_offloaded",
     "load_storage_config",
     "offload_if_large",
     "store_for",
+    "worker_count",
 ]

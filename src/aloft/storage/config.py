@@ -1,6 +1,13 @@
-"""Where the blob store is: ``ALOFT_STORE``, else the config file, else ``~/.aloft/store``.
+"""Where aloft keeps things: the blob store, the metadata database, the worker pool's size.
 
-The config file is ``ALOFT_CONFIG`` or ``~/.aloft/config.toml``::
+Each setting comes from its environment variable, else the config file, else a default under
+the aloft home (``ALOFT_HOME``, default ``~/.aloft``):
+
+- blob store: ``ALOFT_STORE``, ``[storage] url``, ``{home}/store``;
+- metadata database: ``ALOFT_DB``, ``[database] url``, ``sqlite:///{home}/aloft.db``;
+- worker processes: ``ALOFT_WORKERS``, ``[executor] workers``, the machine's CPUs.
+
+The config file is ``ALOFT_CONFIG`` or ``{home}/config.toml``::
 
     [storage]
     url = "s3://my-bucket/aloft"
@@ -8,6 +15,12 @@ The config file is ``ALOFT_CONFIG`` or ``~/.aloft/config.toml``::
 
     [storage.options]          # passed to fsspec for the store's protocol
     client_kwargs = { endpoint_url = "http://127.0.0.1:9000" }
+
+    [database]
+    url = "postgresql://user@db.internal/aloft"
+
+    [executor]
+    workers = 8
 """
 
 from __future__ import annotations
@@ -37,24 +50,60 @@ class StorageConfig:
     offload_threshold_bytes: int = DEFAULT_OFFLOAD_THRESHOLD
 
 
+def aloft_home() -> Path:
+    """The folder aloft keeps its defaults in."""
+    return Path(os.environ.get("ALOFT_HOME") or Path.home() / ".aloft").expanduser()
+
+
 def config_path() -> Path:
     """The config file in force (which may not exist)."""
-    return Path(os.environ.get("ALOFT_CONFIG") or Path.home() / ".aloft" / "config.toml")
+    return Path(os.environ.get("ALOFT_CONFIG") or aloft_home() / "config.toml")
+
+
+def _section(name: str) -> tuple[Path, dict[str, Any]]:
+    """The config file and its table ``[name]`` (empty if the file or table is missing)."""
+    path = config_path()
+    if not path.is_file():
+        return path, {}
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    section = document.get(name, {})
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: [{name}] must be a table")
+    return path, section
+
+
+def database_url() -> str:
+    """The metadata database's SQLAlchemy URL."""
+    path, section = _section("database")
+    url = os.environ.get("ALOFT_DB") or section.get("url")
+    if url is None:
+        return f"sqlite:///{aloft_home() / 'aloft.db'}"
+    if not isinstance(url, str) or not url:
+        raise ConfigError(f"{path}: database.url must be a non-empty string, got {url!r}")
+    return url
+
+
+def worker_count() -> int:
+    """How many worker processes the process executor runs."""
+    path, section = _section("executor")
+    text = os.environ.get("ALOFT_WORKERS")
+    if text is not None:
+        if not text.isdigit() or int(text) < 1:
+            raise ConfigError(f"ALOFT_WORKERS must be a positive integer, got {text!r}")
+        return int(text)
+    workers = section.get("workers", os.cpu_count() or 1)
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ConfigError(f"{path}: executor.workers must be a positive integer, got {workers!r}")
+    return workers
 
 
 def load_storage_config() -> StorageConfig:
     """Read the storage settings; a malformed file is a ``ConfigError`` naming file and key."""
-    path = config_path()
-    section: dict[str, Any] = {}
-    if path.is_file():
-        try:
-            document = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-        section = document.get("storage", {})
-        if not isinstance(section, dict):
-            raise ConfigError(f"{path}: [storage] must be a table")
-    url = os.environ.get("ALOFT_STORE") or section.get("url") or "~/.aloft/store"
+    path, section = _section("storage")
+    url = os.environ.get("ALOFT_STORE") or section.get("url") or str(aloft_home() / "store")
     if not isinstance(url, str) or not url:
         raise ConfigError(f"{path}: storage.url must be a non-empty string, got {url!r}")
     options = section.get("options", {})

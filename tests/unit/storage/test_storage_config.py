@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from aloft.storage import ConfigError, load_storage_config
+from aloft.storage import ConfigError, database_url, load_storage_config, worker_count
 
 
 @pytest.fixture
@@ -39,8 +39,54 @@ def test_the_environment_wins_over_the_file(
     assert load_storage_config().url == "/data/store"
 
 
-def test_without_a_file_the_store_is_under_the_home_folder(config_file: Path) -> None:
-    assert load_storage_config().url == "~/.aloft/store"
+def test_without_a_file_the_store_is_under_the_home_folder(
+    config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ALOFT_HOME", raising=False)
+    assert load_storage_config().url == str(Path.home() / ".aloft" / "store")
+    monkeypatch.setenv("ALOFT_HOME", "/srv/aloft")
+    assert load_storage_config().url == "/srv/aloft/store"
+    assert database_url() == "sqlite:////srv/aloft/aloft.db"
+
+
+def test_the_database_and_worker_count_come_from_env_then_file(
+    config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ALOFT_DB", raising=False)
+    monkeypatch.delenv("ALOFT_WORKERS", raising=False)
+    config_file.write_text('[database]\nurl = "postgresql://db/aloft"\n[executor]\nworkers = 3\n')
+    assert database_url() == "postgresql://db/aloft"
+    assert worker_count() == 3
+    monkeypatch.setenv("ALOFT_DB", "sqlite:///x.db")
+    monkeypatch.setenv("ALOFT_WORKERS", "5")
+    assert database_url() == "sqlite:///x.db"
+    assert worker_count() == 5
+
+
+@pytest.mark.parametrize(
+    ("env", "text", "message"),
+    [
+        ({"ALOFT_WORKERS": "many"}, "", "ALOFT_WORKERS must be a positive integer, got 'many'"),
+        ({}, "[executor]\nworkers = 0", r"config.toml: executor.workers must be a positive"),
+        ({}, "[database]\nurl = 3", r"config.toml: database.url must be a non-empty string"),
+        ({}, "database = 1", r"config.toml: \[database\] must be a table"),
+    ],
+)
+def test_bad_database_and_executor_settings_are_named(
+    config_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    env: dict[str, str],
+    text: str,
+    message: str,
+) -> None:
+    monkeypatch.delenv("ALOFT_DB", raising=False)
+    monkeypatch.delenv("ALOFT_WORKERS", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    config_file.write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        database_url()
+        worker_count()
 
 
 @pytest.mark.parametrize(

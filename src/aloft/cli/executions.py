@@ -1,0 +1,70 @@
+"""``aloft executions list``, ``aloft resume NAME`` and ``aloft terminate NAME``."""
+
+from __future__ import annotations
+
+import click
+
+from aloft.cli.loading import entity_named
+from aloft.cli.run import print_outcome
+from aloft.errors import InputError
+from aloft.ir import ExecutionId, ExecutionPhase
+from aloft.runner import LocalExecution
+
+_DB_HELP = "Database URL (default: the configured one)."
+
+
+@click.group()
+def executions() -> None:
+    """Stored (durable) executions."""
+
+
+@executions.command("list")
+@click.option("--db", help=_DB_HELP)
+@click.option(
+    "--phase",
+    type=click.Choice([p.value for p in ExecutionPhase]),
+    help="Only executions in this phase.",
+)
+@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
+def list_executions(db: str | None, phase: str | None, limit: int) -> None:
+    """List stored executions, newest first."""
+    from aloft.runner.durable import open_store
+
+    store = open_store(db)
+    records = store.list_executions(phase=ExecutionPhase(phase) if phase else None, limit=limit)
+    if not records:
+        click.echo("no executions")
+        return
+    width = max(4, *(len(r.id.name) for r in records))
+    click.echo(f"{'NAME':<{width}}  {'PHASE':<9}  CREATED")
+    for record in records:
+        created = record.created_at.isoformat(timespec="seconds") if record.created_at else ""
+        click.echo(f"{record.id.name:<{width}}  {record.phase.value:<9}  {created}")
+
+
+@click.command()
+@click.argument("name")
+@click.option("--db", help=_DB_HELP)
+def resume(name: str, db: str | None) -> None:
+    """Continue durable execution NAME after its process died, and print its outputs."""
+    from aloft.runner.durable import drive, open_store
+
+    store = open_store(db)
+    execution = ExecutionId(name=name)
+    spec = store.spec(execution)
+    entity = entity_named(spec.code_root, spec.closure.workflow.id.name)
+    if not store.load(execution).execution.phase.is_terminal:
+        drive(store, execution)
+    print_outcome(LocalExecution.of(entity, store, execution))
+
+
+@click.command()
+@click.argument("name")
+@click.option("--db", help=_DB_HELP)
+def terminate(name: str, db: str | None) -> None:
+    """Stop durable execution NAME: its running tasks are killed and it ends ABORTED."""
+    from aloft.runner.durable import open_store
+
+    if not open_store(db).request_abort(ExecutionId(name=name)):
+        raise InputError(f"execution {name} has already ended")
+    click.echo(f"termination of {name} requested")

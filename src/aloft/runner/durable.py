@@ -1,0 +1,74 @@
+"""Durable runs: the execution lives in the metadata database and survives a crash.
+
+``aloft run --durable`` stores the execution, then runs it here with an engine host on the
+process executor; ``aloft resume`` continues one whose host died, without running again any
+node whose success was recorded.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import uuid
+from typing import Any
+
+from aloft.engine import EngineHost
+from aloft.errors import InputError
+from aloft.executors.process import ProcessExecutor
+from aloft.ir import ExecutionId, ExecutionRecord, ExecutionSpec
+from aloft.runner.local import input_literals
+from aloft.sdk import Entity
+from aloft.storage import database_url, default_store, load_offloaded, worker_count
+from aloft.storage.executions import ExecutionExists, ExecutionStore
+
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")
+
+
+def open_store(url: str | None = None) -> ExecutionStore:
+    """The metadata store at ``url`` (default: the configured database)."""
+    from aloft.storage.executions.sql import SqlStore
+
+    return SqlStore(url or database_url())
+
+
+def new_name(entity: Entity) -> str:
+    """A fresh execution name: the entity's short name and a random suffix."""
+    base = re.sub(r"[^A-Za-z0-9_-]", "-", entity.short_name)[:40] or "run"
+    return f"{base}-{uuid.uuid4().hex[:8]}"
+
+
+def create_durable(
+    store: ExecutionStore, entity: Entity, values: dict[str, Any], name: str, code_root: str
+) -> ExecutionId:
+    """Store a new execution of ``entity`` named ``name``; a name in use is an ``InputError``."""
+    if not _NAME.fullmatch(name):
+        raise InputError(
+            f"execution name {name!r} is not valid: use letters, digits, '_', '-' and '.', "
+            "starting with a letter or digit, at most 63 characters"
+        )
+    spec = ExecutionSpec(
+        id=ExecutionId(name=name),
+        closure=entity.closure,
+        inputs=input_literals(entity, values),
+        code_root=code_root,
+    )
+    try:
+        store.create(spec, datetime.datetime.now(datetime.UTC))
+    except ExecutionExists:
+        raise InputError(
+            f"an execution named {name!r} already exists; pick another --name, "
+            f"or continue it with: aloft resume {name}"
+        ) from None
+    return spec.id
+
+
+def drive(
+    store: ExecutionStore, execution: ExecutionId, workers: int | None = None
+) -> ExecutionRecord:
+    """Run ``execution`` to its end on a pool of worker processes; returns its final record."""
+    with ProcessExecutor(workers or worker_count()) as executor:
+        host = EngineHost(
+            store, executor, data_root=default_store().root, load_offloaded=load_offloaded
+        )
+        host.take_over(execution)
+        return host.run_until_ended(execution)
