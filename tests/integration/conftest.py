@@ -6,6 +6,8 @@ skip only if it cannot start.
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -44,3 +46,34 @@ def store(endpoint: str) -> Iterator[BlobStore]:
     store = BlobStore(f"s3://{BUCKET}/aloft", options)
     with data_context(DataContext(store, store.uri("raw", "t"), 1 << 20)):
         yield store
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL database, dropped afterwards.
+
+    Made on the server named by ``ALOFT_TEST_POSTGRES_URL``; tests using it skip when that
+    variable is unset.
+    """
+    base = os.environ.get("ALOFT_TEST_POSTGRES_URL")
+    if not base:
+        pytest.skip("ALOFT_TEST_POSTGRES_URL is not set: no PostgreSQL to test against")
+    import sqlalchemy
+
+    name = f"aloft_test_{uuid.uuid4().hex[:10]}"
+    admin_url = sqlalchemy.make_url(base).set(drivername="postgresql+psycopg")
+    admin = sqlalchemy.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(
+                sqlalchemy.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d"
+                ),
+                {"d": name},
+            )
+            connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()

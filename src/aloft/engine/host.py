@@ -85,7 +85,6 @@ class EngineHost:
         self._outputs: dict[str, dict[str, Literal]] = {}
         self._next_claim = 0.0
         self._next_renew = 0.0
-        self.on_act: Callable[[ExecutionId, Action], None] | None = None
 
     # -- running ------------------------------------------------------------------------------
 
@@ -109,12 +108,9 @@ class EngineHost:
             self._claim(now)
         self._step_dirty()
         wait = max(0.0, min(self._next_claim, self._next_renew) - time.time())
-        if self.executor.in_flight():
-            results = self.executor.poll(0.0 if self._dirty else wait)
-        else:
-            results = []
-            if not self._dirty:
-                stop.wait(wait)
+        results = self.executor.poll(0.0 if self._dirty else wait)
+        if not results and not self._dirty and not self.executor.in_flight():
+            stop.wait(wait)  # nothing runs: sleep until the next timer
         if results:
             at = datetime.datetime.now(datetime.UTC)
             for outcome in self.store.accept_results(results, at):
@@ -235,8 +231,6 @@ class EngineHost:
 
     def _act(self, execution: ExecutionId, actions: list[Action]) -> None:
         for action in actions:
-            if self.on_act is not None:
-                self.on_act(execution, action)
             if isinstance(action, Submit):
                 self.executor.submit(action.spec)
             else:

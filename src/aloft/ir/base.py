@@ -2,8 +2,11 @@
 
 IR models are msgspec Structs: frozen (hashable, safe to share between threads and caches),
 keyword-only, strict about unknown fields, and encoded without their default values so the
-JSON stays small and stable. msgspec was chosen over pydantic for the IR because it imports
-in a fraction of the time and encodes and decodes several times faster (docs/architecture.md).
+JSON stays small and stable. They are not tracked by the garbage collector (``gc=False``):
+being immutable and built bottom-up they cannot form reference cycles, and an engine holding
+tens of thousands of records would otherwise pay for them in every collection. msgspec was
+chosen over pydantic for the IR because it imports in a fraction of the time and encodes and
+decodes several times faster (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -12,6 +15,11 @@ import msgspec
 
 
 class IRModel(
-    msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, forbid_unknown_fields=True
+    msgspec.Struct,
+    frozen=True,
+    kw_only=True,
+    omit_defaults=True,
+    forbid_unknown_fields=True,
+    gc=False,
 ):
     """A frozen, JSON-serialisable piece of the intermediate representation."""

@@ -26,7 +26,8 @@ from aloft.sdk.context import ExecutionParameters, reset_context, set_context
 from aloft.storage import (
     DataContext,
     current_data_context,
-    data_context,
+    enter_data_context,
+    exit_data_context,
     offload_if_large,
     store_for,
 )
@@ -46,11 +47,14 @@ def execute_attempt(
     the ``outputs.json`` document there and the result carries its URI; without, the result
     carries the literals themselves (for an executor in the engine's own process).
     """
+    outer = current_data_context()
     store = store_for(spec.output_prefix)
-    threshold = current_data_context().offload_threshold_bytes
-    context = DataContext(store, raw_prefix(spec.output_prefix), threshold)
-    with data_context(context):
+    context = DataContext(store, raw_prefix(spec.output_prefix), outer.offload_threshold_bytes)
+    token = enter_data_context(context)
+    try:
         result = _execute(spec, task)
+    finally:
+        exit_data_context(token)
     if not write_outputs or result.outputs is None:
         return result
     uri = outputs_uri(spec.output_prefix)

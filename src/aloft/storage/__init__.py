@@ -19,6 +19,8 @@ from aloft.storage.context import (
     current_data_context,
     data_context,
     default_store,
+    enter_data_context,
+    exit_data_context,
     store_for,
 )
 from aloft.storage.offload import load_offloaded, offload_if_large
@@ -34,6 +36,8 @@ __all__ = [
     "data_context",
     "database_url",
     "default_store",
+    "enter_data_context",
+    "exit_data_context",
     "load_offloaded",
     "load_storage_config",
     "offload_if_large",

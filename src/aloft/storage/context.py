@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from functools import cache
 
@@ -59,17 +59,29 @@ def current_data_context() -> DataContext:
 @contextmanager
 def data_context(context: DataContext) -> Iterator[DataContext]:
     """Write values through ``context`` for the duration of the block."""
-    token = _current.set(context)
+    token = enter_data_context(context)
     try:
         yield context
     finally:
-        _current.reset(token)
+        exit_data_context(token)
+
+
+def enter_data_context(context: DataContext) -> Token[DataContext | None]:
+    """Make ``context`` the one in force until ``exit_data_context`` (the worker runtime's
+    hot path; elsewhere prefer the ``data_context`` block)."""
+    return _current.set(context)
+
+
+def exit_data_context(token: Token[DataContext | None]) -> None:
+    """Restore the data context that was in force before ``enter_data_context``."""
+    _current.reset(token)
 
 
 def store_for(uri: str) -> BlobStore:
     """A blob store to read and write ``uri`` with: the one in force (or the configured one)
     when ``uri`` lies in it, so its fsspec options apply; else one rooted at ``uri`` itself."""
     for store in (current_data_context().store, default_store()):
-        if uri.startswith(store.root + "/") or uri == store.root:
+        root = store.root
+        if uri.startswith(root) and (len(uri) == len(root) or uri[len(root)] == "/"):
             return store
     return BlobStore(uri)
