@@ -1,0 +1,122 @@
+"""What an attempt occupies of a machine: Kubernetes quantities parsed, capacity accounted.
+
+CPU is counted in millicores and memory in bytes, both as integers, so taking and giving back
+never drifts. An attempt occupies its request of each resource, or its limit when it requests
+none; with neither it takes one CPU and no memory.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+from aloft.ir import ResourceSpec
+
+_QUANTITY = re.compile(r"(?P<number>[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?P<suffix>[a-zA-Z]*)")
+
+_CPU_SUFFIXES = {"": Decimal(1000), "m": Decimal(1)}
+_MEMORY_SUFFIXES = {
+    "": Decimal(1),
+    **{unit: Decimal(1000**power) for power, unit in enumerate("kMGTPE", 1)},
+    **{f"{unit}i": Decimal(1024**power) for power, unit in enumerate("KMGTPE", 1)},
+}
+
+DEFAULT_MILLICPU = 1000
+"""What an attempt that names no CPU takes: one CPU."""
+
+
+class QuantityError(ValueError):
+    """A resource quantity is not valid Kubernetes quantity notation."""
+
+
+@dataclass(frozen=True)
+class Demand:
+    """What one attempt occupies: ``millicpu`` thousandths of a CPU, ``memory`` bytes."""
+
+    millicpu: int
+    memory: int
+
+
+def parse_cpu(value: str) -> int:
+    """``"2"``, ``"0.5"`` or ``"500m"`` as millicores; raises ``QuantityError``."""
+    return _parse(value, _CPU_SUFFIXES, "cpu")
+
+
+def parse_memory(value: str) -> int:
+    """``"1Gi"``, ``"512Mi"``, ``"1G"``, ``"100M"`` or ``"1024"`` as bytes; raises
+    ``QuantityError``."""
+    return _parse(value, _MEMORY_SUFFIXES, "memory")
+
+
+def _parse(value: str, suffixes: dict[str, Decimal], what: str) -> int:
+    match = _QUANTITY.fullmatch(value.strip())
+    if match is None or match["suffix"] not in suffixes:
+        raise QuantityError(f"invalid {what} quantity {value!r}")
+    amount = Decimal(match["number"]) * suffixes[match["suffix"]]
+    return int(amount.to_integral_value(rounding="ROUND_CEILING"))
+
+
+@lru_cache(maxsize=256)
+def demand_of(requests: ResourceSpec, limits: ResourceSpec) -> Demand:
+    """What an attempt with these requests and limits occupies; raises ``QuantityError``."""
+    cpu = requests.cpu or limits.cpu
+    mem = requests.mem or limits.mem
+    return Demand(
+        millicpu=DEFAULT_MILLICPU if cpu is None else parse_cpu(cpu),
+        memory=0 if mem is None else parse_memory(mem),
+    )
+
+
+def physical_memory() -> int | None:
+    """Bytes of physical memory of this machine, or None where the OS does not say."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+class Capacity:
+    """The CPU and memory of a pool, and how much of each is free.
+
+    ``memory`` None means memory is not accounted.
+    """
+
+    def __init__(self, millicpu: int, memory: int | None) -> None:
+        self.millicpu = millicpu
+        self.memory = memory
+        self._free_millicpu = millicpu
+        self._free_memory = memory
+
+    def shortfall(self, demand: Demand) -> str:
+        """Why ``demand`` can never fit, even into the whole pool; empty if it can."""
+        reasons = []
+        if demand.millicpu > self.millicpu:
+            reasons.append(
+                f"{demand.millicpu / 1000:g} cpu where the pool has {self.millicpu / 1000:g}"
+            )
+        if self.memory is not None and demand.memory > self.memory:
+            reasons.append(
+                f"{demand.memory} bytes of memory where the pool has {self.memory} bytes"
+            )
+        return " and ".join(reasons)
+
+    def fits(self, demand: Demand) -> bool:
+        """Whether ``demand`` fits into what is free now."""
+        return demand.millicpu <= self._free_millicpu and (
+            self._free_memory is None or demand.memory <= self._free_memory
+        )
+
+    def take(self, demand: Demand) -> None:
+        """Occupy ``demand`` (which must fit)."""
+        self._free_millicpu -= demand.millicpu
+        if self._free_memory is not None:
+            self._free_memory -= demand.memory
+
+    def give_back(self, demand: Demand) -> None:
+        """Free what ``take`` occupied."""
+        self._free_millicpu += demand.millicpu
+        if self._free_memory is not None:
+            self._free_memory += demand.memory
