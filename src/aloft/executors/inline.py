@@ -17,6 +17,7 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
 from aloft.executors.base import Executor
+from aloft.executors.deaths import death_cause, timeout_message
 from aloft.ir import ErrorKind, Identifier, TaskAttemptResult, TaskAttemptSpec, from_json, to_json
 from aloft.runtime import (
     CodeLoadError,
@@ -104,8 +105,7 @@ class InlineExecutor(Executor):
                 results.append(self._collect(child))
             elif time.time() >= (child.spec.deadline or 0.0):
                 self._stop(child)
-                limit = child.spec.timeout or 0.0
-                message = f"exceeded its timeout of {limit:g}s and was stopped"
+                message = timeout_message(child.spec)
                 results.append(failed_result(child.spec, ErrorKind.TIMEOUT, message))
             else:
                 continue
@@ -131,12 +131,8 @@ class InlineExecutor(Executor):
             payload = child.connection.recv_bytes()
         except EOFError:
             child.process.join()
-            code = child.process.exitcode
-            return failed_result(
-                child.spec,
-                ErrorKind.USER if code is not None and code >= 0 else ErrorKind.SYSTEM,
-                f"the task's process exited with code {code} before reporting",
-            )
+            kind, message = death_cause(child.process.exitcode or 0)
+            return failed_result(child.spec, kind, message)
         finally:
             child.connection.close()
         child.process.join()

@@ -45,6 +45,7 @@ from typing import cast
 from msgspec import structs
 
 from aloft.executors.base import Executor
+from aloft.executors.deaths import death_cause, timeout_message
 from aloft.executors.resources import (
     Capacity,
     Demand,
@@ -56,9 +57,6 @@ from aloft.ir import ErrorKind, TaskAttemptResult, TaskAttemptSpec, from_json, t
 from aloft.runtime import failed_result
 from aloft.runtime.output_capture import store_log
 from aloft.runtime.pool_worker import HEARTBEAT_INTERVAL, serve, worker_name
-
-_EXTERNAL_SIGNALS = frozenset({"SIGKILL", "SIGTERM", "SIGINT", "SIGHUP"})
-"""Signals that only come from outside the task: a death by one of them is ``SYSTEM``."""
 
 _REAP_TIMEOUT = 1.0
 """Seconds to wait for the exit status of a worker whose pipe has closed."""
@@ -209,7 +207,7 @@ class ProcessExecutor(Executor):
     def _start(self, attempt: _Attempt) -> None:
         spec = attempt.spec
         if spec.deadline is not None and time.time() >= spec.deadline:
-            self._finished.append(failed_result(spec, ErrorKind.TIMEOUT, _timeout_message(spec)))
+            self._finished.append(failed_result(spec, ErrorKind.TIMEOUT, timeout_message(spec)))
             return
         worker = self._idle.pop()
         payload = to_json(spec)
@@ -249,7 +247,7 @@ class ProcessExecutor(Executor):
         except (EOFError, OSError):
             payload = None
         if payload is None:
-            self._fail(job, *_death_cause(_reap(worker.process)))
+            self._fail(job, *death_cause(_reap(worker.process)))
             return
         del self._running[job.attempt.spec.token]
         self._capacity.give_back(job.attempt.demand)
@@ -262,7 +260,7 @@ class ProcessExecutor(Executor):
             spec = job.attempt.spec
             silent = mono - job.worker.heartbeat.value
             if spec.deadline is not None and wall >= spec.deadline:
-                self._fail(job, ErrorKind.TIMEOUT, _timeout_message(spec))
+                self._fail(job, ErrorKind.TIMEOUT, timeout_message(spec))
             elif silent > self._heartbeat_timeout:
                 message = (
                     f"worker process lost heartbeat: silent for {silent:.1f}s, more than "
@@ -344,27 +342,6 @@ def _reap(process: BaseProcess) -> int:
         _kill(process)
         process.join()
     return cast(int, process.exitcode)
-
-
-def _death_cause(exitcode: int) -> tuple[ErrorKind, str]:
-    """Who is to blame for a worker's death during an attempt, and how to say what happened."""
-    if exitcode >= 0:
-        return ErrorKind.USER, f"worker process exited with code {exitcode} while running the task"
-    number = -exitcode
-    try:
-        name = signal.Signals(number).name
-    except ValueError:
-        name = "a signal"
-    message = f"worker process died of {name} (signal {number}) while running the task"
-    if name == "SIGKILL":
-        message += "; it was killed from outside, possibly by the out-of-memory killer"
-    return (ErrorKind.SYSTEM if name in _EXTERNAL_SIGNALS else ErrorKind.USER), message
-
-
-def _timeout_message(spec: TaskAttemptSpec) -> str:
-    if spec.timeout is None:
-        return "ran past its deadline and was stopped"
-    return f"exceeded its timeout of {spec.timeout:g}s and was stopped"
 
 
 def _stop_all(workers: set[_Worker], log_dir: str) -> None:

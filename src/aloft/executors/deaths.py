@@ -1,0 +1,35 @@
+"""Who is to blame when a process running a task dies or runs out of time.
+
+Shared by every executor that runs attempts in processes of their own.
+"""
+
+from __future__ import annotations
+
+import signal
+
+from aloft.ir import ErrorKind, TaskAttemptSpec
+
+_EXTERNAL_SIGNALS = frozenset({"SIGKILL", "SIGTERM", "SIGINT", "SIGHUP"})
+"""Signals that only come from outside the task: a death by one of them is ``SYSTEM``."""
+
+
+def death_cause(exitcode: int) -> tuple[ErrorKind, str]:
+    """Who is to blame for a worker's death during an attempt, and how to say what happened."""
+    if exitcode >= 0:
+        return ErrorKind.USER, f"worker process exited with code {exitcode} while running the task"
+    number = -exitcode
+    try:
+        name = signal.Signals(number).name
+    except ValueError:
+        name = "a signal"
+    message = f"worker process died of {name} (signal {number}) while running the task"
+    if name == "SIGKILL":
+        message += "; it was killed from outside, possibly by the out-of-memory killer"
+    return (ErrorKind.SYSTEM if name in _EXTERNAL_SIGNALS else ErrorKind.USER), message
+
+
+def timeout_message(spec: TaskAttemptSpec) -> str:
+    """What an attempt stopped at its deadline failed with."""
+    if spec.timeout is None:
+        return "ran past its deadline and was stopped"
+    return f"exceeded its timeout of {spec.timeout:g}s and was stopped"
