@@ -6,8 +6,11 @@ A failure here does not go away on retry (the module or the name is missing), so
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import os
 import sys
+from types import ModuleType
 from typing import Any, cast
 
 from aloft.errors import UserError
@@ -31,8 +34,8 @@ def load_task(code: CodeReference, code_root: str = "") -> RunnableTask:
             f"task {code.module}.{code.qualname} is defined inside a function, so a worker "
             "cannot import it; define it at module level"
         )
-    if code_root and code_root not in sys.path:
-        sys.path.insert(0, code_root)
+    if code_root:
+        _import_from(code_root, code.module)
     try:
         target: Any = importlib.import_module(code.module)
     except Exception as exc:
@@ -45,3 +48,25 @@ def load_task(code: CodeReference, code_root: str = "") -> RunnableTask:
         except AttributeError:
             raise CodeLoadError(f"module {code.module!r} has no task {code.qualname!r}") from None
     return cast(RunnableTask, target)
+
+
+def _import_from(code_root: str, module: str) -> None:
+    """Make ``module`` import from ``code_root``: first on the path, and forget a module of
+    that name (and its package) imported earlier from somewhere else, as a warm worker that
+    ran another project's code may have."""
+    if sys.path[:1] != [code_root]:
+        with contextlib.suppress(ValueError):
+            sys.path.remove(code_root)
+        sys.path.insert(0, code_root)
+    top = module.partition(".")[0]
+    loaded = sys.modules.get(top)
+    if loaded is None or _lies_in(loaded, code_root):
+        return
+    for name in [n for n in sys.modules if n == top or n.startswith(top + ".")]:
+        del sys.modules[name]
+
+
+def _lies_in(module: ModuleType, folder: str) -> bool:
+    locations = [getattr(module, "__file__", None), *getattr(module, "__path__", [])]
+    root = os.path.join(os.path.realpath(folder), "")
+    return any(p and os.path.realpath(p).startswith(root) for p in locations)
