@@ -110,7 +110,7 @@ def result_event(attempt: AttemptRecord, version: int, now: datetime.datetime) -
     return Event(
         execution=attempt.execution,
         kind=EventKind.ATTEMPT,
-        phase=attempt.phase.value,
+        phase=attempt.phase,
         occurred_at=now,
         node=attempt.node,
         attempt=attempt.number,

@@ -1,0 +1,438 @@
+"""The SQL execution store: SQLite on one machine, PostgreSQL for a shared server.
+
+Built on SQLAlchemy Core with prebuilt statements (``sql_tables``); records are stored as
+msgspec JSON. Every write is one transaction that first locks the execution's row (``FOR NO
+KEY UPDATE`` on PostgreSQL; on SQLite the write transaction itself, ``BEGIN IMMEDIATE``, is
+the lock), reads the records it touches, checks them with ``rules`` and only then writes, so
+a refused write leaves nothing behind.
+
+SQLite runs in WAL mode with a busy timeout, and writes within a process go through one
+lock per file, so threads and processes (an engine host and a CLI ``terminate``) share a
+file without "database is locked" errors. The schema is migrated when a store opens.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from msgspec import structs
+
+from aloft.errors import InputError
+from aloft.ir import (
+    AttemptRecord,
+    Event,
+    EventKind,
+    ExecutionId,
+    ExecutionPhase,
+    ExecutionRecord,
+    ExecutionSpec,
+    NodeKey,
+    NodeRecord,
+    TaskAttemptResult,
+    from_json,
+)
+from aloft.storage.executions import migrations
+from aloft.storage.executions import sql_tables as t
+from aloft.storage.executions.base import (
+    Changes,
+    Claim,
+    ExecutionExists,
+    ExecutionNotFound,
+    ExecutionSnapshot,
+    ExecutionStore,
+    InvalidTransition,
+    ResultOutcome,
+    VersionConflict,
+)
+from aloft.storage.executions.rules import (
+    check_attempt,
+    check_execution,
+    check_node,
+    ended_attempt,
+    judge_result,
+    result_event,
+)
+
+_log = logging.getLogger("aloft.store")
+
+_BUSY_TIMEOUT = 30.0
+"""Seconds a SQLite connection waits for another process's write to finish."""
+_sqlite_writers: dict[str, threading.Lock] = {}
+"""One write lock per SQLite file, shared by every store of this process on it."""
+
+
+class SqlStore(ExecutionStore):
+    """Executions in a SQL database, shared by threads, processes and engine hosts.
+
+    Args:
+        url: ``sqlite:///path/to/file.db`` (the folder is created if missing) or
+            ``postgresql://user@host/db`` (``postgres://`` works too; driver psycopg 3).
+
+    Raises:
+        InputError: The URL names another database, or an in-memory SQLite one.
+    """
+
+    def __init__(self, url: str) -> None:
+        parsed = sa.make_url(url)
+        backend = parsed.get_backend_name()
+        self._lock: AbstractContextManager[object]
+        if backend in ("postgresql", "postgres"):
+            parsed = parsed.set(drivername="postgresql+psycopg")
+            self._engine = sa.create_engine(parsed, pool_pre_ping=True)
+            self._lock = nullcontext()
+        elif backend == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            path = Path(str(parsed.database))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._engine = _sqlite_engine(parsed)
+            self._lock = _sqlite_writers.setdefault(str(path.resolve()), threading.Lock())
+        else:
+            shown = parsed.render_as_string(hide_password=True)
+            raise InputError(f"not a SQLite file or PostgreSQL URL: {shown}")
+        self._sqlite = backend == "sqlite"
+        self._upserts = t.Upserts.of(self._engine.dialect.name)
+        with self._write() as conn:
+            migrations.upgrade(conn)
+
+    @contextmanager
+    def _write(self) -> Iterator[sa.Connection]:
+        """A write transaction, committed at the end unless an exception leaves it."""
+        with self._lock, self._engine.begin() as conn:
+            if self._sqlite:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            yield conn
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[sa.Connection]:
+        """A read transaction: every read in it sees the same committed state."""
+        with self._engine.connect() as conn:
+            conn.exec_driver_sql(
+                "BEGIN"
+                if self._sqlite
+                else "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+            )
+            yield conn
+
+    def _row(
+        self, conn: sa.Connection, execution: ExecutionId, *, lock: bool
+    ) -> tuple[int, int, str]:
+        """``execution``'s row id, version and record (locked for a write if ``lock``)."""
+        statement = t.lock_execution if lock else t.select_execution
+        row = conn.execute(statement, t.named(execution)).first()
+        if row is None:
+            raise ExecutionNotFound(f"no execution {execution}")
+        row_id, version, record = row
+        return row_id, version, record
+
+    # -- executions --------------------------------------------------------------------------
+
+    def create(self, spec: ExecutionSpec, now: datetime.datetime) -> ExecutionRecord:
+        """Store a new QUEUED execution, pending; ``ExecutionExists`` if the id is taken."""
+        record = ExecutionRecord(id=spec.id, created_at=now, updated_at=now)
+        event = Event(
+            execution=spec.id, kind=EventKind.EXECUTION, phase=record.phase.value, occurred_at=now
+        )
+        row = {
+            "project": spec.id.project,
+            "domain": spec.id.domain,
+            "name": spec.id.name,
+            "spec": t.encode(spec),
+            "record": t.encode(record),
+            "phase": record.phase.value,
+            "version": record.version,
+            "pending": True,
+            "lease_owner": "",
+            "lease_expires": 0.0,
+            "created_at": now.timestamp(),
+        }
+        with self._write() as conn:
+            row_id = conn.execute(self._upserts.create, row).scalar()
+            if row_id is None:
+                raise ExecutionExists(f"execution {spec.id} already exists")
+            conn.execute(self._upserts.append_events, [t.event_row(row_id, event)])
+        return record
+
+    def spec(self, execution: ExecutionId) -> ExecutionSpec:
+        """What ``execution`` runs."""
+        with self._engine.connect() as conn:
+            stored = conn.execute(t.select_spec, t.named(execution)).scalar()
+        if stored is None:
+            raise ExecutionNotFound(f"no execution {execution}")
+        return from_json(stored, ExecutionSpec)
+
+    def load(self, execution: ExecutionId) -> ExecutionSnapshot:
+        """All of ``execution``'s records, as of one version."""
+        with self._snapshot() as conn:
+            row_id, _, record = self._row(conn, execution, lock=False)
+            node_rows = conn.execute(t.select_nodes, {"p_id": row_id}).all()
+            attempt_rows = conn.execute(t.select_attempts, {"p_id": row_id}).all()
+        return ExecutionSnapshot(
+            from_json(record, ExecutionRecord),
+            {from_json(key, NodeKey): from_json(node, NodeRecord) for key, node in node_rows},
+            {token: t.read_attempt(stored, lease) for token, stored, lease in attempt_rows},
+        )
+
+    def list_executions(
+        self, *, phase: ExecutionPhase | None = None, limit: int = 100
+    ) -> list[ExecutionRecord]:
+        """Execution records, newest first, only those in ``phase`` if given."""
+        statement = t.list_executions.limit(limit)
+        if phase is not None:
+            statement = statement.where(t.executions.c.phase == phase.value)
+        with self._engine.connect() as conn:
+            records = conn.execute(statement).scalars().all()
+        return [from_json(record, ExecutionRecord) for record in records]
+
+    def events(self, execution: ExecutionId) -> list[Event]:
+        """The event log of ``execution``, in the order it was appended."""
+        with self._snapshot() as conn:
+            rows = conn.execute(t.select_events, t.named(execution)).scalars().all()
+            if not rows:
+                self._row(conn, execution, lock=False)
+        return [from_json(event, Event) for event in rows]
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def apply(self, execution: ExecutionId, expected_version: int, changes: Changes) -> int:
+        """Write ``changes`` in one transaction if the version is still ``expected_version``.
+
+        The execution's row is locked and its version compared before anything is read or
+        written; a refused change rolls the whole transaction back.
+        """
+        with self._write() as conn:
+            row_id, version, stored = self._row(conn, execution, lock=True)
+            if version != expected_version:
+                raise VersionConflict(
+                    f"execution {execution} is at version {version}, not {expected_version}"
+                )
+            old = from_json(stored, ExecutionRecord)
+            new = changes.execution or old
+            check_execution(old, new)
+            self._check_nodes(conn, row_id, changes.nodes)
+            self._check_attempts(conn, row_id, changes.attempts)
+            version += 1
+            conn.execute(t.update_execution, t.execution_row(row_id, new, version, pending=False))
+            if changes.nodes:
+                rows = [t.node_row(row_id, key, node) for key, node in changes.nodes.items()]
+                conn.execute(self._upserts.upsert_nodes, rows)
+            if changes.attempts:  # in token order, the order concurrent writers lock rows in
+                attempts = sorted(changes.attempts.items())
+                rows = [t.attempt_row(row_id, token, attempt) for token, attempt in attempts]
+                conn.execute(self._upserts.upsert_attempts, rows)
+            if changes.events:
+                rows = [t.event_row(row_id, event) for event in changes.events]
+                conn.execute(self._upserts.append_events, rows)
+        return version
+
+    def _check_nodes(
+        self, conn: sa.Connection, row_id: int, nodes: dict[NodeKey, NodeRecord]
+    ) -> None:
+        """Refuse ``nodes`` if one would move a stored node backwards."""
+        if not nodes:
+            return
+        keys = {t.key_text(key): node for key, node in nodes.items()}
+        params = {"p_id": row_id, "p_keys": list(keys)}
+        stored = dict(conn.execute(t.select_some_nodes, params).all())
+        for key, node in keys.items():
+            old = stored.get(key)
+            check_node(None if old is None else from_json(old, NodeRecord), node)
+
+    def _check_attempts(
+        self, conn: sa.Connection, row_id: int, attempts: dict[str, AttemptRecord]
+    ) -> None:
+        """Refuse ``attempts`` if one would change an ended attempt, move one backwards, or
+        take a token of another execution's attempt."""
+        if not attempts:
+            return
+        stored = {}
+        params = {"p_tokens": list(attempts)}
+        for owner_id, _, token, record, lease in conn.execute(t.select_attempts_by_token, params):
+            if owner_id != row_id:
+                raise InvalidTransition(f"attempt token {token!r} is another execution's")
+            stored[token] = t.read_attempt(record, lease)
+        for token, attempt in attempts.items():
+            check_attempt(stored.get(token), attempt)
+
+    def accept_results(
+        self, results: Sequence[TaskAttemptResult], now: datetime.datetime
+    ) -> list[ResultOutcome]:
+        """Record each result whose token is its node's current, still running attempt.
+
+        The whole batch is one transaction: its executions are locked and their records
+        read at once, and the accepted results written with one statement per table.
+        """
+        if not results:
+            return []
+        with self._write() as conn:
+            batch = _ResultBatch(conn, results)
+            outcomes = [batch.judge(result, now) for result in results]
+            batch.write(conn, self._upserts.append_events)
+        return outcomes
+
+    def request_abort(self, execution: ExecutionId) -> bool:
+        """Mark ``execution`` for termination and pending; False if it had already ended."""
+        with self._write() as conn:
+            row_id, version, stored = self._row(conn, execution, lock=True)
+            record = from_json(stored, ExecutionRecord)
+            if record.phase.is_terminal:
+                return False
+            if not record.abort_requested:
+                version += 1
+                record = structs.replace(record, abort_requested=True)
+            conn.execute(t.update_execution, t.execution_row(row_id, record, version, pending=True))
+        return True
+
+    # -- leases ----------------------------------------------------------------------------------
+
+    def claim(self, owner: str, now: float, ttl: float, limit: int) -> Claim:
+        """Take up to ``limit`` free leases and report ``owner``'s pending executions."""
+        with self._write() as conn:
+            held = conn.execute(t.select_pending, {"p_owner": owner}).all()
+            taken: list[Any] = []
+            if limit > 0:
+                params = {"p_owner": owner, "p_now": now, "p_limit": limit, "p_expires": now + ttl}
+                taken = sorted(conn.execute(t.acquire, params).all())
+        return Claim(
+            [ExecutionId(project=p, domain=d, name=n) for _, p, d, n in taken],
+            [ExecutionId(project=p, domain=d, name=n) for p, d, n in held],
+        )
+
+    def lease(self, execution: ExecutionId) -> tuple[str, float]:
+        """Who holds ``execution``'s lease and until when (``("", 0.0)``: nobody)."""
+        with self._engine.connect() as conn:
+            row = conn.execute(t.select_lease, t.named(execution)).first()
+        if row is None:
+            raise ExecutionNotFound(f"no execution {execution}")
+        owner, expires = row
+        return owner, expires
+
+    def take_over(
+        self, owner: str, execution: ExecutionId, previous: str, now: float, ttl: float
+    ) -> bool:
+        """Take ``execution``'s lease from ``previous`` if it still holds it and the
+        execution has not ended."""
+        params = {"p_owner": owner, "p_previous": previous, "p_expires": now + ttl}
+        with self._write() as conn:
+            taken = conn.execute(t.take_over, {**t.named(execution), **params}).rowcount
+            if not taken:
+                self._row(conn, execution, lock=False)
+        return bool(taken)
+
+    def renew(
+        self, owner: str, executions: Iterable[ExecutionId], now: float, ttl: float
+    ) -> set[ExecutionId]:
+        """Extend ``owner``'s leases; returns the executions it still holds."""
+        names = t.names(executions)
+        if not names:
+            return set()
+        params = {"p_owner": owner, "p_names": names, "p_expires": now + ttl}
+        with self._write() as conn:
+            rows = conn.execute(t.renew, params).all()
+        return {ExecutionId(project=p, domain=d, name=n) for p, d, n in rows}
+
+    def release(self, owner: str, executions: Iterable[ExecutionId]) -> None:
+        """Give up ``owner``'s leases on ``executions``."""
+        names = t.names(executions)
+        if names:
+            with self._write() as conn:
+                conn.execute(t.release, {"p_owner": owner, "p_names": names})
+
+    def renew_attempts(self, tokens: Iterable[str], expires: float) -> None:
+        """Extend the leases of running attempts; ended or unknown ones are left alone."""
+        tokens = list(tokens)
+        if tokens:
+            with self._write() as conn:
+                conn.execute(t.renew_attempts, {"p_tokens": tokens, "p_expires": expires})
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self._engine.dispose()
+
+
+class _ResultBatch:
+    """The records a batch of results touches, locked and read at once, and what it writes.
+
+    A later result of the batch sees what earlier ones changed (an attempt ended, a version).
+    """
+
+    def __init__(self, conn: sa.Connection, results: Sequence[TaskAttemptResult]) -> None:
+        names = t.names(result.execution for result in results)
+        self.executions: dict[ExecutionId, tuple[int, ExecutionRecord]] = {}
+        for row_id, stored in conn.execute(t.lock_executions, {"p_names": names}):
+            record = from_json(stored, ExecutionRecord)
+            self.executions[record.id] = (row_id, record)
+        tokens = list({result.token for result in results})
+        self.attempts: dict[str, tuple[int, AttemptRecord]] = {}
+        pairs = set()
+        for row_id, key, token, stored, lease in conn.execute(
+            t.select_attempts_by_token, {"p_tokens": tokens}
+        ):
+            self.attempts[token] = (row_id, t.read_attempt(stored, lease))
+            pairs.add((row_id, key))
+        self.nodes: dict[tuple[int, str], NodeRecord] = {}
+        if pairs:
+            for row_id, key, stored in conn.execute(t.select_nodes_of, {"p_pairs": list(pairs)}):
+                self.nodes[row_id, key] = from_json(stored, NodeRecord)
+        self.ended: dict[str, AttemptRecord] = {}
+        self.events: list[dict[str, Any]] = []
+
+    def judge(self, result: TaskAttemptResult, now: datetime.datetime) -> ResultOutcome:
+        """Accept or reject ``result``, noting what an accepted one writes."""
+        row_id, record = self.executions.get(result.execution, (0, None))
+        held = self.attempts.get(result.token)
+        attempt = held[1] if held is not None and held[0] == row_id else None
+        node = None if attempt is None else self.nodes.get((row_id, t.key_text(attempt.node)))
+        reason = judge_result(record, node, attempt, result)
+        if reason or record is None or attempt is None:
+            _log.info("rejected result of %s: %s", result.node, reason)
+            return ResultOutcome(result, accepted=False, reason=reason)
+        ended = ended_attempt(attempt, result, now)
+        version = record.version + 1
+        self.executions[result.execution] = (row_id, structs.replace(record, version=version))
+        self.attempts[result.token] = (row_id, ended)
+        self.ended[result.token] = ended
+        self.events.append(t.event_row(row_id, result_event(ended, version, now)))
+        return ResultOutcome(result, True, attempt=ended, version=version)
+
+    def write(self, conn: sa.Connection, append_events: sa.Insert) -> None:
+        """Write the accepted results: ended attempts, events, versions and pending marks."""
+        if not self.ended:
+            return
+        ended = sorted(self.ended.items())  # token order, the order concurrent writers lock in
+        rows = [
+            {"p_token": token, "p_record": t.encode(attempt), "p_phase": attempt.phase.value}
+            for token, attempt in ended
+        ]
+        conn.execute(t.end_attempt, rows)
+        conn.execute(append_events, self.events)
+        changed = {attempt.execution for attempt in self.ended.values()}
+        rows = []
+        for execution in changed:
+            row_id, record = self.executions[execution]
+            rows.append(t.execution_row(row_id, record, record.version, pending=True))
+        conn.execute(t.update_execution, rows)
+
+
+def _sqlite_engine(url: sa.URL) -> sa.Engine:
+    """An engine on a SQLite file: WAL, ``synchronous=NORMAL``, a busy timeout.
+
+    The driver is put in autocommit mode so that it begins no transaction of its own: the
+    store emits ``BEGIN IMMEDIATE`` (writes) or ``BEGIN`` (snapshot reads) itself, and
+    SQLAlchemy's commit and rollback end them. (A ``begin`` connection event could emit
+    them too, but any connection event slows every statement.)
+    """
+    engine = sa.create_engine(url, connect_args={"timeout": _BUSY_TIMEOUT})
+
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: object) -> None:
+        dbapi_connection.isolation_level = None
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
+            dbapi_connection.execute(f"PRAGMA {pragma}")
+
+    return engine

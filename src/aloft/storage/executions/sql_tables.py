@@ -1,0 +1,329 @@
+"""The tables of the SQL execution store, the statements over them, and their rows.
+
+Records are stored as the JSON documents ``aloft.ir.to_json`` writes; the columns beside
+them hold what queries filter on. The migrations in ``migrations/versions`` create exactly
+these tables (a test compares the two), so a change here needs a new migration.
+
+``lease_expires`` of an attempt is read from its column, which heartbeats update, not from
+the stored record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from msgspec import structs
+from sqlalchemy.dialects import postgresql, sqlite
+
+from aloft.ir import (
+    AttemptRecord,
+    Event,
+    ExecutionId,
+    ExecutionPhase,
+    ExecutionRecord,
+    NodeKey,
+    NodePhase,
+    NodeRecord,
+    from_json,
+    to_json,
+)
+
+_ROW_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+"""A 64-bit surrogate key; ``INTEGER`` on SQLite, where only that makes it the rowid."""
+
+metadata = sa.MetaData()
+
+executions = sa.Table(
+    "executions",
+    metadata,
+    sa.Column("id", _ROW_ID, primary_key=True, autoincrement=True),
+    sa.Column("project", sa.String, nullable=False),
+    sa.Column("domain", sa.String, nullable=False),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("spec", sa.Text, nullable=False),
+    sa.Column("record", sa.Text, nullable=False),
+    sa.Column("phase", sa.String, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("pending", sa.Boolean, nullable=False),
+    sa.Column("lease_owner", sa.String, nullable=False),
+    sa.Column("lease_expires", sa.Float, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.UniqueConstraint("project", "domain", "name", name="uq_executions_name"),
+    sa.Index("ix_executions_phase", "phase", "id"),
+    sa.Index("ix_executions_lease_owner", "lease_owner"),
+)
+
+nodes = sa.Table(
+    "nodes",
+    metadata,
+    sa.Column("execution_id", _ROW_ID, sa.ForeignKey("executions.id"), primary_key=True),
+    sa.Column("key", sa.String, primary_key=True),
+    sa.Column("record", sa.Text, nullable=False),
+    sa.Column("phase", sa.String, nullable=False),
+)
+
+attempts = sa.Table(
+    "attempts",
+    metadata,
+    sa.Column("token", sa.String, primary_key=True),
+    sa.Column("execution_id", _ROW_ID, sa.ForeignKey("executions.id"), nullable=False),
+    sa.Column("node_key", sa.String, nullable=False),
+    sa.Column("record", sa.Text, nullable=False),
+    sa.Column("phase", sa.String, nullable=False),
+    sa.Column("lease_expires", sa.Float, nullable=True),
+    sa.Index("ix_attempts_execution", "execution_id"),
+)
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("seq", _ROW_ID, primary_key=True, autoincrement=True),
+    sa.Column("execution_id", _ROW_ID, sa.ForeignKey("executions.id"), nullable=False),
+    sa.Column("kind", sa.String, nullable=False),
+    sa.Column("node_key", sa.String, nullable=False),
+    sa.Column("attempt", sa.Integer, nullable=False),
+    sa.Column("phase", sa.String, nullable=False),
+    sa.Column("event", sa.Text, nullable=False),
+    sa.UniqueConstraint(
+        "execution_id", "kind", "node_key", "attempt", "phase", name="uq_events_key"
+    ),
+)
+
+# -- prebuilt statements -------------------------------------------------------------------------
+#
+# Built once, so SQLAlchemy compiles each only once per dialect (its compiled cache). Bound
+# parameters are named ``p_*`` so they never clash with the column names of a SET clause.
+
+_E, _N, _A = executions.c, nodes.c, attempts.c
+_ACTIVE = [phase.value for phase in ExecutionPhase if not phase.is_terminal]
+_ENDED = [phase.value for phase in NodePhase if phase.is_terminal]
+
+_by_name = sa.and_(
+    _E.project == sa.bindparam("p_project"),
+    _E.domain == sa.bindparam("p_domain"),
+    _E.name == sa.bindparam("p_name"),
+)
+_by_names = sa.tuple_(_E.project, _E.domain, _E.name).in_(sa.bindparam("p_names", expanding=True))
+
+select_spec = sa.select(_E.spec).where(_by_name)
+select_execution = sa.select(_E.id, _E.version, _E.record).where(_by_name)
+lock_execution = select_execution.with_for_update(key_share=True)
+lock_executions = (
+    sa.select(_E.id, _E.record).where(_by_names).order_by(_E.id).with_for_update(key_share=True)
+)
+update_execution = (
+    sa.update(executions)
+    .where(_E.id == sa.bindparam("p_id"))
+    .values(
+        record=sa.bindparam("p_record"),
+        phase=sa.bindparam("p_phase"),
+        version=sa.bindparam("p_version"),
+        pending=sa.bindparam("p_pending"),
+    )
+)
+list_executions = sa.select(_E.record).order_by(_E.id.desc())
+"""Newest first: in the order they were created in the database."""
+
+select_nodes = sa.select(_N.key, _N.record).where(_N.execution_id == sa.bindparam("p_id"))
+select_some_nodes = select_nodes.where(_N.key.in_(sa.bindparam("p_keys", expanding=True)))
+select_nodes_of = sa.select(_N.execution_id, _N.key, _N.record).where(
+    sa.tuple_(_N.execution_id, _N.key).in_(sa.bindparam("p_pairs", expanding=True))
+)
+
+_attempt_columns = (_A.token, _A.record, _A.lease_expires)
+select_attempts = sa.select(*_attempt_columns).where(_A.execution_id == sa.bindparam("p_id"))
+select_attempts_by_token = sa.select(_A.execution_id, _A.node_key, *_attempt_columns).where(
+    _A.token.in_(sa.bindparam("p_tokens", expanding=True))
+)
+end_attempt = (
+    sa.update(attempts)
+    .where(_A.token == sa.bindparam("p_token"))
+    .values(record=sa.bindparam("p_record"), phase=sa.bindparam("p_phase"), lease_expires=None)
+)
+renew_attempts = (
+    sa.update(attempts)
+    .where(
+        _A.token.in_(
+            sa.select(_A.token)
+            .where(
+                _A.token.in_(sa.bindparam("p_tokens", expanding=True)),
+                _A.phase.not_in(_ENDED),
+            )
+            .order_by(_A.token)
+            .with_for_update()
+        )
+    )
+    .values(lease_expires=sa.bindparam("p_expires"))
+)
+
+select_events = (
+    sa.select(events.c.event)
+    .select_from(events.join(executions, events.c.execution_id == _E.id))
+    .where(_by_name)
+    .order_by(events.c.seq)
+)
+
+# -- leases --------------------------------------------------------------------------------------
+
+_name_columns = (_E.project, _E.domain, _E.name)
+select_pending = (
+    sa.select(*_name_columns)
+    .where(_E.lease_owner == sa.bindparam("p_owner"), _E.pending, _E.phase.in_(_ACTIVE))
+    .order_by(_E.id)
+)
+acquire = (
+    sa.update(executions)
+    .where(
+        _E.id.in_(
+            sa.select(_E.id)
+            .where(
+                _E.phase.in_(_ACTIVE),
+                _E.lease_owner != sa.bindparam("p_owner"),
+                sa.or_(_E.lease_owner == "", _E.lease_expires < sa.bindparam("p_now")),
+            )
+            .order_by(_E.id)
+            .limit(sa.bindparam("p_limit"))
+            .with_for_update(skip_locked=True, key_share=True)
+        )
+    )
+    .values(lease_owner=sa.bindparam("p_owner"), lease_expires=sa.bindparam("p_expires"))
+    .returning(_E.id, *_name_columns)
+)
+_held = (
+    sa.select(_E.id)
+    .where(_E.lease_owner == sa.bindparam("p_owner"), _by_names)
+    .order_by(_E.id)
+    .with_for_update(key_share=True)
+)
+renew = (
+    sa.update(executions)
+    .where(_E.id.in_(_held))
+    .values(lease_expires=sa.bindparam("p_expires"))
+    .returning(*_name_columns)
+)
+release = sa.update(executions).where(_E.id.in_(_held)).values(lease_owner="", lease_expires=0.0)
+select_lease = sa.select(_E.lease_owner, _E.lease_expires).where(_by_name)
+take_over = (
+    sa.update(executions)
+    .where(_by_name, _E.lease_owner == sa.bindparam("p_previous"), _E.phase.in_(_ACTIVE))
+    .values(lease_owner=sa.bindparam("p_owner"), lease_expires=sa.bindparam("p_expires"))
+)
+
+
+@dataclass(frozen=True)
+class Upserts:
+    """The inserts whose ``ON CONFLICT`` clause SQLAlchemy builds per dialect."""
+
+    create: sa.Insert
+    """A new execution (``RETURNING id``; no row if the name is taken)."""
+    append_events: sa.Insert
+    """Events; one whose key is in the log already is skipped."""
+    upsert_nodes: sa.Insert
+    upsert_attempts: sa.Insert
+
+    @classmethod
+    def of(cls, dialect: str) -> Upserts:
+        """The statements for ``dialect`` ("postgresql" or "sqlite")."""
+        insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        node, attempt = insert(nodes), insert(attempts)
+        return cls(
+            create=insert(executions)
+            .on_conflict_do_nothing(index_elements=["project", "domain", "name"])
+            .returning(_E.id),
+            append_events=insert(events).on_conflict_do_nothing(
+                index_elements=["execution_id", "kind", "node_key", "attempt", "phase"]
+            ),
+            upsert_nodes=node.on_conflict_do_update(
+                index_elements=["execution_id", "key"],
+                set_={"record": node.excluded.record, "phase": node.excluded.phase},
+            ),
+            upsert_attempts=attempt.on_conflict_do_update(
+                index_elements=["token"],
+                set_={
+                    "record": attempt.excluded.record,
+                    "phase": attempt.excluded.phase,
+                    "lease_expires": attempt.excluded.lease_expires,
+                },
+            ),
+        )
+
+
+# -- rows ----------------------------------------------------------------------------------------
+
+
+def encode(document: object) -> str:
+    """A record or spec as stored: its JSON text."""
+    return to_json(document).decode()
+
+
+def key_text(key: NodeKey) -> str:
+    """A node key as stored (deterministic JSON)."""
+    return to_json(key).decode()
+
+
+def named(execution: ExecutionId) -> dict[str, str]:
+    """The parameters of a statement that selects ``execution`` by name."""
+    return {"p_project": execution.project, "p_domain": execution.domain, "p_name": execution.name}
+
+
+def names(executions: Iterable[ExecutionId]) -> list[tuple[str, str, str]]:
+    """The ``p_names`` parameter: distinct (project, domain, name) triples."""
+    return list({(e.project, e.domain, e.name) for e in executions})
+
+
+def read_attempt(stored: str, lease: float | None) -> AttemptRecord:
+    """A stored attempt, with the lease from its column."""
+    attempt = from_json(stored, AttemptRecord)
+    if attempt.lease_expires == lease:
+        return attempt
+    return structs.replace(attempt, lease_expires=lease)
+
+
+def execution_row(
+    row_id: int, record: ExecutionRecord, version: int, *, pending: bool
+) -> dict[str, Any]:
+    """The parameters of ``update_execution``: ``record`` at ``version``."""
+    return {
+        "p_id": row_id,
+        "p_record": encode(structs.replace(record, version=version)),
+        "p_phase": record.phase.value,
+        "p_version": version,
+        "p_pending": pending,
+    }
+
+
+def node_row(row_id: int, key: NodeKey, node: NodeRecord) -> dict[str, Any]:
+    """A row of ``nodes``."""
+    return {
+        "execution_id": row_id,
+        "key": key_text(key),
+        "record": encode(node),
+        "phase": node.phase.value,
+    }
+
+
+def attempt_row(row_id: int, token: str, attempt: AttemptRecord) -> dict[str, Any]:
+    """A row of ``attempts``."""
+    return {
+        "token": token,
+        "execution_id": row_id,
+        "node_key": key_text(attempt.node),
+        "record": encode(attempt),
+        "phase": attempt.phase.value,
+        "lease_expires": attempt.lease_expires,
+    }
+
+
+def event_row(row_id: int, event: Event) -> dict[str, Any]:
+    """A row of ``events``."""
+    return {
+        "execution_id": row_id,
+        "kind": event.kind.value,
+        "node_key": key_text(event.node),
+        "attempt": event.attempt,
+        "phase": event.phase,
+        "event": encode(event),
+    }

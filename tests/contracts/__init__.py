@@ -1,0 +1,1 @@
+"""Test suites that every implementation of an interface runs (see each module)."""

@@ -1,0 +1,165 @@
+"""The SQL execution store on PostgreSQL: the contract, plus concurrent hosts.
+
+Runs against the server at ``ALOFT_TEST_POSTGRES_URL`` (e.g.
+``postgresql://postgres@127.0.0.1:5432/test``), in a database of its own that is created
+for the run and dropped after it.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from aloft.ir import ExecutionId
+from aloft.storage.executions import ExecutionStore, migrations
+from aloft.storage.executions.sql import SqlStore
+from aloft.storage.executions.sql_tables import metadata
+from contracts.execution_store import ExecutionStoreContract, at, spec
+
+SERVER = os.environ.get("ALOFT_TEST_POSTGRES_URL", "")
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(not SERVER, reason="ALOFT_TEST_POSTGRES_URL is not set"),
+]
+
+
+def _engine(database: str | None = None) -> sa.Engine:
+    """An AUTOCOMMIT engine on the server's database, or on ``database``."""
+    url = sa.make_url(SERVER).set(drivername="postgresql+psycopg")
+    if database is not None:
+        url = url.set(database=database)
+    return sa.create_engine(url, isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="module")
+def fresh_database() -> Iterator[Callable[[], str]]:
+    """A function that creates an empty database and returns its URL; all are dropped at
+    the end, their leftover connections terminated first."""
+    admin = _engine()
+    created: list[str] = []
+
+    def create() -> str:
+        name = f"aloft_test_{secrets.token_hex(6)}"
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        created.append(name)
+        url = sa.make_url(SERVER).set(drivername="postgresql+psycopg", database=name)
+        return url.render_as_string(hide_password=False)
+
+    yield create
+    with admin.connect() as conn:
+        for name in created:
+            conn.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+    admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def url(fresh_database: Callable[[], str]) -> str:
+    """The URL of this module's database."""
+    return fresh_database()
+
+
+@pytest.fixture(scope="module")
+def opened(url: str) -> Iterator[SqlStore]:
+    store = SqlStore(url)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def empty(opened: SqlStore, url: str) -> SqlStore:
+    """The module's store, emptied."""
+    engine = _engine(sa.make_url(url).database)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("TRUNCATE events, attempts, nodes, executions RESTART IDENTITY")
+    engine.dispose()
+    return opened
+
+
+class TestPostgresStore(ExecutionStoreContract):
+    @pytest.fixture
+    def store(self, empty: SqlStore) -> ExecutionStore:
+        return empty
+
+
+def test_the_migrations_make_exactly_the_tables_at_head(opened: SqlStore, url: str) -> None:
+    engine = _engine(sa.make_url(url).database)
+    try:
+        with engine.connect() as conn:
+            head = ScriptDirectory.from_config(migrations.config(conn)).get_current_head()
+            assert head == migrations.HEAD
+            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).all() == [
+                (head,)
+            ]
+            assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+    finally:
+        engine.dispose()
+
+
+def test_stores_opening_a_fresh_database_at_once_all_succeed(
+    fresh_database: Callable[[], str],
+) -> None:
+    url = fresh_database()
+    start = threading.Barrier(4)
+
+    def open_store() -> list[ExecutionId]:
+        start.wait()
+        store = SqlStore(url)
+        try:
+            return [r.id for r in store.list_executions()]
+        finally:
+            store.close()
+
+    with ThreadPoolExecutor(4) as pool:
+        assert [f.result() for f in [pool.submit(open_store) for _ in range(4)]] == [[]] * 4
+
+
+def test_concurrent_claims_never_take_one_execution_twice(empty: SqlStore, url: str) -> None:
+    executions = {empty.create(spec(f"e{i}"), at(i)).id for i in range(20)}
+    hosts = [SqlStore(url) for _ in range(2)]
+    start = threading.Barrier(len(hosts))
+    taken: list[list[ExecutionId]] = [[] for _ in hosts]
+    total = 0
+    count_lock = threading.Lock()
+
+    def claim(index: int) -> None:
+        nonlocal total
+        start.wait()
+        for _ in range(200):
+            acquired = hosts[index].claim(f"host-{index}", 10.0, 600.0, 1).acquired
+            taken[index].extend(acquired)
+            with count_lock:
+                total += len(acquired)
+                if total >= len(executions):
+                    return
+
+    try:
+        with ThreadPoolExecutor(len(hosts)) as pool:
+            for done in [pool.submit(claim, i) for i in range(len(hosts))]:
+                done.result()
+    finally:
+        for host in hosts:
+            host.close()
+    first, second = (set(t) for t in taken)
+    assert not first & second
+    assert len(taken[0]) + len(taken[1]) == len(executions)
+    assert first | second == executions
+    for index, held in enumerate(taken):
+        assert {empty.lease(execution)[0] for execution in held} <= {f"host-{index}"}
