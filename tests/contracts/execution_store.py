@@ -316,6 +316,12 @@ class ExecutionStoreContract:
         changed = structs.replace(done, outputs_uri="file:///elsewhere")
         self.refused(store, execution, version, Changes(attempts={done.token: changed}))
 
+    def test_an_attempt_token_belongs_to_one_execution(self, store: ExecutionStore) -> None:
+        first, _ = self.started(store, "e1")
+        second, version = self.started(store, "e2")
+        theirs = structs.replace(attempt(second), token=token(first))
+        self.refused(store, second, version, Changes(attempts={theirs.token: theirs}))
+
     def test_an_attempt_starts_running_or_ended(self, store: ExecutionStore) -> None:
         execution, version = self.started(store)
         fresh = attempt(execution, 1, NodePhase.NOT_STARTED)
@@ -330,6 +336,8 @@ class ExecutionStoreContract:
         self.refused(store, execution, version, Changes(execution=back))
         other = structs.replace(done, error=ExecutionError(kind=ErrorKind.USER, message="late"))
         self.refused(store, execution, version, Changes(execution=other))
+        late_node = NodeRecord(key=NodeKey(path=("late",)), phase=NodePhase.RUNNING)
+        self.refused(store, execution, version, Changes(nodes={late_node.key: late_node}))
         assert store.load(execution).execution.phase is ExecutionPhase.SUCCEEDED
 
     # -- results ---------------------------------------------------------------------------------

@@ -121,6 +121,7 @@ class Step:
     def _rebuild(self) -> None:
         view = self.view
         view.frames.clear()
+        view.owner.clear()
         view.ready.clear()
         view.touched.clear()
         view.running_tasks = sum(1 for a in view.attempts.values() if a.phase is NodePhase.RUNNING)
@@ -136,23 +137,27 @@ class Step:
     ) -> None:
         """Start tracking the workflow run under ``key`` from the records stored for it."""
         plan = self.compiled.plan(template)
+        keys = {node_id: key.child(node_id) for node_id in plan.nodes}
         frame = Frame(
             key=key,
             plan=plan,
             inputs=inputs,
+            keys=keys,
             waiting=dict(plan.upstream_count),
             remaining=len(plan.nodes),
         )
-        self.view.frames[key] = frame
-        nodes = self.view.nodes
+        view = self.view
+        view.frames[key] = frame
+        view.owner.update(dict.fromkeys(keys.values(), frame))
+        nodes = view.nodes
         for node in template.nodes:
-            record = nodes.get(key.child(node.id))
+            record = nodes.get(keys[node.id])
             if record is not None and record.phase is NodePhase.SUCCEEDED:
                 frame.remaining -= 1
                 for downstream in plan.downstream[node.id]:
                     frame.waiting[downstream] -= 1
         for node in template.nodes:
-            child = key.child(node.id)
+            child = keys[node.id]
             record = nodes.get(child)
             if record is None or record.phase is NodePhase.NOT_STARTED:
                 if frame.waiting[node.id] == 0:
@@ -219,14 +224,13 @@ class Step:
         def get(node: str, output: str) -> Literal:
             if node == START_NODE:
                 return frame.inputs[output]
-            record = self.view.nodes.get(frame.key.child(node))
+            key = frame.keys[node]
+            record = self.view.nodes.get(key)
             outputs = self.outputs_of(record) if record is not None else {}
             try:
                 return outputs[output]
             except KeyError:
-                raise BindingError(
-                    f"node {frame.key.child(node)} has no recorded output {output!r}"
-                ) from None
+                raise BindingError(f"node {key} has no recorded output {output!r}") from None
 
         return get
 
@@ -239,7 +243,7 @@ class Step:
     # -- nodes ------------------------------------------------------------------------------
 
     def _start(self, key: NodeKey) -> None:
-        frame = self.view.frames[key.parent]
+        frame = self.view.owner[key]
         frame.queued -= 1
         if frame.done:
             return
@@ -263,7 +267,7 @@ class Step:
         handler_for(node).start(self, frame, node, key, record, inputs)
 
     def _advance(self, key: NodeKey) -> None:
-        frame = self.view.frames.get(key.parent)
+        frame = self.view.owner.get(key)
         record = self.view.nodes.get(key)
         if frame is None or frame.done or record is None or record.phase.is_terminal:
             return
@@ -271,7 +275,7 @@ class Step:
 
     def node_of(self, key: NodeKey) -> tuple[Frame, Node]:
         """The frame holding node ``key`` and the node itself."""
-        frame = self.view.frames[key.parent]
+        frame = self.view.owner[key]
         return frame, frame.plan.nodes[key.node_id]
 
     def node_succeeded(
@@ -303,8 +307,8 @@ class Step:
         waiting = frame.waiting
         for downstream in frame.plan.downstream[node.id]:
             waiting[downstream] -= 1
-            if waiting[downstream] == 0 and not view.nodes.get(key.parent.child(downstream)):
-                self.enqueue(frame, key.parent.child(downstream))
+            if waiting[downstream] == 0 and frame.keys[downstream] not in view.nodes:
+                self.enqueue(frame, frame.keys[downstream])
         self._check(frame)
 
     def node_failed(

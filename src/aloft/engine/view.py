@@ -42,6 +42,7 @@ class Frame:
     key: NodeKey
     plan: WorkflowPlan
     inputs: dict[str, Literal]
+    keys: dict[str, NodeKey]
     waiting: dict[str, int]
     remaining: int
     active: int = 0
@@ -61,6 +62,8 @@ class ExecutionView:
     attempts: dict[str, AttemptRecord]
     host: str
     frames: dict[NodeKey, Frame] = field(default_factory=dict)
+    owner: dict[NodeKey, Frame] = field(default_factory=dict)
+    """The frame each node of an open frame belongs to."""
     ready: deque[NodeKey] = field(default_factory=deque)
     touched: dict[NodeKey, None] = field(default_factory=dict)
     changes: Changes = field(default_factory=Changes)
@@ -120,7 +123,7 @@ class ExecutionView:
         """Replace the execution record (an event is logged when its phase changes)."""
         if record.phase is not self.record.phase:
             message = record.error.message if record.error else ""
-            self._event(EventKind.EXECUTION, record.phase.value, at, NodeKey(), message=message)
+            self._event(EventKind.EXECUTION, record.phase, at, NodeKey(), message=message)
         self.record = self.changes.execution = record
 
     def set_node(self, record: NodeRecord, at: datetime.datetime) -> None:
@@ -138,9 +141,7 @@ class ExecutionView:
         self.running_tasks += (record.phase is NodePhase.RUNNING) - was_running
         if old is None or old.phase is not record.phase:
             message = record.error.message if record.error else ""
-            self._event(
-                EventKind.ATTEMPT, record.phase.value, at, record.node, record.number, message
-            )
+            self._event(EventKind.ATTEMPT, record.phase, at, record.node, record.number, message)
         self.attempts[record.token] = self.changes.attempts[record.token] = record
 
     def committed(self, version: int) -> None:

@@ -138,7 +138,9 @@ class ExecutionStore(ABC):
 
         Returns the new version, and clears the execution's pending mark (the writer has seen
         every change up to it). Raises ``VersionConflict`` if another write came first and
-        ``InvalidTransition`` if a record would move backwards; either way nothing is written.
+        ``InvalidTransition`` if a record would move backwards, or if the execution has ended;
+        either way nothing is written. Attempt tokens are unique across the store: a token
+        already used by another execution is refused too.
         """
 
     @abstractmethod

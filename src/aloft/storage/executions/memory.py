@@ -33,6 +33,7 @@ from aloft.storage.executions.base import (
     ExecutionNotFound,
     ExecutionSnapshot,
     ExecutionStore,
+    InvalidTransition,
     ResultOutcome,
     VersionConflict,
 )
@@ -129,11 +130,12 @@ class InMemoryStore(ExecutionStore):
                 )
             version = expected_version + 1
             new_record = changes.execution or stored.record
-            if changes.execution is not None:
-                check_execution(stored.record, new_record)
+            check_execution(stored.record, new_record, changes)
             for key, node in changes.nodes.items():
                 check_node(stored.nodes.get(key), node)
             for token, attempt in changes.attempts.items():
+                if self._tokens.get(token, execution) != execution:
+                    raise InvalidTransition(f"attempt token {token!r} belongs to another execution")
                 check_attempt(stored.attempts.get(token), attempt)
             stored.record = structs.replace(new_record, version=version)
             stored.nodes.update(changes.nodes)

@@ -22,11 +22,13 @@ from aloft.ir import (
     execution_move_allowed,
     node_move_allowed,
 )
-from aloft.storage.executions.base import InvalidTransition
+from aloft.storage.executions.base import Changes, InvalidTransition
 
 
-def check_execution(old: ExecutionRecord, new: ExecutionRecord) -> None:
-    """Refuse a backward or post-terminal move of the execution."""
+def check_execution(old: ExecutionRecord, new: ExecutionRecord, changes: Changes) -> None:
+    """Refuse a backward move of the execution, and any change at all once it has ended."""
+    if old.phase.is_terminal and changes:
+        raise InvalidTransition(f"execution {old.id} has ended ({old.phase}); it cannot change")
     if new.phase is not old.phase and not execution_move_allowed(old.phase, new.phase):
         raise InvalidTransition(f"execution {old.id} cannot move from {old.phase} to {new.phase}")
     if old.phase.is_terminal and new != old:

@@ -213,7 +213,7 @@ class SqlStore(ExecutionStore):
                 )
             old = from_json(stored, ExecutionRecord)
             new = changes.execution or old
-            check_execution(old, new)
+            check_execution(old, new, changes)
             self._check_nodes(conn, row_id, changes.nodes)
             self._check_attempts(conn, row_id, changes.attempts)
             version += 1
