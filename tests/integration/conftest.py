@@ -7,13 +7,17 @@ skip only if it cannot start.
 from __future__ import annotations
 
 import os
-import uuid
-from collections.abc import Iterator
+import secrets
+from collections.abc import Callable, Iterator
 
 import pytest
+import sqlalchemy
 from s3_server import BUCKET, CREDENTIALS, s3_client
 
 from aloft.storage import BlobStore, DataContext, data_context
+
+POSTGRES = os.environ.get("ALOFT_TEST_POSTGRES_URL", "")
+"""The PostgreSQL server integration tests use, if any."""
 
 
 @pytest.fixture(scope="module")
@@ -48,32 +52,49 @@ def store(endpoint: str) -> Iterator[BlobStore]:
         yield store
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """The URL of a fresh, empty PostgreSQL database, dropped afterwards.
+def postgres_engine(database: str | None = None) -> sqlalchemy.Engine:
+    """An AUTOCOMMIT engine on the test server's database, or on ``database`` there."""
+    url = sqlalchemy.make_url(POSTGRES).set(drivername="postgresql+psycopg")
+    if database is not None:
+        url = url.set(database=database)
+    return sqlalchemy.create_engine(url, isolation_level="AUTOCOMMIT")
 
-    Made on the server named by ``ALOFT_TEST_POSTGRES_URL``; tests using it skip when that
-    variable is unset.
+
+@pytest.fixture(scope="module")
+def fresh_database() -> Iterator[Callable[[], str]]:
+    """A function that creates an empty PostgreSQL database and returns its URL; all are
+    dropped at the end, their leftover connections terminated first.
+
+    The server is the one ``ALOFT_TEST_POSTGRES_URL`` names; without it, the test skips.
     """
-    base = os.environ.get("ALOFT_TEST_POSTGRES_URL")
-    if not base:
+    if not POSTGRES:
         pytest.skip("ALOFT_TEST_POSTGRES_URL is not set: no PostgreSQL to test against")
-    import sqlalchemy
+    admin = postgres_engine()
+    created: list[str] = []
 
-    name = f"aloft_test_{uuid.uuid4().hex[:10]}"
-    admin_url = sqlalchemy.make_url(base).set(drivername="postgresql+psycopg")
-    admin = sqlalchemy.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(
+    def create() -> str:
+        name = f"aloft_test_{secrets.token_hex(6)}"
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        created.append(name)
+        url = sqlalchemy.make_url(POSTGRES).set(drivername="postgresql+psycopg", database=name)
+        return url.render_as_string(hide_password=False)
+
+    yield create
+    with admin.connect() as conn:
+        for name in created:
+            conn.execute(
                 sqlalchemy.text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d"
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = :name AND pid <> pg_backend_pid()"
                 ),
-                {"d": name},
+                {"name": name},
             )
-            connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+    admin.dispose()
+
+
+@pytest.fixture
+def postgres_url(fresh_database: Callable[[], str]) -> str:
+    """The URL of a fresh, empty PostgreSQL database."""
+    return fresh_database()

@@ -7,8 +7,6 @@ for the run and dropped after it.
 
 from __future__ import annotations
 
-import os
-import secrets
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -23,51 +21,13 @@ from aloft.ir import ExecutionId
 from aloft.storage.executions import ExecutionStore, migrations
 from aloft.storage.executions.sql import SqlStore
 from aloft.storage.executions.sql_tables import metadata
+from conftest import POSTGRES, postgres_engine
 from contracts.execution_store import ExecutionStoreContract, at, spec
-
-SERVER = os.environ.get("ALOFT_TEST_POSTGRES_URL", "")
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.skipif(not SERVER, reason="ALOFT_TEST_POSTGRES_URL is not set"),
+    pytest.mark.skipif(not POSTGRES, reason="ALOFT_TEST_POSTGRES_URL is not set"),
 ]
-
-
-def _engine(database: str | None = None) -> sa.Engine:
-    """An AUTOCOMMIT engine on the server's database, or on ``database``."""
-    url = sa.make_url(SERVER).set(drivername="postgresql+psycopg")
-    if database is not None:
-        url = url.set(database=database)
-    return sa.create_engine(url, isolation_level="AUTOCOMMIT")
-
-
-@pytest.fixture(scope="module")
-def fresh_database() -> Iterator[Callable[[], str]]:
-    """A function that creates an empty database and returns its URL; all are dropped at
-    the end, their leftover connections terminated first."""
-    admin = _engine()
-    created: list[str] = []
-
-    def create() -> str:
-        name = f"aloft_test_{secrets.token_hex(6)}"
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        created.append(name)
-        url = sa.make_url(SERVER).set(drivername="postgresql+psycopg", database=name)
-        return url.render_as_string(hide_password=False)
-
-    yield create
-    with admin.connect() as conn:
-        for name in created:
-            conn.execute(
-                sa.text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    " WHERE datname = :name AND pid <> pg_backend_pid()"
-                ),
-                {"name": name},
-            )
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-    admin.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -86,9 +46,11 @@ def opened(url: str) -> Iterator[SqlStore]:
 @pytest.fixture
 def empty(opened: SqlStore, url: str) -> SqlStore:
     """The module's store, emptied."""
-    engine = _engine(sa.make_url(url).database)
+    engine = postgres_engine(sa.make_url(url).database)
     with engine.connect() as conn:
-        conn.exec_driver_sql("TRUNCATE events, attempts, nodes, executions RESTART IDENTITY")
+        conn.exec_driver_sql(
+            "TRUNCATE events, attempts, nodes, execution_specs, executions RESTART IDENTITY"
+        )
     engine.dispose()
     return opened
 
@@ -100,7 +62,7 @@ class TestPostgresStore(ExecutionStoreContract):
 
 
 def test_the_migrations_make_exactly_the_tables_at_head(opened: SqlStore, url: str) -> None:
-    engine = _engine(sa.make_url(url).database)
+    engine = postgres_engine(sa.make_url(url).database)
     try:
         with engine.connect() as conn:
             head = ScriptDirectory.from_config(migrations.config(conn)).get_current_head()

@@ -142,7 +142,6 @@ class SqlStore(ExecutionStore):
             "project": spec.id.project,
             "domain": spec.id.domain,
             "name": spec.id.name,
-            "spec": t.encode(spec),
             "record": t.encode(record),
             "phase": record.phase.value,
             "version": record.version,
@@ -155,6 +154,7 @@ class SqlStore(ExecutionStore):
             row_id = conn.execute(self._upserts.create, row).scalar()
             if row_id is None:
                 raise ExecutionExists(f"execution {spec.id} already exists")
+            conn.execute(t.insert_spec, {"p_id": row_id, "p_spec": t.encode(spec)})
             conn.execute(self._upserts.append_events, [t.event_row(row_id, event)])
         return record
 

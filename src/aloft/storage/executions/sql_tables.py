@@ -43,7 +43,6 @@ executions = sa.Table(
     sa.Column("project", sa.String, nullable=False),
     sa.Column("domain", sa.String, nullable=False),
     sa.Column("name", sa.String, nullable=False),
-    sa.Column("spec", sa.Text, nullable=False),
     sa.Column("record", sa.Text, nullable=False),
     sa.Column("phase", sa.String, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
@@ -55,6 +54,14 @@ executions = sa.Table(
     sa.Index("ix_executions_phase", "phase", "id"),
     sa.Index("ix_executions_lease_owner", "lease_owner"),
 )
+
+specs = sa.Table(
+    "execution_specs",
+    metadata,
+    sa.Column("execution_id", _ROW_ID, sa.ForeignKey("executions.id"), primary_key=True),
+    sa.Column("spec", sa.Text, nullable=False),
+)
+"""What each execution runs, written once: apart from its record, which every step rewrites."""
 
 nodes = sa.Table(
     "nodes",
@@ -108,7 +115,12 @@ _by_name = sa.and_(
 )
 _by_names = sa.tuple_(_E.project, _E.domain, _E.name).in_(sa.bindparam("p_names", expanding=True))
 
-select_spec = sa.select(_E.spec).where(_by_name)
+select_spec = (
+    sa.select(specs.c.spec).select_from(specs.join(executions, specs.c.execution_id == _E.id))
+).where(_by_name)
+insert_spec = sa.insert(specs).values(
+    execution_id=sa.bindparam("p_id"), spec=sa.bindparam("p_spec")
+)
 select_execution = sa.select(_E.id, _E.version, _E.record).where(_by_name)
 lock_execution = select_execution.with_for_update(key_share=True)
 lock_executions = (

@@ -25,7 +25,6 @@ def upgrade() -> None:
         sa.Column("project", sa.String, nullable=False),
         sa.Column("domain", sa.String, nullable=False),
         sa.Column("name", sa.String, nullable=False),
-        sa.Column("spec", sa.Text, nullable=False),
         sa.Column("record", sa.Text, nullable=False),
         sa.Column("phase", sa.String, nullable=False),
         sa.Column("version", sa.Integer, nullable=False),
@@ -37,6 +36,11 @@ def upgrade() -> None:
     )
     op.create_index("ix_executions_phase", "executions", ["phase", "id"])
     op.create_index("ix_executions_lease_owner", "executions", ["lease_owner"])
+    op.create_table(
+        "execution_specs",
+        sa.Column("execution_id", _ROW_ID, sa.ForeignKey("executions.id"), primary_key=True),
+        sa.Column("spec", sa.Text, nullable=False),
+    )
     op.create_table(
         "nodes",
         sa.Column("execution_id", _ROW_ID, sa.ForeignKey("executions.id"), primary_key=True),
@@ -71,5 +75,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Drop everything ``upgrade`` created."""
-    for table in ("events", "attempts", "nodes", "executions"):
+    for table in ("events", "attempts", "nodes", "execution_specs", "executions"):
         op.drop_table(table)
