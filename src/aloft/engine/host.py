@@ -33,6 +33,7 @@ from aloft.ir import (
     ExecutionSpec,
     Literal,
     OutputsDocument,
+    TaskAttemptResult,
     from_json,
 )
 from aloft.storage import store_for
@@ -41,6 +42,8 @@ from aloft.storage.executions import ExecutionStore, VersionConflict
 _log = logging.getLogger("aloft.engine")
 
 MAX_STEP_TRIES = 20
+MAX_BATCH = 256
+"""The most results taken into the store in one transaction."""
 
 
 class ExecutionBusy(InputError):
@@ -62,6 +65,7 @@ class EngineHost:
         attempt_lease_ttl: float = 30.0,
         claim_interval: float = 0.25,
         max_executions: int = 1000,
+        batch_window: float = 0.0,
         load_offloaded: LiteralLoader | None = None,
     ) -> None:
         self.store = store
@@ -76,6 +80,7 @@ class EngineHost:
         self.lease_ttl = lease_ttl
         self.claim_interval = claim_interval
         self.max_executions = max_executions
+        self.batch_window = batch_window
         self.load_offloaded = load_offloaded
         self.views: dict[ExecutionId, ExecutionView] = {}
         self.ended: dict[ExecutionId, ExecutionRecord] = {}
@@ -108,7 +113,7 @@ class EngineHost:
             self._claim(now)
         self._step_dirty()
         wait = max(0.0, min(self._next_claim, self._next_renew) - time.time())
-        results = self.executor.poll(0.0 if self._dirty else wait)
+        results = self._gather(0.0 if self._dirty else wait)
         if not results and not self._dirty and not self.executor.in_flight():
             stop.wait(wait)  # nothing runs: sleep until the next timer
         if results:
@@ -120,6 +125,27 @@ class EngineHost:
                 view.result_accepted(outcome.attempt, outcome.version)
                 self._dirty[view.spec.id] = None
         self._step_dirty()
+
+    def _gather(self, timeout: float) -> list[TaskAttemptResult]:
+        """Results from the executor, waiting up to ``timeout`` for the first.
+
+        While more attempts are in flight, results that follow within ``batch_window`` are
+        taken too, so one transaction records many of them; a lone attempt (a chain) adds no
+        wait, since nothing else is in flight.
+        """
+        results = self.executor.poll(timeout)
+        if not results or not self.batch_window:
+            return results
+        end = time.monotonic() + self.batch_window
+        while len(results) < MAX_BATCH and self.executor.in_flight():
+            left = end - time.monotonic()
+            if left <= 0:
+                break
+            more = self.executor.poll(left)
+            if not more:
+                break
+            results.extend(more)
+        return results
 
     def take_over(self, execution: ExecutionId) -> None:
         """Hold ``execution`` now: free, expired, or held by a host known to be dead.

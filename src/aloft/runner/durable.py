@@ -21,6 +21,10 @@ from aloft.sdk import Entity
 from aloft.storage import database_url, default_store, load_offloaded, worker_count
 from aloft.storage.executions import ExecutionExists, ExecutionStore
 
+BATCH_WINDOW = 0.002
+"""Seconds a durable run's host waits for more results to record them in one transaction,
+while several attempts are in flight (a chain of tasks never waits)."""
+
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")
 
 
@@ -68,7 +72,11 @@ def drive(
     """Run ``execution`` to its end on a pool of worker processes; returns its final record."""
     with ProcessExecutor(workers or worker_count()) as executor:
         host = EngineHost(
-            store, executor, data_root=default_store().root, load_offloaded=load_offloaded
+            store,
+            executor,
+            data_root=default_store().root,
+            batch_window=BATCH_WINDOW,
+            load_offloaded=load_offloaded,
         )
         host.take_over(execution)
         return host.run_until_ended(execution)

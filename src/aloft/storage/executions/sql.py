@@ -369,15 +369,16 @@ class _ResultBatch:
             self.executions[record.id] = (row_id, record)
         tokens = list({result.token for result in results})
         self.attempts: dict[str, tuple[int, AttemptRecord]] = {}
-        pairs = set()
+        keys: dict[int, set[str]] = {}
         for row_id, key, token, stored, lease in conn.execute(
             t.select_attempts_by_token, {"p_tokens": tokens}
         ):
             self.attempts[token] = (row_id, t.read_attempt(stored, lease))
-            pairs.add((row_id, key))
+            keys.setdefault(row_id, set()).add(key)
         self.nodes: dict[tuple[int, str], NodeRecord] = {}
-        if pairs:
-            for row_id, key, stored in conn.execute(t.select_nodes_of, {"p_pairs": list(pairs)}):
+        for row_id, wanted in keys.items():  # by execution: the primary key's prefix
+            params = {"p_id": row_id, "p_keys": list(wanted)}
+            for key, stored in conn.execute(t.select_some_nodes, params):
                 self.nodes[row_id, key] = from_json(stored, NodeRecord)
         self.ended: dict[str, AttemptRecord] = {}
         self.events: list[dict[str, Any]] = []

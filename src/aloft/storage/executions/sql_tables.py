@@ -141,9 +141,6 @@ list_executions = sa.select(_E.record).order_by(_E.id.desc())
 
 select_nodes = sa.select(_N.key, _N.record).where(_N.execution_id == sa.bindparam("p_id"))
 select_some_nodes = select_nodes.where(_N.key.in_(sa.bindparam("p_keys", expanding=True)))
-select_nodes_of = sa.select(_N.execution_id, _N.key, _N.record).where(
-    sa.tuple_(_N.execution_id, _N.key).in_(sa.bindparam("p_pairs", expanding=True))
-)
 
 _attempt_columns = (_A.token, _A.record, _A.lease_expires)
 select_attempts = sa.select(*_attempt_columns).where(_A.execution_id == sa.bindparam("p_id"))
