@@ -117,14 +117,31 @@ class EngineHost:
         if not results and not self._dirty and not self.executor.in_flight():
             stop.wait(wait)  # nothing runs: sleep until the next timer
         if results:
-            at = datetime.datetime.now(datetime.UTC)
-            for outcome in self.store.accept_results(results, at):
-                view = self.views.get(outcome.result.execution)
-                if view is None or not outcome.accepted or outcome.attempt is None:
-                    continue
+            self._take(results)
+        self._step_dirty()
+
+    def _take(self, results: list[TaskAttemptResult]) -> None:
+        """Take results in: into the views of executions this host holds, to be written with
+        their next step; any other through the store.
+
+        A view is a copy of its execution's records at the version the next step's write is
+        guarded by, so judging a result against it (``judge_result``, the rule the stores
+        apply) and writing it in that step's transaction fences it exactly as
+        ``accept_results`` would, in one transaction instead of two.
+        """
+        at = datetime.datetime.now(datetime.UTC)
+        elsewhere = []
+        for result in results:
+            view = self.views.get(result.execution)
+            if view is None or view.stale:
+                elsewhere.append(result)
+            elif view.take_result(result, at):
+                self._dirty[result.execution] = None
+        for outcome in self.store.accept_results(elsewhere, at) if elsewhere else ():
+            view = self.views.get(outcome.result.execution)
+            if view is not None and outcome.accepted and outcome.attempt is not None:
                 view.result_accepted(outcome.attempt, outcome.version)
                 self._dirty[view.spec.id] = None
-        self._step_dirty()
 
     def _gather(self, timeout: float) -> list[TaskAttemptResult]:
         """Results from the executor, waiting up to ``timeout`` for the first.
@@ -239,7 +256,7 @@ class EngineHost:
                 view.committed(version)
             self._act(execution, actions)
             if view.record.phase.is_terminal:
-                self.ended[execution] = view.record
+                self.ended[execution] = view.final_record()
                 self.store.release(self.id, [execution])
                 self._forget(execution)
             return

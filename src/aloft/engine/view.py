@@ -9,6 +9,7 @@ and the step repeated from a fresh load, so nothing the view holds outlives a co
 from __future__ import annotations
 
 import datetime
+import logging
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -26,8 +27,12 @@ from aloft.ir import (
     NodeKey,
     NodePhase,
     NodeRecord,
+    TaskAttemptResult,
 )
 from aloft.storage.executions import Changes, ExecutionSnapshot
+from aloft.storage.executions.rules import ended_attempt, judge_result
+
+_log = logging.getLogger("aloft.engine")
 
 
 @dataclass(eq=False)
@@ -75,6 +80,8 @@ class ExecutionView:
     """The frames must be built from the records (a fresh load)."""
     stale: bool = False
     """Someone else wrote since this view's version: it must be loaded afresh."""
+    token_prefix: str = ""
+    """What every attempt token of this execution starts with."""
 
     @classmethod
     def of(cls, spec: ExecutionSpec, snapshot: ExecutionSnapshot, host: str) -> ExecutionView:
@@ -92,6 +99,7 @@ class ExecutionView:
             attempts=snapshot.attempts,
             host=host,
             foreign=foreign,
+            token_prefix=f"{spec.id}/",
         )
 
     # -- recording changes -------------------------------------------------------------------
@@ -145,10 +153,17 @@ class ExecutionView:
         self.attempts[record.token] = self.changes.attempts[record.token] = record
 
     def committed(self, version: int) -> None:
-        """The pending changes were written as ``version``."""
+        """The pending changes were written as ``version``.
+
+        ``version`` is the truth; ``record.version`` is brought up to it only when the
+        record leaves the view (``final_record``), sparing a copy per step.
+        """
         self.version = version
-        self.record = structs.replace(self.record, version=version)
         self.changes = Changes()
+
+    def final_record(self) -> ExecutionRecord:
+        """The execution record, with the version last written."""
+        return structs.replace(self.record, version=self.version)
 
     def result_accepted(self, attempt: AttemptRecord, version: int) -> None:
         """The store accepted a result, ending ``attempt`` at ``version``.
@@ -160,12 +175,24 @@ class ExecutionView:
             self.stale = True
             return
         self.version = version
-        self.record = structs.replace(self.record, version=version)
         old = self.attempts.get(attempt.token)
         if old is not None and old.phase is NodePhase.RUNNING:
             self.running_tasks -= 1
         self.attempts[attempt.token] = attempt
         self.touched[attempt.node] = None
+
+    def take_result(self, result: TaskAttemptResult, at: datetime.datetime) -> bool:
+        """End the attempt ``result`` reports, if it is its node's current running attempt
+        (the stores' own rule); the change is written with the next step. False if rejected."""
+        attempt = self.attempts.get(result.token)
+        node = self.nodes.get(attempt.node) if attempt is not None else None
+        reason = judge_result(self.record, node, attempt, result)
+        if reason or attempt is None:
+            _log.info("rejected result of %s: %s", result.node, reason)
+            return False
+        self.set_attempt(ended_attempt(attempt, result, at), at)
+        self.touched[attempt.node] = None
+        return True
 
     def current_attempt(self, record: NodeRecord) -> AttemptRecord | None:
         """The attempt a task node's record names as current."""

@@ -12,7 +12,6 @@ from aloft.engine.retry import counted, should_retry
 from aloft.ir import (
     AttemptRecord,
     ExecutionError,
-    ExecutionId,
     Literal,
     Node,
     NodeKey,
@@ -27,11 +26,6 @@ from aloft.storage.layout import attempt_prefix
 if TYPE_CHECKING:
     from aloft.engine.step import Step
     from aloft.engine.view import Frame
-
-
-def attempt_token(execution: ExecutionId, key: NodeKey, attempt: int) -> str:
-    """The token of one attempt: unique in the store, and the same if a step is repeated."""
-    return f"{execution}/{key}#{attempt}"
 
 
 class TaskHandler(NodeHandler):
@@ -51,20 +45,27 @@ class TaskHandler(NodeHandler):
         retrying = record is not None and record.phase is NodePhase.RETRYABLE_FAILURE
         number = record.attempt + 1 if record is not None and retrying else 0
         execution = view.spec.id
-        token = attempt_token(execution, key, number)
-        base = record if record is not None else NodeRecord(key=key, started_at=at)
-        view.set_node(
-            structs.replace(
-                base,
+        token = f"{view.token_prefix}{key}#{number}"
+        if record is None:
+            running = NodeRecord(
+                key=key,
+                phase=NodePhase.RUNNING,
+                token=token,
+                inputs=inputs,
+                started_at=at,
+                updated_at=at,
+            )
+        else:
+            running = structs.replace(
+                record,
                 phase=NodePhase.RUNNING,
                 attempt=number,
                 token=token,
                 inputs=inputs,
                 error=None,
                 updated_at=at,
-            ),
-            at,
-        )
+            )
+        view.set_node(running, at)
         view.set_attempt(
             AttemptRecord(
                 execution=execution,
