@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -84,10 +84,18 @@ def succeeded_steps(db: str, name: str) -> set[str]:
     return {str(k) for k, n in nodes.items() if n.phase is NodePhase.SUCCEEDED}
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty database: a SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'aloft.db'}"
+    fresh: Callable[[], str] = request.getfixturevalue("fresh_database")
+    return fresh()
+
+
 def test_a_run_killed_ten_times_finishes_without_rerunning_recorded_successes(
-    tmp_path: Path,
+    tmp_path: Path, db: str
 ) -> None:
-    db = f"sqlite:///{tmp_path / 'aloft.db'}"
     log = tmp_path / "steps.log"
     node_of_index = {str(i): f"n{i}" for i in range(20)}  # step i is node n{i}
     rng = random.Random(7)
@@ -123,9 +131,8 @@ def test_a_run_killed_ten_times_finishes_without_rerunning_recorded_successes(
 
 
 def test_a_worker_killed_mid_task_is_a_system_failure_retried_even_with_no_retries(
-    tmp_path: Path,
+    tmp_path: Path, db: str
 ) -> None:
-    db = f"sqlite:///{tmp_path / 'aloft.db'}"
     marker = tmp_path / "pid"
     process = aloft_process(
         "run",
@@ -153,9 +160,8 @@ def test_a_worker_killed_mid_task_is_a_system_failure_retried_even_with_no_retri
 
 
 def test_terminate_stops_the_running_worker_within_two_seconds_and_records_nothing_after(
-    tmp_path: Path,
+    tmp_path: Path, db: str
 ) -> None:
-    db = f"sqlite:///{tmp_path / 'aloft.db'}"
     marker = tmp_path / "pid"
     process = aloft_process(
         "run",
