@@ -44,9 +44,13 @@ demo: $(STAMP)
 	$(BIN)/aloft run examples/etl.py etl_wf
 	@echo "== subworkflow: examples/subworkflow.py parent_wf"
 	$(BIN)/aloft run examples/subworkflow.py parent_wf
+	@echo "== durable: examples/etl.py etl_wf, stored in the embedded database, on worker processes"
+	$(BIN)/aloft run --durable examples/etl.py etl_wf
+	$(BIN)/aloft executions list --limit 5
 	@echo
 	@echo "Sources are in examples/. Run one yourself: $(BIN)/aloft run examples/hello.py hello_wf --name you"
 	@echo "List what a file defines: $(BIN)/aloft run examples/etl.py   Inputs: ... etl_wf --help"
+	@echo "Durable executions live in $${ALOFT_HOME:-~/.aloft}/aloft.db: $(BIN)/aloft executions list, aloft resume NAME"
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
