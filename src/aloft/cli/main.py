@@ -10,7 +10,7 @@ from aloft import __version__
 from aloft.cli.executions import executions, resume, terminate
 from aloft.cli.ir import ir
 from aloft.cli.run import run
-from aloft.errors import ExecutionFailedError, UserError
+from aloft.errors import AloftError, ExecutionFailedError, UserError
 
 EXIT_FAILED = 1
 """An execution ran and failed."""
@@ -49,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         click.echo(f"error: {exc}", err=True)
         return EXIT_USAGE
+    except AloftError as exc:  # the platform failed: say so in one line, not a traceback
+        click.echo(f"error: {exc}", err=True)
+        return EXIT_FAILED
     return 0
 
 

@@ -10,6 +10,7 @@ from aloft.cli.loading import entities_of, find_entity, load_file
 from aloft.errors import ExecutionFailedError
 from aloft.runner import LocalExecution, execute
 from aloft.sdk.location import project_root
+from aloft.storage import worker_count
 
 _HELP = ("-h", "--help")
 
@@ -63,6 +64,7 @@ def run(
     if durable:
         from aloft.runner.durable import create_durable, drive, new_name, open_store
 
+        workers = worker_count()  # a bad setting fails here, before anything is stored
         store = open_store(db)
         execution_id = create_durable(
             store, entity, values, execution_name or new_name(entity), str(project_root(file))
@@ -71,7 +73,7 @@ def run(
             f"execution {execution_id.name} (continue it with: aloft resume {execution_id.name})",
             err=True,
         )
-        drive(store, execution_id)
+        drive(store, execution_id, workers)
         execution = LocalExecution.of(entity, store, execution_id)
     else:
         execution = execute(entity, values)

@@ -15,6 +15,7 @@ from aloft.storage.executions.base import (
     ExecutionStore,
     InvalidTransition,
     ResultOutcome,
+    StoreUnavailable,
     VersionConflict,
 )
 from aloft.storage.executions.memory import InMemoryStore
@@ -29,5 +30,6 @@ __all__ = [
     "InMemoryStore",
     "InvalidTransition",
     "ResultOutcome",
+    "StoreUnavailable",
     "VersionConflict",
 ]

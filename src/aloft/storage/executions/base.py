@@ -42,6 +42,10 @@ class ExecutionNotFound(InputError):
     """No execution with that id is stored."""
 
 
+class StoreUnavailable(InputError):
+    """The metadata database cannot be reached, opened or created where its URL says."""
+
+
 class VersionConflict(PlatformError):
     """The execution changed since it was read: the step must be repeated from a fresh load."""
 

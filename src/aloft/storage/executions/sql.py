@@ -49,6 +49,7 @@ from aloft.storage.executions.base import (
     ExecutionStore,
     InvalidTransition,
     ResultOutcome,
+    StoreUnavailable,
     VersionConflict,
 )
 from aloft.storage.executions.rules import (
@@ -77,11 +78,16 @@ class SqlStore(ExecutionStore):
 
     Raises:
         InputError: The URL names another database, or an in-memory SQLite one.
+        StoreUnavailable: The database cannot be reached or created.
     """
 
     def __init__(self, url: str) -> None:
-        parsed = sa.make_url(url)
+        try:
+            parsed = sa.make_url(url)
+        except sa.exc.ArgumentError:
+            raise InputError(f"not a database URL: {url!r}") from None
         backend = parsed.get_backend_name()
+        shown = parsed.render_as_string(hide_password=True)
         self._lock: AbstractContextManager[object]
         if backend in ("postgresql", "postgres"):
             parsed = parsed.set(drivername="postgresql+psycopg")
@@ -89,16 +95,23 @@ class SqlStore(ExecutionStore):
             self._lock = nullcontext()
         elif backend == "sqlite" and parsed.database not in (None, "", ":memory:"):
             path = Path(str(parsed.database))
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreUnavailable(f"cannot create the database {shown}: {exc}") from None
             self._engine = _sqlite_engine(parsed)
             self._lock = _sqlite_writers.setdefault(str(path.resolve()), threading.Lock())
         else:
-            shown = parsed.render_as_string(hide_password=True)
             raise InputError(f"not a SQLite file or PostgreSQL URL: {shown}")
         self._sqlite = backend == "sqlite"
         self._upserts = t.Upserts.of(self._engine.dialect.name)
-        with self._write() as conn:
-            migrations.upgrade(conn)
+        try:
+            with self._write() as conn:
+                migrations.upgrade(conn)
+        except sa.exc.DBAPIError as exc:
+            self._engine.dispose()
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise StoreUnavailable(f"cannot open the database {shown}: {reason}") from None
 
     @contextmanager
     def _write(self) -> Iterator[sa.Connection]:
