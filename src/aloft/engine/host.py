@@ -51,7 +51,12 @@ class ExecutionBusy(InputError):
 
 
 class EngineHost:
-    """Runs the executions of ``store`` on ``executor`` (see the module docstring)."""
+    """Runs the executions of ``store`` on ``executor`` (see the module docstring).
+
+    A host that claims new work (``claim_new``, what a server does) takes any unfinished
+    execution nobody holds; one that does not (a local run) steps only those it was handed
+    with ``take_over``.
+    """
 
     def __init__(
         self,
@@ -66,6 +71,7 @@ class EngineHost:
         claim_interval: float = 0.25,
         max_executions: int = 1000,
         batch_window: float = 0.0,
+        claim_new: bool = True,
         load_offloaded: LiteralLoader | None = None,
     ) -> None:
         self.store = store
@@ -81,6 +87,7 @@ class EngineHost:
         self.claim_interval = claim_interval
         self.max_executions = max_executions
         self.batch_window = batch_window
+        self.claim_new = claim_new
         self.load_offloaded = load_offloaded
         self.views: dict[ExecutionId, ExecutionView] = {}
         self.ended: dict[ExecutionId, ExecutionRecord] = {}
@@ -167,7 +174,7 @@ class EngineHost:
     def take_over(self, execution: ExecutionId) -> None:
         """Hold ``execution`` now: free, expired, or held by a host known to be dead.
 
-        Raises ``ExecutionBusy`` if a live host holds it.
+        Raises ``ExecutionBusy`` if a live host holds it (or took it meanwhile).
         """
         now = time.time()
         owner, expires = self.store.lease(execution)
@@ -175,20 +182,15 @@ class EngineHost:
             return
         if owner and expires >= now and not is_known_dead(owner):
             raise ExecutionBusy(f"execution {execution} is being run by engine host {owner}")
-        if owner and self.store.take_over(self.id, execution, owner, now, self.lease_ttl):
-            self._adopt(execution)
-            return
-        claim = self.store.claim(self.id, now, self.lease_ttl, self.max_executions)
-        for claimed in claim.acquired:
-            self._adopt(claimed)
-        if execution not in self.views:
-            raise ExecutionBusy(f"execution {execution} could not be claimed")
+        if not self.store.take_over(self.id, execution, owner, now, self.lease_ttl):
+            raise ExecutionBusy(f"execution {execution} was taken by another engine host")
+        self._adopt(execution)
 
     # -- timers -------------------------------------------------------------------------------
 
     def _claim(self, now: float) -> None:
         self._next_claim = now + self.claim_interval
-        room = self.max_executions - len(self.views)
+        room = self.max_executions - len(self.views) if self.claim_new else 0
         claim = self.store.claim(self.id, now, self.lease_ttl, max(room, 0))
         for execution in claim.acquired:
             self._adopt(execution)

@@ -76,6 +76,7 @@ def drive(
             executor,
             data_root=default_store().root,
             batch_window=BATCH_WINDOW,
+            claim_new=False,
             load_offloaded=load_offloaded,
         )
         host.take_over(execution)

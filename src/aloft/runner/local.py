@@ -121,9 +121,11 @@ def execute(entity: Entity, values: dict[str, Any]) -> LocalExecution:
             store,
             executor,
             data_root=current_data_context().store.root,
+            claim_new=False,
             load_offloaded=load_offloaded,
         )
         host.create(spec)
+        host.take_over(spec.id)
         host.run_until_ended(spec.id)
     return LocalExecution.of(entity, store, spec.id)
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from aloft.engine import EngineHost
+from aloft.engine import EngineHost, ExecutionBusy
 from aloft.executors import Executor
 from aloft.ir import (
     START_NODE,
@@ -445,3 +445,28 @@ def test_restart_under_fail_after_executable_nodes_complete_runs_the_rest() -> N
     assert state.nodes[key("n2")].phase is NodePhase.SUCCEEDED
     assert second.submitted == [("n1", 1), ("n2", 0)]
     assert not any(n.phase is NodePhase.RUNNING for n in state.nodes.values())
+
+
+def test_a_host_that_claims_no_new_work_steps_only_what_it_took_over() -> None:
+    store = InMemoryStore()
+    create(store, chain(1, make_task("inc")))
+    other = ExecutionSpec(id=ExecutionId(name="someone-else"), closure=chain(1, make_task("inc")))
+    store.create(other, datetime.datetime.now(datetime.UTC))
+    host = EngineHost(
+        store, ScriptedExecutor({"inc": add_one}), data_root="file:///nowhere", claim_new=False
+    )
+    host.take_over(EXECUTION)
+    host.run_until_ended(EXECUTION)
+    assert store.load(EXECUTION).execution.phase is ExecutionPhase.SUCCEEDED
+    assert store.load(other.id).execution.phase is ExecutionPhase.QUEUED
+    assert store.lease(other.id) == ("", 0.0)
+
+
+def test_taking_over_an_execution_a_live_host_holds_is_refused() -> None:
+    store = InMemoryStore()
+    create(store, chain(1, make_task("inc")))
+    first = host_for(store, ScriptedExecutor({}, hold=True))
+    first.take_over(EXECUTION)
+    second = host_for(store, ScriptedExecutor({}, hold=True))
+    with pytest.raises(ExecutionBusy, match="is being run by engine host"):
+        second.take_over(EXECUTION)
