@@ -12,11 +12,12 @@ A local ``wf()`` call runs the same host over the in-memory store and the inline
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from aloft.engine.actions import Action, Submit
 from aloft.engine.bindings import BindingError, LiteralLoader
@@ -32,6 +33,7 @@ from aloft.ir import (
     ExecutionRecord,
     ExecutionSpec,
     Literal,
+    NodePhase,
     OutputsDocument,
     TaskAttemptResult,
     from_json,
@@ -90,7 +92,8 @@ class EngineHost:
         self.claim_new = claim_new
         self.load_offloaded = load_offloaded
         self.views: dict[ExecutionId, ExecutionView] = {}
-        self.ended: dict[ExecutionId, ExecutionRecord] = {}
+        self._watched: dict[ExecutionId, ExecutionRecord | None] = {}
+        """Executions someone waits for, and their final record once this host let go."""
         self._compiled: dict[ExecutionId, Compiled] = {}
         self._specs: dict[ExecutionId, ExecutionSpec] = {}
         self._dirty: dict[ExecutionId, None] = {}
@@ -107,12 +110,27 @@ class EngineHost:
             self.run_once(stop)
 
     def run_until_ended(self, execution: ExecutionId) -> ExecutionRecord:
-        """Run until ``execution`` ends; returns its final record."""
-        self.run(lambda: execution in self.ended)
-        return self.ended[execution]
+        """Run until ``execution`` ends; returns its final record.
+
+        Raises ``ExecutionBusy`` if this host lost the execution to another before it ended.
+        """
+        if execution not in self.views:
+            record = self.store.load(execution).execution
+            if record.phase.is_terminal:
+                return record
+        self._watched[execution] = None
+        try:
+            self.run(lambda: self._watched[execution] is not None)
+            final = self._watched[execution]
+        finally:
+            del self._watched[execution]
+        if final is None or not final.phase.is_terminal:
+            raise ExecutionBusy(f"execution {execution} was taken over by another engine host")
+        return final
 
     def run_once(self, stop: threading.Event) -> None:
-        """One turn of the loop: timers, steps, results."""
+        """One turn of the loop: steps, timers, results."""
+        self._step_dirty()  # before claiming: a step clears the pending mark of what it saw
         now = time.time()
         if now >= self._next_renew:
             self._renew(now)
@@ -140,14 +158,14 @@ class EngineHost:
         elsewhere = []
         for result in results:
             view = self.views.get(result.execution)
-            if view is None or view.stale:
+            if view is None:
                 elsewhere.append(result)
             elif view.take_result(result, at):
                 self._dirty[result.execution] = None
         for outcome in self.store.accept_results(elsewhere, at) if elsewhere else ():
             view = self.views.get(outcome.result.execution)
-            if view is not None and outcome.accepted and outcome.attempt is not None:
-                view.result_accepted(outcome.attempt, outcome.version)
+            if view is not None and outcome.accepted:  # the store changed under the view
+                view.stale = True
                 self._dirty[view.spec.id] = None
 
     def _gather(self, timeout: float) -> list[TaskAttemptResult]:
@@ -183,6 +201,8 @@ class EngineHost:
         if owner and expires >= now and not is_known_dead(owner):
             raise ExecutionBusy(f"execution {execution} is being run by engine host {owner}")
         if not self.store.take_over(self.id, execution, owner, now, self.lease_ttl):
+            if self.store.load(execution).execution.phase.is_terminal:
+                raise ExecutionBusy(f"execution {execution} has ended")
             raise ExecutionBusy(f"execution {execution} was taken by another engine host")
         self._adopt(execution)
 
@@ -207,6 +227,8 @@ class EngineHost:
             for execution in [e for e in self.views if e not in held]:
                 _log.warning("lost the lease of execution %s to another host", execution)
                 self._forget(execution)
+                if execution in self._watched:
+                    self._watched[execution] = self.store.load(execution).execution
         in_flight = self.executor.in_flight()
         if in_flight:
             self.store.renew_attempts(in_flight, now + self.settings.attempt_lease_ttl)
@@ -220,12 +242,28 @@ class EngineHost:
         self.views[execution] = self._load(execution)
         self._dirty[execution] = None
 
-    def _load(self, execution: ExecutionId) -> ExecutionView:
+    def _load(
+        self, execution: ExecutionId, taken: Sequence[TaskAttemptResult] = ()
+    ) -> ExecutionView:
+        """A fresh view of ``execution``; ``taken`` are results a discarded view had taken
+        in but not written, judged again against the fresh records."""
         if execution not in self._compiled:
             spec = self.store.spec(execution)
             self._compiled[execution] = Compiled.of(spec.closure)
             self._specs[execution] = spec
-        return ExecutionView.of(self._specs[execution], self.store.load(execution), self.id)
+        view = ExecutionView.of(self._specs[execution], self.store.load(execution), self.id)
+        at = datetime.datetime.now(datetime.UTC)
+        for result in taken:
+            view.take_result(result, at)
+        in_flight = self.executor.in_flight()
+        view.foreign.update(  # ours, yet unknown to the executor: orphans of a lost result
+            token
+            for token, attempt in view.attempts.items()
+            if attempt.phase is NodePhase.RUNNING
+            and attempt.owner == self.id
+            and token not in in_flight
+        )
+        return view
 
     def _step_dirty(self) -> None:
         while self._dirty:
@@ -235,20 +273,26 @@ class EngineHost:
                 self._step(execution)
 
     def _step(self, execution: ExecutionId) -> None:
+        """Step ``execution``; a failure of the step itself fails that execution alone."""
+        try:
+            self._step_until_written(execution)
+        except Exception as exc:  # a bug, or a store that keeps refusing: not every execution
+            _log.exception("stepping execution %s failed", execution)
+            self._fail(execution, f"the engine could not step it: {type(exc).__name__}: {exc}")
+
+    def _step_until_written(self, execution: ExecutionId) -> None:
         view = self.views[execution]
+        fresh = False
         for _ in range(MAX_STEP_TRIES):
             if view.stale:
-                view = self.views[execution] = self._load(execution)
+                view = self.views[execution] = self._load(execution, view.taken)
+                fresh = True
             now = time.time()
-            step = Step(
-                view,
-                self._compiled[execution],
-                self.settings,
-                now,
-                self._read_outputs,
-                self.load_offloaded,
-            )
-            actions = step.run(self._lost(view, now))
+            lost, expired = self._lost(view, now)
+            if expired and not fresh:  # leases renewed since the load do not show: look again
+                view.stale = True
+                continue
+            actions = self._new_step(view, now).run(lost | expired)
             if view.changes:
                 try:
                     version = self.store.apply(execution, view.version, view.changes)
@@ -258,21 +302,45 @@ class EngineHost:
                 view.committed(version)
             self._act(execution, actions)
             if view.record.phase.is_terminal:
-                self.ended[execution] = view.final_record()
-                self.store.release(self.id, [execution])
-                self._forget(execution)
+                self._let_go(execution, view.final_record())
             return
         raise VersionConflict(f"execution {execution}: gave up after {MAX_STEP_TRIES} conflicts")
 
-    def _lost(self, view: ExecutionView, now: float) -> frozenset[str]:
-        lost = []
+    def _new_step(self, view: ExecutionView, now: float) -> Step:
+        compiled = self._compiled[view.spec.id]
+        return Step(view, compiled, self.settings, now, self._read_outputs, self.load_offloaded)
+
+    def _fail(self, execution: ExecutionId, message: str) -> None:
+        """End ``execution`` FAILED with ``message`` as a system error, or, if even that
+        cannot be written, let it go for another host (or a restart) to pick up."""
+        final: ExecutionRecord | None = None
+        try:
+            view = self._load(execution)
+            actions = self._new_step(view, time.time()).fail(message)
+            if view.changes:
+                view.committed(self.store.apply(execution, view.version, view.changes))
+            self._act(execution, actions)
+            final = view.final_record()
+        except Exception:
+            _log.exception("could not record the failure of execution %s", execution)
+        self._let_go(execution, final)
+
+    def _lost(self, view: ExecutionView, now: float) -> tuple[frozenset[str], frozenset[str]]:
+        """Running attempts of ``view`` whose worker is gone: (known lost, leases expired).
+
+        Known lost: the host that ran them is known dead, or it is this host and the
+        executor does not know them. An expired lease is only as fresh as the view's load.
+        """
+        lost, expired = [], []
         for token in list(view.foreign):
             attempt = view.attempts.get(token)
             if attempt is None or attempt.phase.is_terminal:
                 view.foreign.discard(token)
-            elif (attempt.lease_expires or 0.0) < now or is_known_dead(attempt.owner):
+            elif attempt.owner == self.id or is_known_dead(attempt.owner):
                 lost.append(token)
-        return frozenset(lost)
+            elif (attempt.lease_expires or 0.0) < now:
+                expired.append(token)
+        return frozenset(lost), frozenset(expired)
 
     def _act(self, execution: ExecutionId, actions: list[Action]) -> None:
         for action in actions:
@@ -280,6 +348,14 @@ class EngineHost:
                 self.executor.submit(action.spec)
             else:
                 self.executor.cancel(action.token)
+
+    def _let_go(self, execution: ExecutionId, final: ExecutionRecord | None) -> None:
+        """Stop holding ``execution``: it ended (``final``), or could not be stepped."""
+        with contextlib.suppress(Exception):
+            self.store.release(self.id, [execution])
+        self._forget(execution)
+        if execution in self._watched:
+            self._watched[execution] = final or self.store.load(execution).execution
 
     def _forget(self, execution: ExecutionId) -> None:
         self.views.pop(execution, None)

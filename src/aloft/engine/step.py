@@ -87,12 +87,10 @@ class Step:
         view = self.view
         if view.record.phase.is_terminal:
             return []
+        if view.record.abort_requested:
+            return self.end(ExecutionPhase.ABORTED)
         if view.needs_rebuild:
             self._rebuild()
-        if view.record.abort_requested:
-            self._abort_below(ROOT)
-            self._end_execution(ExecutionPhase.ABORTED)
-            return self.actions
         if view.record.phase is ExecutionPhase.QUEUED:
             view.set_execution(
                 structs.replace(view.record, phase=ExecutionPhase.RUNNING, updated_at=self.at),
@@ -102,6 +100,18 @@ class Step:
             self._lose(token)
         self._drain()
         return self.actions
+
+    def end(self, phase: ExecutionPhase, error: ExecutionError | None = None) -> list[Action]:
+        """End the execution in ``phase``, aborting everything still running."""
+        self._abort_below(ROOT)
+        self._end_execution(phase, error=error)
+        return self.actions
+
+    def fail(self, message: str) -> list[Action]:
+        """End the execution FAILED with a system error saying ``message``."""
+        return self.end(
+            ExecutionPhase.FAILED, ExecutionError(kind=ErrorKind.SYSTEM, message=message)
+        )
 
     def _drain(self) -> None:
         view = self.view
@@ -150,6 +160,7 @@ class Step:
         view.frames[key] = frame
         view.owner.update(dict.fromkeys(keys.values(), frame))
         nodes = view.nodes
+        failed_first: NodeRecord | None = None
         for node in template.nodes:
             record = nodes.get(keys[node.id])
             if record is not None and record.phase is NodePhase.SUCCEEDED:
@@ -165,8 +176,10 @@ class Step:
             elif record.phase in (NodePhase.RUNNING, NodePhase.RETRYABLE_FAILURE):
                 frame.active += 1
                 handler_for(node).resume(self, frame, node, record)
-            elif record.phase in (NodePhase.FAILED, NodePhase.ABORTED) and frame.failure is None:
-                frame.failure = record.error or _error(f"node {child} was aborted", child)
+            elif record.phase is NodePhase.FAILED and _earlier(record, failed_first):
+                failed_first = record  # the first failure, as the live engine saw it
+        if failed_first is not None:
+            frame.failure = failed_first.error or _error(f"node {failed_first.key} failed", key)
         if self._rebuilding is not None:
             self._rebuilding.append(frame)
         else:
@@ -223,7 +236,10 @@ class Step:
 
         def get(node: str, output: str) -> Literal:
             if node == START_NODE:
-                return frame.inputs[output]
+                try:
+                    return frame.inputs[output]
+                except KeyError:
+                    raise BindingError(f"workflow {frame.key} has no input {output!r}") from None
             key = frame.keys[node]
             record = self.view.nodes.get(key)
             outputs = self.outputs_of(record) if record is not None else {}
@@ -384,6 +400,15 @@ class Step:
             ),
             self.at,
         )
+
+
+def _earlier(record: NodeRecord, than: NodeRecord | None) -> bool:
+    if than is None:
+        return True
+    return (record.updated_at or _NEVER) < (than.updated_at or _NEVER)
+
+
+_NEVER = datetime.datetime.max.replace(tzinfo=datetime.UTC)
 
 
 def _below(key: NodeKey, top: NodeKey) -> bool:

@@ -82,6 +82,8 @@ class ExecutionView:
     """Someone else wrote since this view's version: it must be loaded afresh."""
     token_prefix: str = ""
     """What every attempt token of this execution starts with."""
+    taken: list[TaskAttemptResult] = field(default_factory=list)
+    """Results taken in since the last write: judged again if the view must be reloaded."""
 
     @classmethod
     def of(cls, spec: ExecutionSpec, snapshot: ExecutionSnapshot, host: str) -> ExecutionView:
@@ -131,7 +133,7 @@ class ExecutionView:
         """Replace the execution record (an event is logged when its phase changes)."""
         if record.phase is not self.record.phase:
             message = record.error.message if record.error else ""
-            self._event(EventKind.EXECUTION, record.phase, at, NodeKey(), message=message)
+            self._event(EventKind.EXECUTION, record.phase.value, at, NodeKey(), message=message)
         self.record = self.changes.execution = record
 
     def set_node(self, record: NodeRecord, at: datetime.datetime) -> None:
@@ -149,7 +151,9 @@ class ExecutionView:
         self.running_tasks += (record.phase is NodePhase.RUNNING) - was_running
         if old is None or old.phase is not record.phase:
             message = record.error.message if record.error else ""
-            self._event(EventKind.ATTEMPT, record.phase, at, record.node, record.number, message)
+            self._event(
+                EventKind.ATTEMPT, record.phase.value, at, record.node, record.number, message
+            )
         self.attempts[record.token] = self.changes.attempts[record.token] = record
 
     def committed(self, version: int) -> None:
@@ -160,26 +164,11 @@ class ExecutionView:
         """
         self.version = version
         self.changes = Changes()
+        self.taken = []
 
     def final_record(self) -> ExecutionRecord:
         """The execution record, with the version last written."""
         return structs.replace(self.record, version=self.version)
-
-    def result_accepted(self, attempt: AttemptRecord, version: int) -> None:
-        """The store accepted a result, ending ``attempt`` at ``version``.
-
-        If that was the only write since this view's version, fold it in; otherwise someone
-        else wrote too and the view must be rebuilt from a fresh load.
-        """
-        if version != self.version + 1:
-            self.stale = True
-            return
-        self.version = version
-        old = self.attempts.get(attempt.token)
-        if old is not None and old.phase is NodePhase.RUNNING:
-            self.running_tasks -= 1
-        self.attempts[attempt.token] = attempt
-        self.touched[attempt.node] = None
 
     def take_result(self, result: TaskAttemptResult, at: datetime.datetime) -> bool:
         """End the attempt ``result`` reports, if it is its node's current running attempt
@@ -192,16 +181,9 @@ class ExecutionView:
             return False
         self.set_attempt(ended_attempt(attempt, result, at), at)
         self.touched[attempt.node] = None
+        self.taken.append(result)
         return True
 
     def current_attempt(self, record: NodeRecord) -> AttemptRecord | None:
         """The attempt a task node's record names as current."""
         return self.attempts.get(record.token) if record.token else None
-
-    def is_running(self, key: NodeKey) -> bool:
-        """Whether node ``key`` has started and not ended."""
-        record = self.nodes.get(key)
-        return record is not None and record.phase in (
-            NodePhase.RUNNING,
-            NodePhase.RETRYABLE_FAILURE,
-        )

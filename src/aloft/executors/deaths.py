@@ -1,4 +1,4 @@
-"""Who is to blame when a process running a task dies or runs out of time.
+"""Who is to blame when a process running a task dies, and when it runs out of time.
 
 Shared by every executor that runs attempts in processes of their own.
 """
@@ -6,6 +6,7 @@ Shared by every executor that runs attempts in processes of their own.
 from __future__ import annotations
 
 import signal
+import time
 
 from aloft.ir import ErrorKind, TaskAttemptSpec
 
@@ -26,6 +27,16 @@ def death_cause(exitcode: int) -> tuple[ErrorKind, str]:
     if name == "SIGKILL":
         message += "; it was killed from outside, possibly by the out-of-memory killer"
     return (ErrorKind.SYSTEM if name in _EXTERNAL_SIGNALS else ErrorKind.USER), message
+
+
+def running_deadline(spec: TaskAttemptSpec) -> float | None:
+    """When an attempt starting now must be stopped: its task's timeout from now, or the
+    spec's absolute deadline if that comes first."""
+    timeout = spec.timeout
+    ends = [] if timeout is None else [time.time() + timeout]
+    if spec.deadline is not None:
+        ends.append(spec.deadline)
+    return min(ends) if ends else None
 
 
 def timeout_message(spec: TaskAttemptSpec) -> str:

@@ -17,7 +17,7 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
 from aloft.executors.base import Executor
-from aloft.executors.deaths import death_cause, timeout_message
+from aloft.executors.deaths import death_cause, running_deadline, timeout_message
 from aloft.ir import ErrorKind, Identifier, TaskAttemptResult, TaskAttemptSpec, from_json, to_json
 from aloft.runtime import (
     CodeLoadError,
@@ -52,6 +52,7 @@ class _Child:
     spec: TaskAttemptSpec
     process: BaseProcess
     connection: Connection
+    deadline: float
 
 
 class InlineExecutor(Executor):
@@ -68,7 +69,8 @@ class InlineExecutor(Executor):
         if attempt.token in self._seen:
             return
         self._seen.add(attempt.token)
-        if attempt.deadline is None:
+        deadline = running_deadline(attempt)
+        if deadline is None:
             self._finished.append(self._run_here(attempt))
             return
         receiver, sender = self._mp.Pipe(duplex=False)
@@ -77,7 +79,7 @@ class InlineExecutor(Executor):
         )
         process.start()
         sender.close()
-        self._children[attempt.token] = _Child(attempt, process, receiver)
+        self._children[attempt.token] = _Child(attempt, process, receiver, deadline)
 
     def _run_here(self, spec: TaskAttemptSpec) -> TaskAttemptResult:
         try:
@@ -94,7 +96,7 @@ class InlineExecutor(Executor):
             finished, self._finished = self._finished, []
             return finished
         now = time.time()
-        nearest = min(child.spec.deadline or now for child in self._children.values())
+        nearest = min(child.deadline for child in self._children.values())
         wait_for = max(0.0, nearest - now)
         if timeout is not None:
             wait_for = min(wait_for, timeout)
@@ -103,7 +105,7 @@ class InlineExecutor(Executor):
         for token, child in list(self._children.items()):
             if child.connection in ready:
                 results.append(self._collect(child))
-            elif time.time() >= (child.spec.deadline or 0.0):
+            elif time.time() >= child.deadline:
                 self._stop(child)
                 message = timeout_message(child.spec)
                 results.append(failed_result(child.spec, ErrorKind.TIMEOUT, message))

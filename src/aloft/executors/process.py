@@ -45,7 +45,7 @@ from typing import cast
 from msgspec import structs
 
 from aloft.executors.base import Executor
-from aloft.executors.deaths import death_cause, timeout_message
+from aloft.executors.deaths import death_cause, running_deadline, timeout_message
 from aloft.executors.resources import (
     Capacity,
     Demand,
@@ -81,6 +81,8 @@ class _Attempt:
 class _Job:
     attempt: _Attempt
     worker: _Worker
+    deadline: float | None
+    """When the attempt is stopped: its timeout counts from its start, not from its submit."""
 
 
 class ProcessExecutor(Executor):
@@ -218,7 +220,7 @@ class ProcessExecutor(Executor):
             worker = self._replace(worker)
             worker.connection.send_bytes(payload)
         self._capacity.take(attempt.demand)
-        self._running[spec.token] = _Job(attempt, worker)
+        self._running[spec.token] = _Job(attempt, worker, running_deadline(spec))
 
     # -- watching running attempts --------------------------------------------------------------
 
@@ -235,9 +237,8 @@ class ProcessExecutor(Executor):
         seconds = float("inf") if end is None else end - mono
         for job in self._running.values():
             seconds = min(seconds, job.worker.heartbeat.value + self._heartbeat_timeout - mono)
-            deadline = job.attempt.spec.deadline
-            if deadline is not None:
-                seconds = min(seconds, deadline - wall)
+            if job.deadline is not None:
+                seconds = min(seconds, job.deadline - wall)
         return max(0.0, seconds)
 
     def _collect(self, job: _Job, *, readable: bool) -> None:
@@ -259,7 +260,7 @@ class ProcessExecutor(Executor):
         for job in list(self._running.values()):
             spec = job.attempt.spec
             silent = mono - job.worker.heartbeat.value
-            if spec.deadline is not None and wall >= spec.deadline:
+            if job.deadline is not None and wall >= job.deadline:
                 self._fail(job, ErrorKind.TIMEOUT, timeout_message(spec))
             elif silent > self._heartbeat_timeout:
                 message = (

@@ -97,9 +97,11 @@ class TaskAttemptSpec(IRModel, frozen=True):
 
     Everything a worker needs travels here, so a worker reads no ambient setting to decide
     where data goes: ``output_prefix`` is the attempt's own folder in the blob store (its
-    ``outputs.json``, log and offloaded values go under it), ``deadline`` the wall-clock time
-    (seconds since the epoch) at which the attempt is stopped, ``code_root`` the folder to
-    import the task's module from when its code reference names no bundle.
+    ``outputs.json``, log and offloaded values go under it), ``code_root`` the folder to
+    import the task's module from when its code reference names no bundle. The executor stops
+    an attempt once its task's timeout has passed since it started running (time spent
+    waiting for a worker does not count), or at ``deadline`` (seconds since the epoch), an
+    absolute bound on the attempt, whichever comes first.
     """
 
     execution: ExecutionId

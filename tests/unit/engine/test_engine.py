@@ -470,3 +470,90 @@ def test_taking_over_an_execution_a_live_host_holds_is_refused() -> None:
     second = host_for(store, ScriptedExecutor({}, hold=True))
     with pytest.raises(ExecutionBusy, match="is being run by engine host"):
         second.take_over(EXECUTION)
+
+
+def test_a_new_host_does_not_take_an_attempt_for_lost_while_its_lease_is_renewed() -> None:
+    store = InMemoryStore()
+    create(store, chain(1, make_task("inc")))
+    first = ScriptedExecutor({}, hold=True)
+    turns(host_for(store, first, lease_ttl=0.05, attempt_lease_ttl=0.3), 1)
+    (token,) = first.waiting
+    time.sleep(0.1)  # the first host stalls: its lease on the execution runs out
+    second = ScriptedExecutor({}, hold=True)
+    other = host_for(store, second, claim_interval=0.0)
+    turns(other, 1)  # takes the execution over, with the attempt's lease as it was then
+    store.renew_attempts([token], time.time() + 10)  # the first host's worker still beats
+    time.sleep(0.35)  # past the lease the second host loaded
+    other._dirty[EXECUTION] = None  # make it step now
+    turns(other, 1)
+    assert second.submitted == []
+    assert store.load(EXECUTION).attempts[token].phase is NodePhase.RUNNING
+
+
+def test_a_result_taken_in_survives_a_conflicting_write_and_is_not_run_again() -> None:
+    store = InMemoryStore()
+    create(store, wide(2, make_task("inc")))
+    executor = ScriptedExecutor({"inc": add_one}, hold=True)
+    host = host_for(store, executor)
+    turns(host, 1)
+    first, second = executor.release()
+    host._take([add_one(first)])  # taken into the view, not yet written
+    now = datetime.datetime.now(datetime.UTC)
+    assert store.accept_results([add_one(second)], now)[0].accepted  # a write from elsewhere
+    host.run_until_ended(EXECUTION)
+    state = store.load(EXECUTION)
+    assert state.execution.phase is ExecutionPhase.SUCCEEDED
+    assert len(state.attempts) == 2
+    assert executor.submitted == [("n0", 0), ("n1", 0)]
+
+
+def test_waiting_for_an_execution_another_host_finished_returns_its_record() -> None:
+    store = InMemoryStore()
+    create(store, chain(1, make_task("inc")))
+    stalled = host_for(
+        store, ScriptedExecutor({}, hold=True), lease_ttl=0.05, attempt_lease_ttl=0.05
+    )
+    turns(stalled, 1)
+    time.sleep(0.1)
+    host_for(store, ScriptedExecutor({"inc": add_one}), claim_interval=0.0).run_until_ended(
+        EXECUTION
+    )
+    record = stalled.run_until_ended(EXECUTION)  # wakes, finds its lease gone
+    assert record.phase is ExecutionPhase.SUCCEEDED
+    assert EXECUTION not in stalled.views
+
+
+def test_after_a_restart_the_first_failure_is_still_the_one_reported() -> None:
+    broken = make_task("broken")
+    nodes = tuple(node(f"n{i}", broken, START_NODE) for i in range(2))
+    template = workflow("wf", nodes, "n0", FailurePolicy.FAIL_AFTER_EXECUTABLE_NODES_COMPLETE)
+    store = InMemoryStore()
+    create(store, WorkflowClosure(workflow=template, tasks=(broken,)))
+    executor = ScriptedExecutor({"broken": failing(ErrorKind.USER)}, hold=True)
+    first = host_for(store, executor, lease_ttl=0.05, attempt_lease_ttl=0.05)
+    turns(first, 1)
+    specs = {str(s.node): s for s in executor.release()}
+    first._take([executor.behaviours["broken"](specs["n1"])])  # n1 fails first
+    turns(first, 1)
+    time.sleep(0.1)  # the host dies with n0 running
+    behaviours = {
+        "broken": lambda s: result(s, error=ExecutionError(kind=ErrorKind.USER, message="later"))
+    }
+    host_for(store, ScriptedExecutor(behaviours)).run_until_ended(EXECUTION)
+    error = store.load(EXECUTION).execution.error
+    assert error is not None and error.node == "n1"
+
+
+def test_an_execution_that_cannot_be_stepped_fails_alone() -> None:
+    store = InMemoryStore()
+    now = datetime.datetime.now(datetime.UTC)
+    bad = ExecutionSpec(id=ExecutionId(name="bad"), closure=chain(1, make_task("inc")))
+    store.create(bad, now)  # no value for the input the first node reads
+    create(store, chain(1, make_task("inc")))
+    host = host_for(store, ScriptedExecutor({"inc": add_one}))
+    host.run_until_ended(EXECUTION)
+    host.run_until_ended(bad.id)
+    assert store.load(EXECUTION).execution.phase is ExecutionPhase.SUCCEEDED
+    failed = store.load(bad.id).execution
+    assert failed.phase is ExecutionPhase.FAILED
+    assert failed.error is not None and "has no input 'x'" in failed.error.message

@@ -184,12 +184,15 @@ def test_stopped_worker_loses_its_heartbeat(make_pool: MakePool, tmp_path: Path)
     assert gone_within(pid, 2)
 
 
-def test_deadline_stops_the_attempt(make_pool: MakePool, tmp_path: Path) -> None:
+@pytest.mark.parametrize("deadline", [None, 1.0], ids=["task-timeout", "absolute-deadline"])
+def test_a_timeout_or_deadline_stops_the_attempt(
+    make_pool: MakePool, tmp_path: Path, deadline: float | None
+) -> None:
     pool = make_pool(1)
     spec = tasks.attempt(
         tasks.pid_then_sleep_with_timeout,
         tmp_path,
-        deadline=time.time() + 1,
+        deadline=None if deadline is None else time.time() + deadline,
         path=str(tmp_path / "pid"),
         seconds=30,
     )
@@ -200,6 +203,21 @@ def test_deadline_stops_the_attempt(make_pool: MakePool, tmp_path: Path) -> None
     assert result.error.kind is ErrorKind.TIMEOUT
     assert result.error.message == "exceeded its timeout of 1s and was stopped"
     assert gone_within(pid, 1)
+
+
+def test_a_timeout_counts_from_the_start_not_from_the_wait_for_a_worker(
+    make_pool: MakePool, tmp_path: Path
+) -> None:
+    pool = make_pool(1)
+    busy = tasks.attempt(tasks.pid_then_sleep, tmp_path, path=str(tmp_path / "a"), seconds=1.5)
+    quick = tasks.attempt(
+        tasks.pid_then_sleep_with_timeout, tmp_path, path=str(tmp_path / "b"), seconds=0.1
+    )
+    pool.submit(busy)
+    pool.submit(quick)  # waits 1.5 s for the only worker; its timeout is 1 s
+    results = {r.token: r for r in run_all(pool)}
+    assert results[busy.token].error is None
+    assert results[quick.token].error is None, results[quick.token].error
 
 
 def test_cancel_kills_a_running_attempt_and_drops_a_queued_one(

@@ -78,7 +78,6 @@ class TaskHandler(NodeHandler):
             ),
             at,
         )
-        timeout = task.metadata.timeout
         step.actions.append(
             Submit(
                 TaskAttemptSpec(
@@ -89,7 +88,6 @@ class TaskHandler(NodeHandler):
                     task=task,
                     inputs=inputs,
                     output_prefix=attempt_prefix(step.settings.data_root, execution, key, number),
-                    deadline=step.now + timeout.total_seconds() if timeout else None,
                     code_root=view.spec.code_root,
                 )
             )

@@ -31,8 +31,6 @@ def check_execution(old: ExecutionRecord, new: ExecutionRecord, changes: Changes
         raise InvalidTransition(f"execution {old.id} has ended ({old.phase}); it cannot change")
     if new.phase is not old.phase and not execution_move_allowed(old.phase, new.phase):
         raise InvalidTransition(f"execution {old.id} cannot move from {old.phase} to {new.phase}")
-    if old.phase.is_terminal and new != old:
-        raise InvalidTransition(f"execution {old.id} has ended ({old.phase}); it cannot change")
 
 
 def check_node(old: NodeRecord | None, new: NodeRecord) -> None:
@@ -112,7 +110,7 @@ def result_event(attempt: AttemptRecord, version: int, now: datetime.datetime) -
     return Event(
         execution=attempt.execution,
         kind=EventKind.ATTEMPT,
-        phase=attempt.phase,
+        phase=attempt.phase.value,
         occurred_at=now,
         node=attempt.node,
         attempt=attempt.number,
