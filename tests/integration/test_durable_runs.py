@@ -61,6 +61,15 @@ def wait_for_lines(path: Path, count: int, timeout: float = 30.0) -> None:
     raise AssertionError(f"{path} did not reach {count} lines within {timeout}s")
 
 
+def gone_within(pid: int, seconds: float) -> bool:
+    end = time.monotonic() + seconds
+    while pid_alive(pid):
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.02)
+    return True
+
+
 def pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -197,6 +206,34 @@ def test_terminate_stops_the_running_worker_within_two_seconds_and_records_nothi
     assert {a.phase for a in snapshot.attempts.values()} == {NodePhase.ABORTED}
     again = aloft("terminate", "forever", "--db", db)
     assert again.returncode == 2 and "has already ended" in again.stderr
+
+
+def test_terminating_an_execution_whose_process_died_ends_it_at_once(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'aloft.db'}"
+    marker = tmp_path / "pid"
+    process = aloft_process(
+        "run",
+        "--durable",
+        "--name",
+        "orphan",
+        "--db",
+        db,
+        str(FIXTURE),
+        "endless",
+        "--marker",
+        str(marker),
+    )
+    worker = int(wait_for_file(marker))
+    process.send_signal(signal.SIGKILL)
+    process.communicate()
+    result = aloft("terminate", "orphan", "--db", db)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "orphan terminated\n"
+    with opened(db) as store:
+        snapshot = store.load(ExecutionId(name="orphan"))
+    assert snapshot.execution.phase is ExecutionPhase.ABORTED
+    assert {a.phase for a in snapshot.attempts.values()} == {NodePhase.ABORTED}
+    assert not pid_alive(worker) or gone_within(worker, 2.0)
 
 
 def test_durable_runs_are_listed_named_and_refuse_a_name_in_use(tmp_path: Path) -> None:

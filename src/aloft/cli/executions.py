@@ -6,7 +6,6 @@ import click
 
 from aloft.cli.loading import entity_named
 from aloft.cli.run import print_outcome
-from aloft.errors import InputError
 from aloft.ir import ExecutionId, ExecutionPhase
 from aloft.runner import LocalExecution
 
@@ -64,7 +63,9 @@ def resume(name: str, db: str | None) -> None:
 def terminate(name: str, db: str | None) -> None:
     """Stop durable execution NAME: its running tasks are killed and it ends ABORTED."""
     from aloft.runner.durable import open_store
+    from aloft.runner.durable import terminate as end
 
-    if not open_store(db).request_abort(ExecutionId(name=name)):
-        raise InputError(f"execution {name} has already ended")
-    click.echo(f"termination of {name} requested")
+    if end(open_store(db), ExecutionId(name=name)) is None:
+        click.echo(f"termination of {name} requested; the process running it stops it")
+    else:
+        click.echo(f"{name} terminated")

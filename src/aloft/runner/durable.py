@@ -12,8 +12,9 @@ import re
 import uuid
 from typing import Any
 
-from aloft.engine import EngineHost
+from aloft.engine import EngineHost, ExecutionBusy
 from aloft.errors import InputError
+from aloft.executors.inline import InlineExecutor
 from aloft.executors.process import ProcessExecutor
 from aloft.ir import ExecutionId, ExecutionRecord, ExecutionSpec
 from aloft.runner.local import input_literals
@@ -80,4 +81,18 @@ def drive(
             load_offloaded=load_offloaded,
         )
         host.take_over(execution)
+        return host.run_until_ended(execution)
+
+
+def terminate(store: ExecutionStore, execution: ExecutionId) -> ExecutionRecord | None:
+    """Ask ``execution`` to end ABORTED. If no live engine host runs it (its process died),
+    end it here and return its final record; otherwise its host stops it (``None``)."""
+    if not store.request_abort(execution):
+        raise InputError(f"execution {execution.name} has already ended")
+    with InlineExecutor() as executor:  # nothing runs here: it only records the end
+        host = EngineHost(store, executor, data_root=default_store().root, claim_new=False)
+        try:
+            host.take_over(execution)
+        except ExecutionBusy:
+            return None
         return host.run_until_ended(execution)
