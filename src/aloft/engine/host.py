@@ -45,7 +45,7 @@ _log = logging.getLogger("aloft.engine")
 
 MAX_STEP_TRIES = 20
 MAX_BATCH = 256
-"""The most results taken into the store in one transaction."""
+"""The most results gathered from the executor in one turn of the loop."""
 
 
 class ExecutionBusy(InputError):

@@ -4,6 +4,7 @@ Everything that crosses a process or network boundary is one of these models. Th
 imports nothing else of aloft.
 """
 
+from aloft.ir.base import Document
 from aloft.ir.codec import SCHEMA_VERSION, from_json, json_schema, to_json
 from aloft.ir.execution import (
     ErrorKind,
@@ -51,7 +52,6 @@ from aloft.ir.records import (
     ArrayItems,
     AttemptRecord,
     CacheStatus,
-    Document,
     Event,
     EventKind,
     ExecutionRecord,

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import msgspec
 
+from aloft.ir.codec import SCHEMA_VERSION
+
 
 class IRModel(
     msgspec.Struct,
@@ -23,3 +25,14 @@ class IRModel(
     gc=False,
 ):
     """A frozen, JSON-serialisable piece of the intermediate representation."""
+
+
+class Document(IRModel, frozen=True, kw_only=True, omit_defaults=False):
+    """A stored document: it always records the schema version it was written with.
+
+    Documents are read back by later versions of aloft: fields are only ever added, each
+    with a default, so a newer reader fills what an older writer left out. A reader refuses
+    fields it does not know (a document from a newer aloft), naming them.
+    """
+
+    schema_version: int = SCHEMA_VERSION

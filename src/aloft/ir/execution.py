@@ -6,7 +6,7 @@ from enum import StrEnum
 
 import msgspec
 
-from aloft.ir.base import IRModel
+from aloft.ir.base import Document, IRModel
 from aloft.ir.identifiers import ExecutionId, Identifier
 from aloft.ir.literals import Literal
 from aloft.ir.node_key import NodeKey
@@ -76,7 +76,7 @@ class ExecutionError(IRModel, frozen=True):
     traceback: str = ""
 
 
-class ExecutionSpec(IRModel, frozen=True):
+class ExecutionSpec(Document, frozen=True, kw_only=True):
     """What to run: the compiled closure and its input literals.
 
     ``max_parallelism`` caps how many task attempts of the execution run at once;

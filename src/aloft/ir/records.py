@@ -17,23 +17,11 @@ from enum import StrEnum
 
 import msgspec
 
-from aloft.ir.base import IRModel
-from aloft.ir.codec import SCHEMA_VERSION
+from aloft.ir.base import Document, IRModel
 from aloft.ir.execution import ExecutionError, ExecutionPhase, NodePhase
 from aloft.ir.identifiers import ExecutionId
 from aloft.ir.literals import Literal
 from aloft.ir.node_key import ROOT, NodeKey
-
-
-class Document(IRModel, frozen=True, kw_only=True, omit_defaults=False):
-    """A stored document: it always records the schema version it was written with.
-
-    Documents are read back by later versions of aloft: fields are only ever added, each
-    with a default, so a newer reader fills what an older writer left out. A reader refuses
-    fields it does not know (a document from a newer aloft), naming them.
-    """
-
-    schema_version: int = SCHEMA_VERSION
 
 
 class OutputsDocument(Document, frozen=True, kw_only=True):
@@ -95,8 +83,9 @@ class ArrayItems(IRModel, frozen=True):
 class ExecutionRecord(Document, frozen=True, kw_only=True):
     """An execution's phase and result; its spec is stored once, apart from this record.
 
-    ``version`` grows by one with every write to any of the execution's records; the engine
-    writes only if the version is still the one it read.
+    ``version`` grows by one with every step written and every result or terminate request
+    accepted; the engine writes only if the version is still the one it read. (Lease
+    renewals do not change it.)
     """
 
     id: ExecutionId
@@ -164,7 +153,7 @@ class EventKind(StrEnum):
     ATTEMPT = "attempt"
 
 
-class Event(IRModel, frozen=True):
+class Event(Document, frozen=True, kw_only=True):
     """One transition, appended to the execution's event log.
 
     Its idempotency key is (execution, kind, node, attempt, phase): appending an event whose

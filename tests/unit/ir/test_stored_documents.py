@@ -15,13 +15,21 @@ import pytest
 from aloft.ir import (
     SCHEMA_VERSION,
     AttemptRecord,
+    Event,
+    EventKind,
     ExecutionId,
     ExecutionRecord,
+    ExecutionSpec,
+    Identifier,
     IntegerValue,
     NodeKey,
     NodePhase,
     NodeRecord,
     OutputsDocument,
+    ResourceType,
+    TypedInterface,
+    WorkflowClosure,
+    WorkflowTemplate,
     from_json,
     to_json,
 )
@@ -32,6 +40,17 @@ DOCUMENTS = [
     AttemptRecord(execution=ExecutionId(name="e"), node=NodeKey(path=("n0",)), number=0, token="t"),
     ExecutionRecord(id=ExecutionId(name="e"), created_at=NOW),
     OutputsDocument(outputs={"o0": IntegerValue(value=1)}),
+    Event(execution=ExecutionId(name="e"), kind=EventKind.NODE, phase="running", occurred_at=NOW),
+    ExecutionSpec(
+        id=ExecutionId(name="e"),
+        closure=WorkflowClosure(
+            workflow=WorkflowTemplate(
+                id=Identifier(resource_type=ResourceType.WORKFLOW, name="w"),
+                interface=TypedInterface(),
+                nodes=(),
+            )
+        ),
+    ),
 ]
 
 
