@@ -155,18 +155,15 @@ class EngineHost:
         ``accept_results`` would, in one transaction instead of two.
         """
         at = datetime.datetime.now(datetime.UTC)
-        elsewhere = []
+        elsewhere = []  # executions this host no longer holds: the store judges
         for result in results:
             view = self.views.get(result.execution)
             if view is None:
                 elsewhere.append(result)
             elif view.take_result(result, at):
                 self._dirty[result.execution] = None
-        for outcome in self.store.accept_results(elsewhere, at) if elsewhere else ():
-            view = self.views.get(outcome.result.execution)
-            if view is not None and outcome.accepted:  # the store changed under the view
-                view.stale = True
-                self._dirty[view.spec.id] = None
+        if elsewhere:
+            self.store.accept_results(elsewhere, at)
 
     def _gather(self, timeout: float) -> list[TaskAttemptResult]:
         """Results from the executor, waiting up to ``timeout`` for the first.
