@@ -22,9 +22,19 @@ from benchmarks import envs, report
 from benchmarks.machine import env_details, git_commit, machine_details
 from benchmarks.measure import become_subreaper
 from benchmarks.paths import BENCH_DIR, REPO_ROOT, STATE_DIR, redact
+from benchmarks.postgres import PostgresDatabases, shown
 from benchmarks.prefect_server import PrefectServer, start_prefect_server
 from benchmarks.registry import WORKLOADS, WORKLOADS_BY_NAME, Workload
-from benchmarks.runner import FAILED, RUN, Cell, Runner, clear_state, plan_cell, probe_aloft
+from benchmarks.runner import (
+    FAILED,
+    RUN,
+    UNAVAILABLE,
+    Cell,
+    Runner,
+    clear_state,
+    plan_cell,
+    probe_aloft,
+)
 from benchmarks.systems import SYSTEMS, SYSTEMS_BY_NAME, System
 
 ENGINE_OVERHEAD = "engine-overhead"
@@ -35,7 +45,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     names = ", ".join([*WORKLOADS_BY_NAME, ENGINE_OVERHEAD])
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
-        description="Run aloft's benchmark workloads against flytekit, Prefect and a floor.",
+        description=(
+            "Run aloft's benchmark workloads against flytekit, Prefect, Ray, DBOS and a floor."
+        ),
     )
     parser.add_argument("--only", help=f"comma-separated workloads (of: {names})")
     parser.add_argument(
@@ -85,10 +97,13 @@ def main(argv: list[str] | None = None) -> int:
     if argv is not None:
         command = shlex.join([".venv/bin/python", "-m", "benchmarks", *argv])
 
+    commit_at_start = git_commit().get("commit")
     clear_state()
     become_subreaper()
     env_errors = prepare_environments(systems)
     cells = plan(workloads, systems, env_errors)
+    postgres_info: dict[str, Any] = {}
+    postgres = check_postgres(cells, postgres_info)
     print(f"[plan] {sum(c.status == RUN for c in cells)} cells to run, {runs} runs each")
     for cell in cells:
         if cell.status != RUN:
@@ -100,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         timeout_s=timeout,
         server_url=server.url if server else None,
         server_cpu=server.cpu_s if server else None,
+        postgres=postgres,
     )
     try:
         for workload in workloads:
@@ -112,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         if server is not None:
             server_info["total_cpu_s"] = server.stop()
             print(f"[prefect-server] stopped; {server_info['total_cpu_s']:.1f} s CPU in all")
+        if postgres is not None:
+            drop_databases(postgres)
 
     overhead, overhead_error = None, "not selected"
     aloft = SYSTEMS_BY_NAME["aloft"]
@@ -123,13 +141,14 @@ def main(argv: list[str] | None = None) -> int:
         command=command,
         started_utc=started_utc,
         duration_s=time.perf_counter() - started,
-        git=git_commit(),
+        git={**git_commit(), "commit_at_start": commit_at_start},
         machine=machine_details(),
         envs=environment_details(systems, env_errors),
         cells=cells,
         engine_overhead=overhead,
         engine_overhead_error=overhead_error,
         server=server_info,
+        postgres=postgres_info,
         runs=runs,
         quick=args.quick,
     )
@@ -185,6 +204,36 @@ def plan(
             else:
                 cells.append(plan_cell(workload, system, aloft_probe))
     return cells
+
+
+def check_postgres(cells: list[Cell], info: dict[str, Any]) -> PostgresDatabases | None:
+    """The PostgreSQL server for the cells that need one; if it is unreachable, those cells
+    are "not available" (the others still run) and None is returned."""
+    needing = [c for c in cells if c.status == RUN and c.system.database == "postgres"]
+    if not needing:
+        return None
+    databases = PostgresDatabases()
+    info["url"] = shown(databases.url)
+    problem = databases.problem()
+    if problem:
+        info["error"] = redact(problem)
+        print(f"[postgres] {info['error']}")
+        for cell in needing:
+            cell.status, cell.note = UNAVAILABLE, f"not available: {info['error']}"
+        return None
+    print(f"[postgres] {info['url']}: a fresh database per run ({databases.prefix}NNNN)")
+    return databases
+
+
+def drop_databases(postgres: PostgresDatabases) -> None:
+    """Drop whatever databases of this invocation are left (a run's own drop failed)."""
+    try:
+        left = postgres.drop_all()
+    except Exception as error:  # the server went away: say so, do not fail the invocation
+        print(f"[postgres] could not drop this invocation's databases: {redact(str(error))}")
+        return
+    if left:
+        print(f"[postgres] dropped {left} leftover databases")
 
 
 def maybe_start_server(cells: list[Cell], info: dict[str, Any]) -> PrefectServer | None:

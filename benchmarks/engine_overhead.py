@@ -2,9 +2,10 @@
 
 Times ``wf(x=0)`` for a 1,000-task chain (each task x + 1 of the previous) and for 1,000
 independent tasks (each x + 1 of the input) summed by one more task, minus the same functions
-called directly in a loop, divided by 1,000: microseconds of orchestration per task. Workflows
-are compiled when decorated, before any timing. Median of 5 runs after a warm-up; target
-< 200 µs per task.
+called directly in a loop, divided by 1,000: microseconds of orchestration per task (the
+in-memory store and the inline executor: what calling a workflow as a function does). Workflows
+are compiled when decorated, before any timing. Median of 5 runs after a warm-up; target at
+most 25 µs per task.
 
     .venv/bin/python -m benchmarks.engine_overhead [--runs 5] [--tasks 1000] [--json]
 
@@ -24,7 +25,7 @@ from typing import Any
 
 from aloft import task, workflow
 
-TARGET_US = 200.0
+TARGET_US = 25.0
 
 
 def inc(x: int) -> int:
@@ -130,11 +131,11 @@ def format_table(rows: list[dict[str, Any]]) -> str:
         "|---|---:|---:|---:|---:|---:|---|",
     ]
     for row in rows:
-        met = "met" if row["overhead_us_per_task"] < row["target_us_per_task"] else "MISSED"
+        met = "met" if row["overhead_us_per_task"] <= row["target_us_per_task"] else "MISSED"
         lines.append(
             f"| {row['workflow']} | {row['tasks']} | {row['compile_ms']:.1f} | "
             f"{row['workflow_ms']:.1f} | {row['direct_ms']:.3f} | "
-            f"{row['overhead_us_per_task']:.1f} | < {row['target_us_per_task']:.0f} ({met}) |"
+            f"{row['overhead_us_per_task']:.1f} | ≤ {row['target_us_per_task']:.0f} ({met}) |"
         )
     return "\n".join(lines)
 

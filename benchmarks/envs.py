@@ -79,7 +79,7 @@ def ensure_repo_venv() -> Path:
 
 def main() -> int:
     """``python -m benchmarks.envs [NAME ...]``: build the named environments (default all)."""
-    names = sys.argv[1:] or ["flytekit", "prefect", "floor"]
+    names = sys.argv[1:] or ["flytekit", "prefect", "floor", "ray", "dbos"]
     for name in names:
         ensure_env(name)
     return 0

@@ -6,17 +6,21 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from benchmarks import derived
 from benchmarks.paths import RESULTS_JSON, RESULTS_MD, redact
 from benchmarks.registry import WORKLOADS
 from benchmarks.runner import NOT_APPLICABLE, OK, PENDING, SAME, Cell
 
 IMPORT_TARGET_S = 0.2
+# In-process engine overhead per task (the rows of engine_overhead.py carry it too).
+ENGINE_TARGET_US = 25.0
 # dataframe: aloft's median wall at most flytekit's and at most this many times the floor's.
 DATAFRAME_FLOOR_FACTOR = 2.0
 
 # Packages named in RESULTS.md for each environment (results.json lists them all).
 _KEY_PACKAGES = ("aloft", "flytekit", "flyteidl", "prefect", "pydantic", "msgspec", "pandas")
 _KEY_PACKAGES += ("pyarrow", "numpy", "sqlalchemy", "fastapi", "uvicorn", "certifi")
+_KEY_PACKAGES += ("ray", "dbos", "psycopg")
 
 
 @dataclass
@@ -33,6 +37,7 @@ class Report:
     engine_overhead: list[dict[str, Any]] | None = None
     engine_overhead_error: str | None = None
     server: dict[str, Any] = field(default_factory=dict)
+    postgres: dict[str, Any] = field(default_factory=dict)
     runs: int = 0
     quick: bool = False
 
@@ -134,19 +139,22 @@ def targets_table(report: Report) -> str:
         rows.append((f"{what} over a bare interpreter", f"< {IMPORT_TARGET_S} s", measured, status))
     for row in report.engine_overhead or []:
         us = row["overhead_us_per_task"]
-        status = "met" if us < row["target_us_per_task"] else "**missed**"
+        status = "met" if us <= row["target_us_per_task"] else "**missed**"
         rows.append(
             (
-                f"engine overhead per task, in-process ({row['workflow']})",
-                f"< {row['target_us_per_task']:.0f} µs",
+                f"engine overhead per task, in-process, in-memory store ({row['workflow']})",
+                f"≤ {row['target_us_per_task']:.0f} µs",
                 f"{us:.1f} µs",
                 status,
             )
         )
     if report.engine_overhead is None:
         error = report.engine_overhead_error or "not run"
-        rows.append(("engine overhead per task, in-process", "< 200 µs", "", _escape(error)))
-    for workload in ("chain100", "wide200"):
+        rows.append(
+            ("engine overhead per task, in-process", f"≤ {ENGINE_TARGET_US:.0f} µs", "", error)
+        )
+    rows += derived.target_rows(report)
+    for workload in ("chain100", "wide200", "wide1000"):
         cell = report.cell(workload, "aloft")
         per_task = report.per_task_ms(cell) if cell else None
         if per_task is not None:
@@ -167,7 +175,7 @@ def targets_table(report: Report) -> str:
             (what, "to be set when built", _reference(report, workload), _state(report, workload))
         )
     lines = ["| target | goal | measured | status |", "|---|---|---|---|"]
-    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    lines += [f"| {a} | {b} | {c} | {_escape(d)} |" for a, b, c, d in rows]
     return "\n".join(lines)
 
 
@@ -244,6 +252,12 @@ def markdown(report: Report) -> str:
     dirty = ""
     if git.get("dirty"):
         dirty = f" plus uncommitted changes (in {', '.join(git.get('changed_paths', []))})"
+    start = git.get("commit_at_start")
+    if start and start != git.get("commit"):
+        dirty += (
+            f"; **the checkout moved during the run**: it was at `{start}` when the run "
+            "started, so earlier rows measured older code"
+        )
     machine = report.machine
     server = report.server
     parts = [
@@ -268,9 +282,11 @@ def markdown(report: Report) -> str:
         "during the run (prefect-server only); max RSS = peak memory of the largest process;",
         "per-task = (median - median of hello on the same system) / number of tasks;",
         "vs aloft = median wall time over aloft's (2.00x: twice as long); runs = timed runs",
-        "(cells under 1 s run 3 times per round). prefect-server shares prefect's interpreter, so",
-        "the command rows (bare, import, import-api, cli-help) are prefect's; the floor has none",
-        "but bare.",
+        "(cells under 1 s run 3 times per round). prefect-server shares prefect's interpreter,",
+        "aloft-durable and aloft-durable-pg aloft's, dbos-pg dbos's, so their command rows (bare,",
+        "import, import-api, cli-help) are those systems'; the floor has none but bare. The",
+        "durable and distributed systems (aloft-durable, aloft-durable-pg, ray, dbos, dbos-pg) run",
+        "hello, chain100 and wide1000.",
         "",
         results_table(report),
         "",
@@ -278,10 +294,25 @@ def markdown(report: Report) -> str:
         "",
         targets_table(report),
         "",
+        "## Per task and per second: chain100 and wide1000",
+        "",
+        "The marginal cost over `hello` on the same system: ms per task = (chain100 - hello) /",
+        "100; tasks/s = 1,001 / (wide1000 - hello). *Whole process* uses the median wall times",
+        "above; *timed part* the medians of what each workload timed itself around its",
+        "orchestrated part (the workflow call; Ray's remote calls; DBOS's workflow; aloft-durable",
+        "creating and driving the stored execution), leaving out start-up and shutdown.",
+        "aloft-durable's timed part includes starting its 2 worker processes (so does hello's,",
+        "and the difference cancels it). The durable targets above are graded on the timed part.",
+        "",
+        derived.derived_table(report),
+        "",
+        _postgres_text(report.postgres),
+        "",
         "## Engine overhead (in-process, aloft)",
         "",
-        "`benchmarks/engine_overhead.py`: `wf(x=0)` for 1,000-task workflows inside one process,",
-        "minus the same functions called directly, per task; median of 5 after a warm-up.",
+        "`benchmarks/engine_overhead.py`: `wf(x=0)` for 1,000-task workflows inside one process",
+        "(in-memory store, inline executor), minus the same functions called directly, per task;",
+        "median of 5 after a warm-up.",
         "",
         _engine_table(report),
         "",
@@ -304,8 +335,8 @@ def _pins_text(report: Report) -> str:
     prefect = report.envs.get("prefect", {}).get("packages", {})
     text = (
         "Pins: `benchmarks/requirements-*.txt`, exact `==` pins of everything installed, with\n"
-        "the same pandas, pyarrow and numpy in every environment; aloft runs in the repository's\n"
-        "`.venv` (`make .venv`)."
+        "the same pandas, pyarrow and numpy in the flytekit, prefect and floor environments (ray\n"
+        "and dbos have none); aloft runs in the repository's `.venv` (`make .venv`)."
     )
     if prefect:
         text += (
@@ -324,13 +355,26 @@ def _engine_table(report: Report) -> str:
         "|---|---:|---:|---:|---:|---:|---|",
     ]
     for row in report.engine_overhead:
-        met = "met" if row["overhead_us_per_task"] < row["target_us_per_task"] else "**missed**"
+        met = "met" if row["overhead_us_per_task"] <= row["target_us_per_task"] else "**missed**"
         lines.append(
             f"| {row['workflow']} | {row['tasks']} | {row['compile_ms']:.1f} "
             f"| {row['workflow_ms']:.1f} | {row['direct_ms']:.3f} "
-            f"| {row['overhead_us_per_task']:.1f} | < {row['target_us_per_task']:.0f} µs ({met}) |"
+            f"| {row['overhead_us_per_task']:.1f} | ≤ {row['target_us_per_task']:.0f} µs ({met}) |"
         )
     return "\n".join(lines)
+
+
+def _postgres_text(postgres: dict[str, Any]) -> str:
+    """Which PostgreSQL server the -pg systems used, or why they did not run."""
+    if not postgres:
+        return "PostgreSQL: not used (no PostgreSQL system ran)."
+    if "error" in postgres:
+        return f"PostgreSQL: the -pg systems were not available: {_escape(postgres['error'])}"
+    return (
+        f"PostgreSQL: the server at `{postgres['url']}` (`ALOFT_BENCH_POSTGRES_URL`); every run "
+        "of a -pg system had a fresh database of its own, created before the run (outside the "
+        "timing) and dropped after it."
+    )
 
 
 def _server_text(server: dict[str, Any]) -> str:
@@ -376,6 +420,8 @@ def to_json(report: Report) -> dict[str, Any]:
                     for m in cell.samples
                 ],
                 "server_cpu_s": cell.server_cpu_s,
+                "timed_part_s": cell.inner_s,
+                "timed_part_s_median": cell.inner_median_s,
             }
         )
     return {
@@ -399,9 +445,11 @@ def to_json(report: Report) -> dict[str, Any]:
             for w in WORKLOADS
         ],
         "cells": cells,
+        "derived": [row.as_json() for row in derived.derived_rows(report)],
         "engine_overhead": report.engine_overhead,
         "engine_overhead_error": report.engine_overhead_error,
         "prefect_server": report.server,
+        "postgres": report.postgres,
     }
 
 
@@ -413,4 +461,5 @@ def write(report: Report) -> None:
 
 def console_summary(report: Report) -> str:
     """What the runner prints at the end."""
-    return "\n\n".join([results_table(report), targets_table(report), _engine_table(report)])
+    tables = [results_table(report), targets_table(report), derived.derived_table(report)]
+    return "\n\n".join([*tables, _engine_table(report)])

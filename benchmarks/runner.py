@@ -11,12 +11,14 @@ from __future__ import annotations
 import shutil
 import statistics
 import subprocess
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.measure import Measurement, run_measured
 from benchmarks.paths import STATE_DIR, redact
+from benchmarks.postgres import PostgresDatabases
 from benchmarks.registry import Workload
 from benchmarks.systems import System
 
@@ -24,7 +26,7 @@ from benchmarks.systems import System
 RUN = "run"  # runnable; "ok" once it has samples
 OK = "ok"
 FAILED = "failed"
-UNAVAILABLE = "unavailable"  # aloft lacks a feature the workload needs
+UNAVAILABLE = "unavailable"  # aloft lacks a feature the workload needs, or no PostgreSQL
 PENDING = "pending"  # no system can run it yet
 SKIPPED = "skipped"  # deliberately not run for this system
 SAME = "same"  # identical to another system's cell (same interpreter and command)
@@ -46,6 +48,8 @@ class Cell:
     argv: list[str] = field(default_factory=list)
     samples: list[Measurement] = field(default_factory=list)
     server_cpu_s: list[float] = field(default_factory=list)
+    # What the workload itself timed (its ``TIME <seconds>`` line), per timed run.
+    inner_s: list[float] = field(default_factory=list)
     warmup_s: float | None = None
 
     @property
@@ -73,6 +77,13 @@ class Cell:
     @property
     def server_cpu_median_s(self) -> float | None:
         return statistics.median(self.server_cpu_s) if self.server_cpu_s else None
+
+    @property
+    def inner_median_s(self) -> float | None:
+        """Median of the workload's own timing of its orchestrated part (``TIME`` lines)."""
+        if not self.inner_s or len(self.inner_s) != len(self.samples):
+            return None
+        return statistics.median(self.inner_s)
 
 
 def plan_cell(workload: Workload, system: System, aloft_probe: Callable[[Workload], str]) -> Cell:
@@ -170,6 +181,17 @@ def check_output(cell: Cell, measurement: Measurement) -> str:
     return ""
 
 
+def reported_time(stdout: str) -> float | None:
+    """The seconds of the last ``TIME <seconds>`` line a workload printed (None: none)."""
+    for line in reversed(stdout.splitlines()):
+        if line.startswith("TIME "):
+            try:
+                return float(line.removeprefix("TIME ").strip())
+            except ValueError:
+                return None
+    return None
+
+
 def last_lines(text: str, count: int = 3) -> str:
     """The last ``count`` non-empty lines of ``text``, joined, paths redacted."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
@@ -178,11 +200,13 @@ def last_lines(text: str, count: int = 3) -> str:
 
 @dataclass
 class Runner:
-    """Runs planned cells; ``server_url`` and ``server_cpu`` serve the prefect-server system."""
+    """Runs planned cells; ``server_url`` and ``server_cpu`` serve the prefect-server system,
+    ``postgres`` the systems keeping executions in PostgreSQL (a fresh database per run)."""
 
     timeout_s: float
     server_url: str | None = None
     server_cpu: Callable[[], float] | None = None
+    postgres: PostgresDatabases | None = None
     log: Callable[[str], None] = print
     _count: int = 0
 
@@ -195,7 +219,16 @@ class Runner:
         tmpdir.mkdir(parents=True, exist_ok=True)
         cell.system.state.mkdir(parents=True, exist_ok=True)
         server_cpu = self.server_cpu if cell.system.needs_server else None
-        env = cell.system.environment(tmpdir, self.server_url if server_cpu else None)
+        database = self._create_database(cell)
+        if database is None and cell.system.database == "postgres":
+            return None
+        env = cell.system.environment(
+            tmpdir, self.server_url if server_cpu else None, database[1] if database else None
+        )
+        short_tmp = None
+        if cell.system.short_tmp_variable:
+            short_tmp = tempfile.mkdtemp(prefix="aloft-bench-")
+            env[cell.system.short_tmp_variable] = short_tmp
         before = server_cpu() if server_cpu else 0.0
         measurement = run_measured(
             cell.argv,
@@ -206,12 +239,19 @@ class Runner:
         )
         server_s = server_cpu() - before if server_cpu else None
         shutil.rmtree(tmpdir, ignore_errors=True)
+        if short_tmp is not None:
+            shutil.rmtree(short_tmp, ignore_errors=True)
+        if database is not None:
+            self._drop_database(database[0])
         problem = check_output(cell, measurement)
         server_text = f" +{server_s:5.2f} s server" if server_s is not None else ""
         if measurement.orphans:
             server_text += f" ({measurement.orphans} leftover processes reaped)"
+        inner = reported_time(measurement.stdout)
+        if inner is not None:
+            server_text += f" [timed part {inner:.3f} s]"
         self.log(
-            f"  {cell.workload.name:<14} {cell.system.name:<15} {label:<8} "
+            f"  {cell.workload.name:<14} {cell.system.name:<16} {label:<8} "
             f"{measurement.wall_s:7.2f} s wall {measurement.cpu_s:7.2f} s cpu{server_text} "
             f"{measurement.max_rss_mb:6.0f} MB  {'ok' if not problem else 'FAILED: ' + problem}"
         )
@@ -219,6 +259,30 @@ class Runner:
             cell.status, cell.note = FAILED, f"{label}: {problem}"
             return None
         return measurement, server_s
+
+    def _create_database(self, cell: Cell) -> tuple[str, str] | None:
+        """A fresh PostgreSQL database (name, URL) for a run of a PostgreSQL system; None for
+        other systems, or (the cell then marked failed) if it cannot be created."""
+        if cell.system.database != "postgres":
+            return None
+        if self.postgres is None:
+            cell.status, cell.note = FAILED, "no PostgreSQL server configured"
+            return None
+        try:
+            return self.postgres.create()
+        except Exception as error:  # psycopg's errors, unreachable server, ...
+            cell.status, cell.note = FAILED, f"could not create a database: {redact(str(error))}"
+            self.log(f"  {cell.key}: {cell.note}")
+            return None
+
+    def _drop_database(self, name: str) -> None:
+        """Drop a run's database; a failure is logged (the end of the invocation retries)."""
+        if self.postgres is None:
+            return
+        try:
+            self.postgres.drop(name)
+        except Exception as error:
+            self.log(f"  could not drop database {name} yet: {redact(str(error))}")
 
     def run_workload(self, cells: Sequence[Cell], runs: int, warmup: bool) -> None:
         """Warm-up (unless disabled), then ``runs`` rounds with a rotating system order.
@@ -246,6 +310,9 @@ class Runner:
                     outcome = self.run_once(cell, f"run {round_index + 1}/{runs}")
                     if outcome is not None:
                         cell.samples.append(outcome[0])
+                        inner = reported_time(outcome[0].stdout)
+                        if inner is not None:
+                            cell.inner_s.append(inner)
                         if outcome[1] is not None:
                             cell.server_cpu_s.append(outcome[1])
         for cell in active:

@@ -28,6 +28,14 @@ class System:
     # A system sharing another's interpreter: commands (bare, import, cli-help) are not re-run.
     same_commands_as: str | None = None
     needs_server: bool = False
+    # Where a durable system keeps its executions: "sqlite" (a file in the run's TMPDIR) or
+    # "postgres" (a fresh database per run, see benchmarks/postgres.py); passed to the workload
+    # as ALOFT_BENCH_DB_URL.
+    database: str | None = None
+    # A variable naming a short temporary folder, outside the run's TMPDIR: Ray puts Unix
+    # sockets under its session folder, and a socket's path may not exceed 107 bytes, which a
+    # folder under the repository does not leave room for.
+    short_tmp_variable: str | None = None
 
     @property
     def prefix(self) -> Path:
@@ -53,9 +61,11 @@ class System:
         invocation, so caches filled by the warm-up survive into the timed runs)."""
         return STATE_DIR / self.name
 
-    def environment(self, tmpdir: Path, server_url: str | None = None) -> dict[str, str]:
+    def environment(
+        self, tmpdir: Path, server_url: str | None = None, database_url: str | None = None
+    ) -> dict[str, str]:
         """Environment variables for one run: nothing leaks into the real HOME or /tmp, and
-        nothing phones home."""
+        nothing phones home. ``database_url``: a PostgreSQL system's database for this run."""
         env = {
             key: value
             for key, value in os.environ.items()
@@ -72,6 +82,10 @@ class System:
             env.update(prefect_settings(self.state / "prefect-home"))
             if server_url is not None:
                 env["PREFECT_API_URL"] = server_url
+        if self.database == "sqlite":
+            env["ALOFT_BENCH_DB_URL"] = f"sqlite:///{tmpdir / 'bench.db'}"
+        elif self.database == "postgres" and database_url is not None:
+            env["ALOFT_BENCH_DB_URL"] = database_url
         return env
 
 
@@ -132,6 +146,55 @@ SYSTEMS: tuple[System, ...] = (
         workloads="floor",
         summary="the same functions called in a plain Python loop, no orchestration",
         packages=("pandas", "pyarrow", "numpy"),
+    ),
+    System(
+        name="aloft-durable",
+        env=None,
+        workloads="aloft_durable",
+        summary="aloft durable execution: SQLite in the run's TMPDIR, a pool of 2 worker processes",
+        packages=("aloft", "sqlalchemy"),
+        same_commands_as="aloft",
+        database="sqlite",
+    ),
+    System(
+        name="aloft-durable-pg",
+        env=None,
+        workloads="aloft_durable",
+        summary="aloft durable execution: a fresh PostgreSQL database, 2 worker processes",
+        packages=("aloft", "sqlalchemy", "psycopg"),
+        same_commands_as="aloft",
+        database="postgres",
+    ),
+    System(
+        name="ray",
+        env="ray",
+        workloads="ray",
+        summary="Ray remote functions on a local 2-CPU cluster started in each process (loopback)",
+        import_module="ray",
+        api_import="from ray import get, remote",
+        cli="ray",
+        packages=("ray",),
+        short_tmp_variable="RAY_TMPDIR",
+    ),
+    System(
+        name="dbos",
+        env="dbos",
+        workloads="dbos",
+        summary="DBOS Transact durable workflows, steps in-process, SQLite in the run's TMPDIR",
+        import_module="dbos",
+        api_import="from dbos import DBOS",
+        cli="dbos",
+        packages=("dbos", "sqlalchemy"),
+        database="sqlite",
+    ),
+    System(
+        name="dbos-pg",
+        env="dbos",
+        workloads="dbos",
+        summary="DBOS Transact durable workflows, steps in-process, a fresh PostgreSQL database",
+        packages=("dbos", "sqlalchemy", "psycopg"),
+        same_commands_as="dbos",
+        database="postgres",
     ),
 )
 

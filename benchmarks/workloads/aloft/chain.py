@@ -1,6 +1,7 @@
 """chain: N sequential tasks, each adding 1 to the previous result (aloft). Default N=100."""
 
 import sys
+import time
 
 from aloft import task, workflow
 
@@ -21,4 +22,7 @@ def chain_wf(x: int = 0) -> int:
 
 
 if __name__ == "__main__":
-    print(f"RESULT {chain_wf(x=0)}")
+    start = time.perf_counter()
+    result = chain_wf(x=0)
+    print(f"TIME {time.perf_counter() - start:.6f}")
+    print(f"RESULT {result}")

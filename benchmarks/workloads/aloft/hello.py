@@ -1,5 +1,7 @@
 """hello: one task in a workflow, run locally (aloft)."""
 
+import time
+
 from aloft import task, workflow
 
 
@@ -14,4 +16,7 @@ def hello_wf(name: str = "World") -> str:
 
 
 if __name__ == "__main__":
-    print(f"RESULT {hello_wf(name='World')}")
+    start = time.perf_counter()
+    result = hello_wf(name="World")
+    print(f"TIME {time.perf_counter() - start:.6f}")
+    print(f"RESULT {result}")

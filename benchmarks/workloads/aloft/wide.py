@@ -2,6 +2,7 @@
 Default N=200."""
 
 import sys
+import time
 
 from aloft import task, workflow
 
@@ -24,4 +25,7 @@ def wide_wf() -> int:
 
 
 if __name__ == "__main__":
-    print(f"RESULT {wide_wf()}")
+    start = time.perf_counter()
+    result = wide_wf()
+    print(f"TIME {time.perf_counter() - start:.6f}")
+    print(f"RESULT {result}")

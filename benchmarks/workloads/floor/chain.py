@@ -1,6 +1,7 @@
 """chain: N sequential calls, each adding 1 to the previous result (floor). Default N=100."""
 
 import sys
+import time
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 100
 
@@ -17,4 +18,7 @@ def chain(x: int = 0) -> int:
 
 
 if __name__ == "__main__":
-    print(f"RESULT {chain(x=0)}")
+    start = time.perf_counter()
+    result = chain(x=0)
+    print(f"TIME {time.perf_counter() - start:.6f}")
+    print(f"RESULT {result}")

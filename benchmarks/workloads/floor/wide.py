@@ -1,6 +1,7 @@
 """wide: N independent calls (inc of 0..N-1), then their sum (floor). Default N=200."""
 
 import sys
+import time
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 200
 
@@ -14,4 +15,7 @@ def total(values: list[int]) -> int:
 
 
 if __name__ == "__main__":
-    print(f"RESULT {total(values=[inc(x=i) for i in range(N)])}")
+    start = time.perf_counter()
+    result = total(values=[inc(x=i) for i in range(N)])
+    print(f"TIME {time.perf_counter() - start:.6f}")
+    print(f"RESULT {result}")

@@ -1,6 +1,7 @@
 """chain: N sequential tasks, each adding 1 to the previous result (prefect). Default N=100."""
 
 import sys
+import time
 
 from prefect import flow, task
 
@@ -21,4 +22,7 @@ def chain_flow(n: int = N, x: int = 0) -> int:
 
 
 if __name__ == "__main__":
-    print(f"RESULT {chain_flow(n=N, x=0)}")
+    start = time.perf_counter()
+    result = chain_flow(n=N, x=0)
+    print(f"TIME {time.perf_counter() - start:.6f}")
+    print(f"RESULT {result}")

@@ -1,5 +1,7 @@
 """hello: one task in a flow (prefect)."""
 
+import time
+
 from prefect import flow, task
 
 
@@ -14,4 +16,7 @@ def hello_flow(name: str = "World") -> str:
 
 
 if __name__ == "__main__":
-    print(f"RESULT {hello_flow(name='World')}")
+    start = time.perf_counter()
+    result = hello_flow(name="World")
+    print(f"TIME {time.perf_counter() - start:.6f}")
+    print(f"RESULT {result}")

@@ -2,6 +2,7 @@
 (prefect). Default N=200."""
 
 import sys
+import time
 
 from prefect import flow, task
 
@@ -25,4 +26,7 @@ def wide_flow(n: int = N) -> int:
 
 
 if __name__ == "__main__":
-    print(f"RESULT {wide_flow(n=N)}")
+    start = time.perf_counter()
+    result = wide_flow(n=N)
+    print(f"TIME {time.perf_counter() - start:.6f}")
+    print(f"RESULT {result}")
