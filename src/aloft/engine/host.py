@@ -26,7 +26,7 @@ from aloft.engine.hosts import is_known_dead, new_host_id
 from aloft.engine.retry import DEFAULT_SYSTEM_RETRIES
 from aloft.engine.step import EngineSettings, Step
 from aloft.engine.view import ExecutionView
-from aloft.errors import InputError
+from aloft.errors import InputError, PlatformError
 from aloft.executors.base import Executor
 from aloft.ir import (
     ExecutionId,
@@ -44,6 +44,8 @@ from aloft.storage.executions import ExecutionStore, VersionConflict
 _log = logging.getLogger("aloft.engine")
 
 MAX_STEP_TRIES = 20
+RETRY_PAUSE = 0.1
+"""Seconds to wait before stepping again an execution whose step the platform failed."""
 MAX_BATCH = 256
 """The most results gathered from the executor in one turn of the loop."""
 
@@ -273,7 +275,13 @@ class EngineHost:
         """Step ``execution``; a failure of the step itself fails that execution alone."""
         try:
             self._step_until_written(execution)
-        except Exception as exc:  # a bug, or a store that keeps refusing: not every execution
+        except PlatformError as exc:  # the store failed or kept conflicting: try again soon
+            _log.warning("stepping execution %s failed, will retry: %s", execution, exc)
+            if execution in self.views:
+                self.views[execution].stale = True
+                self._dirty[execution] = None
+            time.sleep(RETRY_PAUSE)
+        except Exception as exc:  # a bug: fail this execution, not every other one
             _log.exception("stepping execution %s failed", execution)
             self._fail(execution, f"the engine could not step it: {type(exc).__name__}: {exc}")
 

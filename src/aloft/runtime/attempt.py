@@ -59,7 +59,7 @@ def execute_attempt(
         return result
     uri = outputs_uri(spec.output_prefix)
     try:
-        store.write_bytes(uri, to_json(OutputsDocument(outputs=result.outputs)))
+        store.write_new(uri, to_json(OutputsDocument(outputs=result.outputs)))
     except Exception as exc:
         return failed_result(spec, ErrorKind.SYSTEM, f"cannot write outputs to {uri}: {exc}")
     return structs.replace(result, outputs=None, outputs_uri=uri)

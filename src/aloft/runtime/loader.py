@@ -60,10 +60,17 @@ def _import_from(code_root: str, module: str) -> None:
         sys.path.insert(0, code_root)
     top = module.partition(".")[0]
     loaded = sys.modules.get(top)
-    if loaded is None or _lies_in(loaded, code_root):
+    if loaded is None or _checked.get((top, code_root)) is loaded:
+        return
+    if _lies_in(loaded, code_root):
+        _checked[top, code_root] = loaded  # the same module object next time: no disk look
         return
     for name in [n for n in sys.modules if n == top or n.startswith(top + ".")]:
         del sys.modules[name]
+
+
+_checked: dict[tuple[str, str], ModuleType] = {}
+"""Modules already found to come from a code root, by (top-level name, code root)."""
 
 
 def _lies_in(module: ModuleType, folder: str) -> bool:

@@ -104,6 +104,21 @@ class BlobStore:
             writer.write(data)
         return writer.hexdigest()
 
+    def write_new(self, uri: str, data: bytes) -> None:
+        """Store ``data`` at ``uri``, a name no one else writes and no one reads before the
+        writer says it is done (an attempt's outputs document, published by the attempt's
+        result). Such a write needs no rename to be atomic, which on a local disk costs
+        more than the write itself; object stores make every upload atomic anyway."""
+        if not uri.startswith("file://"):
+            self.write_bytes(uri, data)
+            return
+        path = Path(_local_path(uri))
+        try:
+            path.write_bytes(data)
+        except FileNotFoundError:  # the first write into this folder
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+
     def upload_file(self, local: str | os.PathLike[str], uri: str) -> str:
         """Copy a local file to ``uri``; returns the hash of its bytes."""
         with open(local, "rb") as source, self.open_write(uri) as writer:

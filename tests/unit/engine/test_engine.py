@@ -47,7 +47,7 @@ from aloft.ir import (
     WorkflowTarget,
     WorkflowTemplate,
 )
-from aloft.storage.executions import ExecutionSnapshot, InMemoryStore
+from aloft.storage.executions import Changes, ExecutionSnapshot, InMemoryStore, StoreError
 
 INT = Variable(type=SimpleType(simple=SimpleKind.INTEGER))
 Behaviour = Callable[[TaskAttemptSpec], TaskAttemptResult]
@@ -557,3 +557,21 @@ def test_an_execution_that_cannot_be_stepped_fails_alone() -> None:
     failed = store.load(bad.id).execution
     assert failed.phase is ExecutionPhase.FAILED
     assert failed.error is not None and "has no input 'x'" in failed.error.message
+
+
+def test_a_store_that_fails_for_a_moment_delays_a_step_without_failing_the_execution() -> None:
+    class FlakyStore(InMemoryStore):
+        failures = 2
+
+        def apply(self, execution: ExecutionId, expected_version: int, changes: Changes) -> int:
+            if self.failures:
+                self.failures -= 1
+                raise StoreError("the database failed: connection reset")
+            return super().apply(execution, expected_version, changes)
+
+    store = FlakyStore()
+    create(store, chain(2, make_task("inc")), x=1)
+    host_for(store, ScriptedExecutor({"inc": add_one})).run_until_ended(EXECUTION)
+    state = store.load(EXECUTION)
+    assert state.execution.phase is ExecutionPhase.SUCCEEDED
+    assert state.execution.outputs == {"o0": IntegerValue(value=3)}

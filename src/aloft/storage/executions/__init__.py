@@ -15,6 +15,7 @@ from aloft.storage.executions.base import (
     ExecutionStore,
     InvalidTransition,
     ResultOutcome,
+    StoreError,
     StoreUnavailable,
     VersionConflict,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "InMemoryStore",
     "InvalidTransition",
     "ResultOutcome",
+    "StoreError",
     "StoreUnavailable",
     "VersionConflict",
 ]

@@ -46,6 +46,11 @@ class StoreUnavailable(InputError):
     """The metadata database cannot be reached, opened or created where its URL says."""
 
 
+class StoreError(PlatformError):
+    """The database failed an operation (a lost connection, a restarting server): the
+    caller may try again later."""
+
+
 class VersionConflict(PlatformError):
     """The execution changed since it was read: the step must be repeated from a fresh load."""
 

@@ -49,6 +49,7 @@ from aloft.storage.executions.base import (
     ExecutionStore,
     InvalidTransition,
     ResultOutcome,
+    StoreError,
     StoreUnavailable,
     VersionConflict,
 )
@@ -106,15 +107,17 @@ class SqlStore(ExecutionStore):
         try:
             with self._write() as conn:
                 migrations.upgrade(conn)
-        except sa.exc.DBAPIError as exc:
+        except (StoreError, sa.exc.DBAPIError) as exc:
             self._engine.dispose()
-            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            cause = exc.__cause__ if isinstance(exc, StoreError) else exc
+            orig = getattr(cause, "orig", None)
+            reason = str(orig or exc).strip().splitlines()[0]
             raise StoreUnavailable(f"cannot open the database {shown}: {reason}") from None
 
     @contextmanager
     def _write(self) -> Iterator[sa.Connection]:
         """A write transaction, committed at the end unless an exception leaves it."""
-        with self._lock, self._engine.begin() as conn:
+        with _database_errors(), self._lock, self._engine.begin() as conn:
             if self._sqlite:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             yield conn
@@ -122,7 +125,7 @@ class SqlStore(ExecutionStore):
     @contextmanager
     def _snapshot(self) -> Iterator[sa.Connection]:
         """A read transaction: every read in it sees the same committed state."""
-        with self._engine.connect() as conn:
+        with _database_errors(), self._engine.connect() as conn:
             conn.exec_driver_sql(
                 "BEGIN"
                 if self._sqlite
@@ -364,6 +367,16 @@ class SqlStore(ExecutionStore):
     def close(self) -> None:
         """Close the pooled connections."""
         self._engine.dispose()
+
+
+@contextmanager
+def _database_errors() -> Iterator[None]:
+    """Report the database failing (not a refused write) as a ``StoreError``."""
+    try:
+        yield
+    except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise StoreError(f"the database failed: {reason}") from exc
 
 
 def _sqlite_engine(url: sa.URL) -> sa.Engine:
