@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import datetime
 import logging
+import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
@@ -379,6 +381,21 @@ def _database_errors() -> Iterator[None]:
         raise StoreError(f"the database failed: {reason}") from exc
 
 
+def _pragma(dbapi_connection: Any, pragma: str) -> None:
+    """Run ``PRAGMA pragma``. Switching a new file to WAL needs a moment alone with it, and
+    SQLite answers "locked" at once rather than waiting for the busy timeout, so a process
+    opening the file while another does waits here instead."""
+    deadline = time.monotonic() + _BUSY_TIMEOUT
+    while True:
+        try:
+            dbapi_connection.execute(f"PRAGMA {pragma}")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 def _sqlite_engine(url: sa.URL) -> sa.Engine:
     """An engine on a SQLite file: WAL, ``synchronous=NORMAL``, a busy timeout.
 
@@ -393,6 +410,6 @@ def _sqlite_engine(url: sa.URL) -> sa.Engine:
     def _connect(dbapi_connection: Any, _record: object) -> None:
         dbapi_connection.isolation_level = None
         for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
-            dbapi_connection.execute(f"PRAGMA {pragma}")
+            _pragma(dbapi_connection, pragma)
 
     return engine
