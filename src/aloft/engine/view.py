@@ -75,7 +75,8 @@ class ExecutionView:
     running_tasks: int = 0
     """Attempts running now (what ``max_parallelism`` limits)."""
     foreign: set[str] = field(default_factory=set)
-    """Tokens of running attempts submitted by another host (watched for lost leases)."""
+    """Tokens of running attempts this host's executor does not run (another host's, or
+    orphans of a result lost with a discarded view): watched for being lost."""
     needs_rebuild: bool = True
     """The frames must be built from the records (a fresh load)."""
     stale: bool = False
