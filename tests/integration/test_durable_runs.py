@@ -52,6 +52,27 @@ def wait_for_file(path: Path, timeout: float = 30.0) -> str:
     raise AssertionError(f"{path} did not appear within {timeout}s")
 
 
+def start_waiting_task(
+    tmp_path: Path, db: str, name: str, workflow: str
+) -> tuple[subprocess.Popen[str], int]:
+    """Start durable run ``name`` of ``workflow``, whose task writes its worker's pid to a
+    marker file; returns the run's process and that worker's pid once it is running."""
+    marker = tmp_path / "pid"
+    process = aloft_process(
+        "run",
+        "--durable",
+        "--name",
+        name,
+        "--db",
+        db,
+        str(FIXTURE),
+        workflow,
+        "--marker",
+        str(marker),
+    )
+    return process, int(wait_for_file(marker))
+
+
 def wait_for_lines(path: Path, count: int, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -142,20 +163,7 @@ def test_a_run_killed_ten_times_finishes_without_rerunning_recorded_successes(
 def test_a_worker_killed_mid_task_is_a_system_failure_retried_even_with_no_retries(
     tmp_path: Path, db: str
 ) -> None:
-    marker = tmp_path / "pid"
-    process = aloft_process(
-        "run",
-        "--durable",
-        "--name",
-        "victim",
-        "--db",
-        db,
-        str(FIXTURE),
-        "survive_a_kill",
-        "--marker",
-        str(marker),
-    )
-    worker = int(wait_for_file(marker))
+    process, worker = start_waiting_task(tmp_path, db, "victim", "survive_a_kill")
     os.kill(worker, signal.SIGKILL)
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 0, stderr
@@ -171,20 +179,7 @@ def test_a_worker_killed_mid_task_is_a_system_failure_retried_even_with_no_retri
 def test_terminate_stops_the_running_worker_within_two_seconds_and_records_nothing_after(
     tmp_path: Path, db: str
 ) -> None:
-    marker = tmp_path / "pid"
-    process = aloft_process(
-        "run",
-        "--durable",
-        "--name",
-        "forever",
-        "--db",
-        db,
-        str(FIXTURE),
-        "endless",
-        "--marker",
-        str(marker),
-    )
-    worker = int(wait_for_file(marker))
+    process, worker = start_waiting_task(tmp_path, db, "forever", "endless")
     started = time.monotonic()
     result = aloft("terminate", "forever", "--db", db)
     assert result.returncode == 0, result.stderr
@@ -210,20 +205,7 @@ def test_terminate_stops_the_running_worker_within_two_seconds_and_records_nothi
 
 def test_terminating_an_execution_whose_process_died_ends_it_at_once(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'aloft.db'}"
-    marker = tmp_path / "pid"
-    process = aloft_process(
-        "run",
-        "--durable",
-        "--name",
-        "orphan",
-        "--db",
-        db,
-        str(FIXTURE),
-        "endless",
-        "--marker",
-        str(marker),
-    )
-    worker = int(wait_for_file(marker))
+    process, worker = start_waiting_task(tmp_path, db, "orphan", "endless")
     process.send_signal(signal.SIGKILL)
     process.communicate()
     result = aloft("terminate", "orphan", "--db", db)
