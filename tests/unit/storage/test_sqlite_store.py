@@ -47,6 +47,16 @@ class TestSqliteStore(ExecutionStoreContract):
         store.close()
 
 
+class TestSqliteStoreReadingBack(ExecutionStoreContract):
+    """The contract again, with every write checked against rows read back."""
+
+    @pytest.fixture
+    def store(self, tmp_path: Path) -> Iterator[ExecutionStore]:
+        store = SqlStore(f"sqlite:///{tmp_path / 'store.db'}", known_executions=0)
+        yield store
+        store.close()
+
+
 @pytest.fixture
 def path(tmp_path: Path) -> Path:
     return tmp_path / "state" / "store.db"
@@ -103,6 +113,22 @@ def test_the_migrations_make_exactly_the_tables_at_head(path: Path) -> None:
             assert sa.inspect(conn).get_table_names() == ["alembic_version"]
     finally:
         engine.dispose()
+
+
+def test_a_write_is_checked_against_what_another_store_wrote_since(path: Path) -> None:
+    first, second = SqlStore(f"sqlite:///{path}"), SqlStore(f"sqlite:///{path}")
+    try:
+        execution = first.create(spec(), at(0)).id
+        version = first.apply(execution, 0, Changes(nodes={KEY: node(execution)}))
+        first.load(execution)  # first now knows the records of this version
+        done = node(execution, NodePhase.SUCCEEDED)
+        version = second.apply(execution, version, Changes(nodes={KEY: done}))
+        with pytest.raises(InvalidTransition):  # back to RUNNING: refused, though first's
+            first.apply(execution, version, Changes(nodes={KEY: node(execution)}))
+        assert first.load(execution).nodes[KEY] == done
+    finally:
+        first.close()
+        second.close()
 
 
 def test_an_attempt_token_cannot_move_to_another_execution(path: Path) -> None:

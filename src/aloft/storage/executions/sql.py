@@ -40,7 +40,7 @@ from aloft.ir import (
     TaskAttemptResult,
     from_json,
 )
-from aloft.storage.executions import migrations
+from aloft.storage.executions import migrations, sql_direct
 from aloft.storage.executions import sql_tables as t
 from aloft.storage.executions.base import (
     Changes,
@@ -60,6 +60,8 @@ from aloft.storage.executions.rules import (
     check_execution,
     check_node,
 )
+from aloft.storage.executions.sql_direct import DirectStatements, execute_many
+from aloft.storage.executions.sql_known import DEFAULT_CAPACITY, KnownExecutions, KnownRecords
 from aloft.storage.executions.sql_results import ResultBatch
 
 _log = logging.getLogger("aloft.store")
@@ -76,13 +78,15 @@ class SqlStore(ExecutionStore):
     Args:
         url: ``sqlite:///path/to/file.db`` (the folder is created if missing) or
             ``postgresql://user@host/db`` (``postgres://`` works too; driver psycopg 3).
+        known_executions: How many executions' records to keep for checking writes
+            without reading them back (``sql_known``); 0 reads back every time.
 
     Raises:
         InputError: The URL names another database, or an in-memory SQLite one.
         StoreUnavailable: The database cannot be reached or created.
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, known_executions: int = DEFAULT_CAPACITY) -> None:
         try:
             parsed = sa.make_url(url)
         except sa.exc.ArgumentError:
@@ -106,6 +110,9 @@ class SqlStore(ExecutionStore):
             raise InputError(f"not a SQLite file or PostgreSQL URL: {shown}")
         self._sqlite = backend == "sqlite"
         self._upserts = t.Upserts.of(self._engine.dialect.name)
+        self._direct = DirectStatements.of(self._engine.dialect, self._upserts)
+        self._known = KnownExecutions(known_executions)
+        self._driver_errors = _driver_errors(self._engine.dialect)
         try:
             with self._write() as conn:
                 migrations.upgrade(conn)
@@ -119,7 +126,7 @@ class SqlStore(ExecutionStore):
     @contextmanager
     def _write(self) -> Iterator[sa.Connection]:
         """A write transaction, committed at the end unless an exception leaves it."""
-        with _database_errors(), self._lock, self._engine.begin() as conn:
+        with _database_errors(self._driver_errors), self._lock, self._engine.begin() as conn:
             if self._sqlite:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             yield conn
@@ -127,7 +134,7 @@ class SqlStore(ExecutionStore):
     @contextmanager
     def _snapshot(self) -> Iterator[sa.Connection]:
         """A read transaction: every read in it sees the same committed state."""
-        with _database_errors(), self._engine.connect() as conn:
+        with _database_errors(self._driver_errors), self._engine.connect() as conn:
             conn.exec_driver_sql(
                 "BEGIN"
                 if self._sqlite
@@ -139,12 +146,14 @@ class SqlStore(ExecutionStore):
         self, conn: sa.Connection, execution: ExecutionId, *, lock: bool
     ) -> tuple[int, int, str]:
         """``execution``'s row id, version and record (locked for a write if ``lock``)."""
-        statement = t.lock_execution if lock else t.select_execution
-        row = conn.execute(statement, t.named(execution)).first()
+        statement = self._direct.lock_execution if lock else self._direct.select_execution
+        cursor = sql_direct.cursor(conn)
+        cursor.execute(statement, t.named(execution))
+        row = cursor.fetchone()
         if row is None:
             raise ExecutionNotFound(f"no execution {execution}")
         row_id, version, record = row
-        return row_id, version, record
+        return int(row_id), int(version), str(record)
 
     # -- executions --------------------------------------------------------------------------
 
@@ -188,11 +197,13 @@ class SqlStore(ExecutionStore):
             row_id, _, record = self._row(conn, execution, lock=False)
             node_rows = conn.execute(t.select_nodes, {"p_id": row_id}).all()
             attempt_rows = conn.execute(t.select_attempts, {"p_id": row_id}).all()
-        return ExecutionSnapshot(
+        snapshot = ExecutionSnapshot(
             from_json(record, ExecutionRecord),
             {from_json(key, NodeKey): from_json(node, NodeRecord) for key, node in node_rows},
             {token: t.read_attempt(stored, lease) for token, stored, lease in attempt_rows},
         )
+        self._known.loaded(row_id, record, snapshot)
+        return snapshot
 
     def list_executions(
         self, *, phase: ExecutionPhase | None = None, limit: int = 100
@@ -219,31 +230,45 @@ class SqlStore(ExecutionStore):
         """Write ``changes`` in one transaction if the version is still ``expected_version``.
 
         The execution's row is locked and its version compared before anything is read or
-        written; a refused change rolls the whole transaction back.
+        written; a refused change rolls the whole transaction back. The rules are checked
+        against the records this store knows at that version, or else against the stored
+        rows the change touches (``sql_known``).
         """
+        direct = self._direct
         with self._write() as conn:
             row_id, version, stored = self._row(conn, execution, lock=True)
+            cursor = sql_direct.cursor(conn)
             if version != expected_version:
                 raise VersionConflict(
                     f"execution {execution} is at version {version}, not {expected_version}"
                 )
-            old = from_json(stored, ExecutionRecord)
+            known = self._known.at(row_id, version, stored)
+            old = known.execution if known is not None else from_json(stored, ExecutionRecord)
             new = changes.execution or old
             check_execution(old, new, changes)
-            self._check_nodes(conn, row_id, changes.nodes)
-            self._check_attempts(conn, row_id, changes.attempts)
+            if known is not None:
+                _check_known(known, changes)
+            else:
+                self._check_nodes(conn, row_id, changes.nodes)
+                self._check_attempts(conn, row_id, changes.attempts)
             version += 1
-            conn.execute(t.update_execution, t.execution_row(row_id, new, version, pending=False))
+            written = t.execution_row(row_id, new, version, pending=False)
+            cursor.execute(direct.update_execution, written)
             if changes.nodes:
                 rows = [t.node_row(row_id, key, node) for key, node in changes.nodes.items()]
-                conn.execute(self._upserts.upsert_nodes, rows)
+                execute_many(cursor, direct.upsert_nodes, rows)
             if changes.attempts:  # in token order, the order concurrent writers lock rows in
                 attempts = sorted(changes.attempts.items())
                 rows = [t.attempt_row(row_id, token, attempt) for token, attempt in attempts]
-                conn.execute(self._upserts.upsert_attempts, rows)
+                if execute_many(cursor, direct.upsert_attempts, rows) != len(rows):
+                    raise InvalidTransition(
+                        f"an attempt token of execution {execution} is another execution's"
+                    )
             if changes.events:
                 rows = [t.event_row(row_id, event) for event in changes.events]
-                conn.execute(self._upserts.append_events, rows)
+                execute_many(cursor, direct.append_events, rows)
+        if known is not None:
+            self._known.committed(row_id, known, version, written["p_record"], changes)
         return version
 
     def _check_nodes(
@@ -289,6 +314,8 @@ class SqlStore(ExecutionStore):
             batch = ResultBatch(conn, results)
             outcomes = [batch.judge(result, now) for result in results]
             batch.write(conn, self._upserts.append_events)
+        for row_id, _ in batch.executions.values():  # at a version this store did not follow
+            self._known.forget(row_id)
         return outcomes
 
     def request_abort(self, execution: ExecutionId) -> bool:
@@ -302,6 +329,7 @@ class SqlStore(ExecutionStore):
                 version += 1
                 record = structs.replace(record, abort_requested=True)
             conn.execute(t.update_execution, t.execution_row(row_id, record, version, pending=True))
+        self._known.forget(row_id)
         return True
 
     # -- leases ----------------------------------------------------------------------------------
@@ -371,13 +399,32 @@ class SqlStore(ExecutionStore):
         self._engine.dispose()
 
 
+def _check_known(known: KnownRecords, changes: Changes) -> None:
+    """Refuse ``changes`` if a node or attempt would break the rules, judged against the
+    records known at the execution's current version."""
+    for key, node in changes.nodes.items():
+        check_node(known.nodes.get(key), node)
+    for token, attempt in changes.attempts.items():
+        check_attempt(known.attempts.get(token), attempt)
+
+
+def _driver_errors(dialect: sa.Dialect) -> tuple[type[Exception], ...]:
+    """The driver's own exceptions for a failing database, raised by ``sql_direct``."""
+    dbapi = dialect.loaded_dbapi
+    return (dbapi.OperationalError, dbapi.InterfaceError)
+
+
 @contextmanager
-def _database_errors() -> Iterator[None]:
-    """Report the database failing (not a refused write) as a ``StoreError``."""
+def _database_errors(driver_errors: tuple[type[Exception], ...]) -> Iterator[None]:
+    """Report the database failing (not a refused write) as a ``StoreError``, whether
+    SQLAlchemy or the driver itself (``driver_errors``) raised it."""
     try:
         yield
     except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise StoreError(f"the database failed: {reason}") from exc
+    except driver_errors as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise StoreError(f"the database failed: {reason}") from exc
 
 

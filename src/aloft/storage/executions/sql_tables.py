@@ -232,6 +232,7 @@ class Upserts:
     """Events; one whose key is in the log already is skipped."""
     upsert_nodes: sa.Insert
     upsert_attempts: sa.Insert
+    """Leaves alone (and does not count) a row whose token is another execution's."""
 
     @classmethod
     def of(cls, dialect: str) -> Upserts:
@@ -256,6 +257,7 @@ class Upserts:
                     "phase": attempt.excluded.phase,
                     "lease_expires": attempt.excluded.lease_expires,
                 },
+                where=_A.execution_id == attempt.excluded.execution_id,
             ),
         )
 
