@@ -141,7 +141,7 @@ class EngineHost:
         self._step_dirty()
         wait = max(0.0, min(self._next_claim, self._next_renew) - time.time())
         results = self._gather(0.0 if self._dirty else wait)
-        if not results and not self._dirty and not self.executor.in_flight():
+        if not results and not self._dirty and not self.executor.busy():
             stop.wait(wait)  # nothing runs: sleep until the next timer
         if results:
             self._take(results)
@@ -178,7 +178,7 @@ class EngineHost:
         if not results or not self.batch_window:
             return results
         end = time.monotonic() + self.batch_window
-        while len(results) < MAX_BATCH and self.executor.in_flight():
+        while len(results) < MAX_BATCH and self.executor.busy():
             left = end - time.monotonic()
             if left <= 0:
                 break

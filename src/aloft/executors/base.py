@@ -40,6 +40,11 @@ class Executor(ABC):
     def in_flight(self) -> set[str]:
         """Tokens of the attempts submitted and not yet reported (their leases are renewed)."""
 
+    def busy(self) -> bool:
+        """Whether any attempt is submitted and not yet reported (``in_flight`` is not empty);
+        executors answer it without building the set."""
+        return bool(self.in_flight())
+
     def close(self) -> None:  # noqa: B027 - optional for executors
         """Release workers and other resources."""
 

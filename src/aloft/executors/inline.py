@@ -123,6 +123,9 @@ class InlineExecutor(Executor):
     def in_flight(self) -> set[str]:
         return {r.token for r in self._finished} | set(self._children)
 
+    def busy(self) -> bool:
+        return bool(self._finished or self._children)
+
     def close(self) -> None:
         for child in self._children.values():
             self._stop(child)

@@ -187,6 +187,10 @@ class ProcessExecutor(Executor):
         """Tokens of queued and running attempts, and of finished ones not yet polled."""
         return {*self._queued, *self._running, *(result.token for result in self._finished)}
 
+    def busy(self) -> bool:
+        """Whether any attempt is queued, running, or finished and not yet polled."""
+        return bool(self._queued or self._running or self._finished)
+
     def close(self) -> None:
         """Stop every worker; attempts still running are abandoned. Safe to call twice."""
         atexit.unregister(self._finalizer)

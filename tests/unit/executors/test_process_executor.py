@@ -230,11 +230,14 @@ def test_cancel_kills_a_running_attempt_and_drops_a_queued_one(
     pool.submit(queued)
     pid = pid_from(tmp_path / "pid")
     assert pool.in_flight() == {running.token, queued.token}
+    assert pool.busy()
 
     pool.cancel(queued.token)
+    assert pool.busy()
     pool.cancel(running.token)
     assert gone_within(pid, 2)
     assert pool.in_flight() == set()
+    assert not pool.busy()
     assert pool.poll(0.5) == []
 
     after = tasks.attempt(tasks.add, tmp_path, a=1, b=2)
