@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
+    "ArrayNodeMapTask": "aloft.sdk.map_task",
     "Cache": "aloft.sdk.resources",
     "Description": "aloft.sdk.documentation",
     "Documentation": "aloft.sdk.documentation",
@@ -33,11 +34,13 @@ _EXPORTS = {
     "create_node": "aloft.sdk.node",
     "current_context": "aloft.sdk.context",
     "kwtypes": "aloft.sdk.documentation",
+    "map_task": "aloft.sdk.map_task",
     "task": "aloft.sdk.task",
     "workflow": "aloft.sdk.workflow",
 }
 
 __all__ = [
+    "ArrayNodeMapTask",
     "Cache",
     "Description",
     "Documentation",
@@ -58,6 +61,7 @@ __all__ = [
     "create_node",
     "current_context",
     "kwtypes",
+    "map_task",
     "task",
     "workflow",
 ]
@@ -66,6 +70,7 @@ if TYPE_CHECKING:
     from aloft.errors import FlyteRecoverableException
     from aloft.sdk.context import ExecutionParameters, current_context
     from aloft.sdk.documentation import Description, Documentation, kwtypes
+    from aloft.sdk.map_task import ArrayNodeMapTask, map_task
     from aloft.sdk.node import create_node
     from aloft.sdk.resources import Cache, PodTemplate, Resources, Secret
     from aloft.sdk.task import PythonFunctionTask, task

@@ -8,6 +8,7 @@ import sys
 import aloft
 
 EXPECTED = [
+    "ArrayNodeMapTask",
     "Cache",
     "Description",
     "Documentation",
@@ -28,6 +29,7 @@ EXPECTED = [
     "create_node",
     "current_context",
     "kwtypes",
+    "map_task",
     "task",
     "workflow",
 ]

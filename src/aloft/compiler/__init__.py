@@ -4,6 +4,8 @@ from aloft.compiler.compile import compile_task_as_workflow, compile_workflow
 from aloft.compiler.graph import (
     Constant,
     Location,
+    MappedTask,
+    NodeRunnable,
     OutputRef,
     TracedBinding,
     TracedGraph,
@@ -14,6 +16,8 @@ from aloft.compiler.typecheck import binding_variant
 __all__ = [
     "Constant",
     "Location",
+    "MappedTask",
+    "NodeRunnable",
     "OutputRef",
     "TracedBinding",
     "TracedGraph",

@@ -8,6 +8,7 @@ from typing import TypeVar
 from aloft.compiler.graph import (
     Constant,
     Location,
+    MappedTask,
     OutputRef,
     TracedBinding,
     TracedGraph,
@@ -27,6 +28,7 @@ from aloft.ir import (
     MapBinding,
     MapType,
     Node,
+    NodeTarget,
     PromiseBinding,
     ResourceType,
     StructuredDatasetType,
@@ -65,25 +67,30 @@ def compile_workflow(graph: TracedGraph) -> WorkflowClosure:
     )
 
 
-def compile_task_as_workflow(task: TaskTemplate) -> WorkflowClosure:
-    """A one-node workflow running ``task``: how a task alone is executed."""
+def compile_task_as_workflow(runnable: TaskTemplate | MappedTask) -> WorkflowClosure:
+    """A one-node workflow running a task (or a map task): how one is executed alone."""
+    target: NodeTarget
+    if isinstance(runnable, MappedTask):
+        task, interface, target = runnable.task, runnable.interface, runnable.target
+        name = f"{task.id.name}.map"
+    else:
+        task, interface, name = runnable, runnable.interface, runnable.id.name
+        target = TaskTarget(task=task.id)
     node = Node(
         id="n0",
-        name=task.id.name,
-        target=TaskTarget(task=task.id),
+        name=name,
+        target=target,
         inputs=tuple(
             Binding(var=name, data=PromiseBinding(node=START_NODE, output=name))
-            for name in task.interface.inputs
+            for name in interface.inputs
         ),
     )
     outputs = tuple(
-        Binding(var=name, data=PromiseBinding(node="n0", output=name))
-        for name in task.interface.outputs
+        Binding(var=name, data=PromiseBinding(node="n0", output=name)) for name in interface.outputs
     )
-    interface = TypedInterface(inputs=task.interface.inputs, outputs=task.interface.outputs)
     template = WorkflowTemplate(
-        id=Identifier(resource_type=ResourceType.WORKFLOW, name=task.id.name),
-        interface=interface,
+        id=Identifier(resource_type=ResourceType.WORKFLOW, name=name),
+        interface=TypedInterface(inputs=interface.inputs, outputs=interface.outputs),
         nodes=(node,),
         outputs=outputs,
     )
@@ -112,9 +119,13 @@ def _compile_node(
         else:
             raise CompileError(f"{where}: missing input {name!r} ({describe(variable.type)})")
         bindings.append(Binding(var=name, data=data))
+    target: NodeTarget
     if isinstance(node.target, TaskTemplate):
-        target: TaskTarget | WorkflowTarget = TaskTarget(task=node.target.id)
+        target = TaskTarget(task=node.target.id)
         _add_unique(tasks, node.target.id, node.target, node.location)
+    elif isinstance(node.target, MappedTask):
+        target = node.target.target
+        _add_unique(tasks, node.target.task.id, node.target.task, node.location)
     else:
         closure = node.target
         target = WorkflowTarget(workflow=closure.workflow.id)

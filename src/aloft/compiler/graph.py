@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from aloft.ir import (
+    ArrayTarget,
     FailurePolicy,
     Identifier,
     Literal,
@@ -55,13 +56,29 @@ class Location:
         return self.display
 
 
+@dataclass(frozen=True)
+class MappedTask:
+    """A task run once per item of list inputs (a map task): what an array node runs.
+
+    ``interface`` is the node's own: the mapped inputs and every output as lists.
+    """
+
+    task: TaskTemplate
+    interface: TypedInterface
+    target: ArrayTarget
+
+
+NodeRunnable = TaskTemplate | WorkflowClosure | MappedTask
+"""What a traced node runs."""
+
+
 @dataclass
 class TracedNode:
     """One call made by the workflow body."""
 
     id: str
     name: str
-    target: TaskTemplate | WorkflowClosure
+    target: NodeRunnable
     inputs: dict[str, TracedBinding]
     location: Location
     after: list[str] = field(default_factory=list)
@@ -70,9 +87,9 @@ class TracedNode:
     @property
     def interface(self) -> TypedInterface:
         """The interface of what the node runs."""
-        if isinstance(self.target, TaskTemplate):
-            return self.target.interface
-        return self.target.workflow.interface
+        if isinstance(self.target, WorkflowClosure):
+            return self.target.workflow.interface
+        return self.target.interface
 
 
 @dataclass

@@ -32,7 +32,6 @@ from aloft.ir import (
     ExecutionId,
     ExecutionRecord,
     ExecutionSpec,
-    Literal,
     NodePhase,
     OutputsDocument,
     TaskAttemptResult,
@@ -99,7 +98,7 @@ class EngineHost:
         self._compiled: dict[ExecutionId, Compiled] = {}
         self._specs: dict[ExecutionId, ExecutionSpec] = {}
         self._dirty: dict[ExecutionId, None] = {}
-        self._outputs: dict[str, dict[str, Literal]] = {}
+        self._outputs: dict[str, OutputsDocument] = {}
         self._next_claim = 0.0
         self._next_renew = 0.0
 
@@ -368,17 +367,17 @@ class EngineHost:
         self._compiled.pop(execution, None)
         self._specs.pop(execution, None)
 
-    def _read_outputs(self, uri: str) -> dict[str, Literal]:
-        outputs = self._outputs.get(uri)
-        if outputs is None:
+    def _read_outputs(self, uri: str) -> OutputsDocument:
+        document = self._outputs.get(uri)
+        if document is None:
             try:
                 document = from_json(store_for(uri).read_bytes(uri), OutputsDocument)
             except Exception as exc:
                 raise BindingError(f"cannot read outputs document {uri}: {exc}") from exc
             if len(self._outputs) > 10_000:
                 self._outputs.clear()
-            outputs = self._outputs[uri] = document.outputs
-        return outputs
+            self._outputs[uri] = document
+        return document
 
     def create(self, spec: ExecutionSpec) -> ExecutionRecord:
         """Store a new execution of ``spec`` for some host (maybe this one) to run."""

@@ -8,27 +8,30 @@ pay for.
 
 from __future__ import annotations
 
-from aloft.ir import ErrorKind, ExecutionError, NodeRecord
+from aloft.ir import ErrorKind, ExecutionError
 
 DEFAULT_SYSTEM_RETRIES = 3
 
+Failures = tuple[int, int]
+"""How often a node (or an array item) has failed so far: (user, system)."""
+
 
 def should_retry(
-    error: ExecutionError, record: NodeRecord, retries: int, system_retries: int
+    error: ExecutionError, failures: Failures, retries: int, system_retries: int
 ) -> bool:
-    """Whether the attempt that failed with ``error`` gets another try.
-
-    ``record`` holds the failure counts from before this failure.
-    """
+    """Whether the attempt that failed with ``error`` gets another try, given the
+    ``failures`` from before this one."""
+    user, system = failures
     if error.kind is ErrorKind.SYSTEM:
-        return record.system_failures < system_retries
+        return system < system_retries
     if error.kind in (ErrorKind.RECOVERABLE, ErrorKind.TIMEOUT):
-        return record.user_failures < retries
+        return user < retries
     return False
 
 
-def counted(error: ExecutionError, record: NodeRecord) -> tuple[int, int]:
-    """The (user, system) failure counts of ``record`` after one more failure with ``error``."""
+def counted(error: ExecutionError, failures: Failures) -> Failures:
+    """The failure counts after one more failure with ``error``."""
+    user, system = failures
     if error.kind is ErrorKind.SYSTEM:
-        return record.user_failures, record.system_failures + 1
-    return record.user_failures + 1, record.system_failures
+        return user, system + 1
+    return user + 1, system

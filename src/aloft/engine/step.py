@@ -37,10 +37,11 @@ from aloft.ir import (
     NodeKey,
     NodePhase,
     NodeRecord,
+    OutputsDocument,
     WorkflowTemplate,
 )
 
-OutputsReader = Callable[[str], dict[str, Literal]]
+OutputsReader = Callable[[str], OutputsDocument]
 """Reads the outputs document at a URI (immutable, so it may be cached)."""
 
 
@@ -254,7 +255,7 @@ class Step:
         """A succeeded node's outputs, from its record or its outputs document."""
         if record.outputs is not None:
             return record.outputs
-        return self.read_outputs(record.outputs_uri) if record.outputs_uri else {}
+        return self.read_outputs(record.outputs_uri).outputs if record.outputs_uri else {}
 
     # -- nodes ------------------------------------------------------------------------------
 

@@ -7,10 +7,12 @@ imports nothing else of aloft.
 from aloft.ir.base import Document
 from aloft.ir.codec import SCHEMA_VERSION, from_json, json_schema, to_json
 from aloft.ir.execution import (
+    ArrayItem,
     ErrorKind,
     ExecutionError,
     ExecutionPhase,
     ExecutionSpec,
+    ItemResult,
     NodePhase,
     TaskAttemptResult,
     TaskAttemptSpec,
@@ -88,6 +90,7 @@ from aloft.ir.types import (
 )
 from aloft.ir.workflow import (
     START_NODE,
+    ArrayTarget,
     Binding,
     BindingData,
     CollectionBinding,
@@ -116,7 +119,9 @@ __all__ = [
     "ROOT",
     "SCHEMA_VERSION",
     "START_NODE",
+    "ArrayItem",
     "ArrayItems",
+    "ArrayTarget",
     "AttemptRecord",
     "BinaryValue",
     "Binding",
@@ -151,6 +156,7 @@ __all__ = [
     "HashedValue",
     "Identifier",
     "IntegerValue",
+    "ItemResult",
     "LaunchPlanSpec",
     "Literal",
     "LiteralBinding",

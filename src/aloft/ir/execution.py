@@ -92,6 +92,23 @@ class ExecutionSpec(Document, frozen=True, kw_only=True):
     code_root: str = ""
 
 
+class ArrayItem(IRModel, frozen=True):
+    """One item of an array node, as a batch attempt runs it: its index, its own attempt
+    number and its inputs."""
+
+    index: int
+    attempt: int = 0
+    inputs: dict[str, Literal] = msgspec.field(default_factory=dict)
+
+
+class ItemResult(IRModel, frozen=True):
+    """How one item of a batch attempt ended: its outputs, or its error."""
+
+    index: int
+    outputs: dict[str, Literal] | None = None
+    error: ExecutionError | None = None
+
+
 class TaskAttemptSpec(IRModel, frozen=True):
     """One attempt of one task, as handed to an executor and on to a worker.
 
@@ -102,6 +119,9 @@ class TaskAttemptSpec(IRModel, frozen=True):
     an attempt once its task's timeout has passed since it started running (time spent
     waiting for a worker does not count), or at ``deadline`` (seconds since the epoch), an
     absolute bound on the attempt, whichever comes first.
+
+    A batch attempt of an array node lists its ``items`` instead of ``inputs``: the worker
+    runs the task once per item, each with its own conversion and outcome.
     """
 
     execution: ExecutionId
@@ -113,6 +133,7 @@ class TaskAttemptSpec(IRModel, frozen=True):
     output_prefix: str
     deadline: float | None = None
     code_root: str = ""
+    items: tuple[ArrayItem, ...] = ()
 
     @property
     def timeout(self) -> float | None:
@@ -126,7 +147,9 @@ class TaskAttemptResult(IRModel, frozen=True):
 
     On success the outputs are in the ``outputs.json`` document at ``outputs_uri``; an
     executor that runs the task in the engine's own process may hand them over as
-    ``outputs`` instead, since nothing crosses a process boundary there.
+    ``outputs`` instead, since nothing crosses a process boundary there. A batch attempt
+    that ran reports each item in ``items``: its error, or (in the engine's own process) its
+    outputs; the outputs of items that succeeded are otherwise in the document's ``items``.
     """
 
     execution: ExecutionId
@@ -138,3 +161,4 @@ class TaskAttemptResult(IRModel, frozen=True):
     error: ExecutionError | None = None
     log_uri: str = ""
     worker: str = ""
+    items: tuple[ItemResult, ...] = ()

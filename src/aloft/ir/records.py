@@ -18,16 +18,18 @@ from enum import StrEnum
 import msgspec
 
 from aloft.ir.base import Document, IRModel
-from aloft.ir.execution import ExecutionError, ExecutionPhase, NodePhase
+from aloft.ir.execution import ExecutionError, ExecutionPhase, ItemResult, NodePhase
 from aloft.ir.identifiers import ExecutionId
 from aloft.ir.literals import Literal
 from aloft.ir.node_key import ROOT, NodeKey
 
 
 class OutputsDocument(Document, frozen=True, kw_only=True):
-    """``outputs.json``: the output literals a worker wrote under its attempt's prefix."""
+    """``outputs.json``: the output literals a worker wrote under its attempt's prefix (for a
+    batch attempt of an array node: each successful item's, in ``items``)."""
 
     outputs: dict[str, Literal] = msgspec.field(default_factory=dict)
+    items: tuple[ItemResult, ...] = ()
 
 
 class CacheStatus(StrEnum):
@@ -46,12 +48,19 @@ _ITEM_PHASES = tuple(NodePhase)
 class ArrayItems(IRModel, frozen=True):
     """The items of an array (map) node, compactly: one byte of phase per item plus counts.
 
-    An array node over 100,000 items is one node record holding this, not 100,000 records;
-    an item gets attempt records only when it runs.
+    An array node over 100,000 items is one node record holding this, not 100,000 records.
+    Items run in batch attempts (``batches`` counts those made so far, which numbers the next;
+    ``open_batches`` are those whose items have not been moved on yet); an item's failures
+    are counted only once it has failed, so its attempt number is the sum of its user and
+    system failures.
     """
 
     phases: bytes
     counts: dict[NodePhase, int]
+    batches: int = 0
+    open_batches: tuple[int, ...] = ()
+    user_failures: dict[int, int] = msgspec.field(default_factory=dict)
+    system_failures: dict[int, int] = msgspec.field(default_factory=dict)
 
     @classmethod
     def new(cls, size: int) -> ArrayItems:
@@ -65,19 +74,39 @@ class ArrayItems(IRModel, frozen=True):
         """The phase of item ``index``."""
         return _ITEM_PHASES[self.phases[index]]
 
+    def attempt(self, index: int) -> int:
+        """The attempt number item ``index`` runs (or ran) next."""
+        return self.user_failures.get(index, 0) + self.system_failures.get(index, 0)
+
+    def waiting(self, limit: int) -> list[int]:
+        """Up to ``limit`` items waiting to run (not started, or to be retried), in order."""
+        found: list[int] = []
+        for phase in (NodePhase.NOT_STARTED, NodePhase.RETRYABLE_FAILURE):
+            code, start = _ITEM_PHASES.index(phase), 0
+            for _ in range(min(limit, self.counts.get(phase, 0))):
+                start = self.phases.index(code, start) + 1
+                found.append(start - 1)
+        return sorted(found)[:limit]
+
     def with_phase(self, index: int, phase: NodePhase) -> ArrayItems:
         """These items with item ``index`` moved to ``phase`` (forward only)."""
-        old = self.phase(index)
-        if not node_move_allowed(old, phase):
-            raise ValueError(f"item {index} cannot move from {old} to {phase}")
+        return self.with_phases({index: phase})
+
+    def with_phases(self, moves: dict[int, NodePhase], **changes: object) -> ArrayItems:
+        """These items with each item of ``moves`` moved to its phase (forward only), and
+        the other fields in ``changes`` replaced."""
         phases = bytearray(self.phases)
-        phases[index] = _ITEM_PHASES.index(phase)
         counts = dict(self.counts)
-        counts[old] -= 1
-        if not counts[old]:
-            del counts[old]
-        counts[phase] = counts.get(phase, 0) + 1
-        return ArrayItems(phases=bytes(phases), counts=counts)
+        for index, phase in moves.items():
+            old = _ITEM_PHASES[phases[index]]
+            if not node_move_allowed(old, phase):
+                raise ValueError(f"item {index} cannot move from {old} to {phase}")
+            phases[index] = _ITEM_PHASES.index(phase)
+            counts[old] -= 1
+            if not counts[old]:
+                del counts[old]
+            counts[phase] = counts.get(phase, 0) + 1
+        return msgspec.structs.replace(self, phases=bytes(phases), counts=counts, **changes)
 
 
 class ExecutionRecord(Document, frozen=True, kw_only=True):
@@ -126,7 +155,9 @@ class AttemptRecord(Document, frozen=True, kw_only=True):
     """One attempt of a task node, fenced by its token.
 
     ``owner`` is the engine host that submitted it, ``lease_expires`` (seconds since the
-    epoch) how long it is believed alive without another heartbeat.
+    epoch) how long it is believed alive without another heartbeat. A batch attempt of an
+    array node names the ``items`` it runs and, once it ran, how each ended
+    (``item_results``).
     """
 
     execution: ExecutionId
@@ -143,6 +174,8 @@ class AttemptRecord(Document, frozen=True, kw_only=True):
     log_uri: str = ""
     started_at: datetime.datetime | None = None
     ended_at: datetime.datetime | None = None
+    items: tuple[int, ...] = ()
+    item_results: tuple[ItemResult, ...] = ()
 
 
 class EventKind(StrEnum):

@@ -77,7 +77,31 @@ class WorkflowTarget(_TargetBase, frozen=True, tag="workflow"):
     workflow: Identifier
 
 
-NodeTarget = TaskTarget | WorkflowTarget
+class ArrayTarget(_TargetBase, frozen=True, tag="array"):
+    """The node runs a task once per item of its list inputs (a map task), as one node.
+
+    The inputs named in ``mapped`` are lists of equal length, one element per item; every
+    other input is given to each item as it is. At most ``concurrency`` items run at once
+    (all, if unset). The node succeeds when at least ``min_successes`` items succeed (or
+    ``min_success_ratio`` of them, rounded up; by default all); the outputs are lists with
+    ``None`` for each item that failed.
+    """
+
+    task: Identifier
+    mapped: tuple[str, ...]
+    concurrency: int | None = None
+    min_successes: int | None = None
+    min_success_ratio: float | None = None
+
+    @property
+    def optional_outputs(self) -> bool:
+        """Whether items may fail without failing the node, so that the outputs are lists of
+        ``Optional`` values (flytekit's rule: a success ratio below 1, or a minimum count)."""
+        ratio = self.min_success_ratio
+        return (ratio is not None and ratio < 1) or self.min_successes is not None
+
+
+NodeTarget = TaskTarget | WorkflowTarget | ArrayTarget
 
 
 class NodeOverrides(IRModel, frozen=True):

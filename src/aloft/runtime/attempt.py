@@ -13,9 +13,12 @@ from msgspec import structs
 
 from aloft.errors import FlyteRecoverableException, TypeTransformerError
 from aloft.ir import (
+    ArrayItem,
     ErrorKind,
     ExecutionError,
+    ItemResult,
     Literal,
+    NodeKey,
     OutputsDocument,
     TaskAttemptResult,
     TaskAttemptSpec,
@@ -45,56 +48,84 @@ def execute_attempt(
     Values the attempt offloads (files, tables, large literals) are written under the
     attempt's own prefix (``spec.output_prefix``). With ``write_outputs`` the outputs go to
     the ``outputs.json`` document there and the result carries its URI; without, the result
-    carries the literals themselves (for an executor in the engine's own process).
+    carries the literals themselves (for an executor in the engine's own process). A batch
+    attempt runs each of its items in turn, each failing or succeeding on its own.
     """
     outer = current_data_context()
     store = store_for(spec.output_prefix)
     context = DataContext(store, raw_prefix(spec.output_prefix), outer.offload_threshold_bytes)
     token = enter_data_context(context)
     try:
-        result = _execute(spec, task)
+        if spec.items:
+            items = tuple(_run_item(spec, task, item) for item in spec.items)
+            result = _result(spec, items=items)
+        else:
+            outputs, error = _run(spec, task, spec.inputs, spec.node, spec.attempt)
+            result = _result(spec, outputs=outputs, error=error)
     finally:
         exit_data_context(token)
-    if not write_outputs or result.outputs is None:
+    if not write_outputs or (result.outputs is None and not result.items):
         return result
     uri = outputs_uri(spec.output_prefix)
+    document = OutputsDocument(
+        outputs=result.outputs or {},
+        items=tuple(item for item in result.items if item.outputs is not None),
+    )
     try:
-        store.write_new(uri, to_json(OutputsDocument(outputs=result.outputs)))
+        store.write_new(uri, to_json(document))
     except Exception as exc:
         return failed_result(spec, ErrorKind.SYSTEM, f"cannot write outputs to {uri}: {exc}")
-    return structs.replace(result, outputs=None, outputs_uri=uri)
+    items = tuple(structs.replace(item, outputs=None) for item in result.items)
+    return structs.replace(result, outputs=None, outputs_uri=uri, items=items)
 
 
-def _execute(spec: TaskAttemptSpec, task: RunnableTask) -> TaskAttemptResult:
+def _run_item(spec: TaskAttemptSpec, task: RunnableTask, item: ArrayItem) -> ItemResult:
+    outputs, error = _run(spec, task, item.inputs, spec.node.at(item.index), item.attempt)
+    return ItemResult(index=item.index, outputs=outputs, error=error)
+
+
+_Outcome = tuple[dict[str, Literal] | None, ExecutionError | None]
+
+
+def _run(
+    spec: TaskAttemptSpec,
+    task: RunnableTask,
+    inputs: Mapping[str, Literal],
+    node: NodeKey,
+    attempt: int,
+) -> _Outcome:
+    """Run the function once on ``inputs``, as attempt ``attempt`` of node ``node``."""
     interface = task.python_interface
     name = spec.task.id.name
     try:
-        kwargs = decode_inputs(spec.inputs, interface.inputs)
+        kwargs = decode_inputs(inputs, interface.inputs)
     except TypeTransformerError as exc:
-        return failed_result(spec, ErrorKind.USER, f"task {name}: cannot read its inputs: {exc}")
-    params = ExecutionParameters(spec.execution, spec.task.id, str(spec.node), spec.attempt)
+        return None, _error(
+            spec, node, ErrorKind.USER, f"task {name}: cannot read its inputs: {exc}"
+        )
+    params = ExecutionParameters(spec.execution, spec.task.id, str(node), attempt)
     try:  # the working directory goes last: outputs may be files in it
         token = set_context(params)
         try:
             result = task.execute(**kwargs)
         except FlyteRecoverableException as exc:
-            return failed_result(spec, ErrorKind.RECOVERABLE, _describe(exc), _user_traceback(exc))
+            trace = _user_traceback(exc)
+            return None, _error(spec, node, ErrorKind.RECOVERABLE, _describe(exc), trace)
         except Exception as exc:
             message = f"{_describe(exc)} ({RETRY_HINT})"
-            return failed_result(spec, ErrorKind.USER, message, _user_traceback(exc))
+            return None, _error(spec, node, ErrorKind.USER, message, _user_traceback(exc))
         except SystemExit as exc:  # the task's own sys.exit() must not end its host
-            return failed_result(spec, ErrorKind.USER, f"called sys.exit({exc.code!r})")
+            return None, _error(spec, node, ErrorKind.USER, f"called sys.exit({exc.code!r})")
         except KeyboardInterrupt:
-            return failed_result(spec, ErrorKind.USER, "raised KeyboardInterrupt")
+            return None, _error(spec, node, ErrorKind.USER, "raised KeyboardInterrupt")
         finally:
             reset_context(token)
         try:
-            outputs = encode_outputs(result, interface.outputs, name)
+            return encode_outputs(result, interface.outputs, name), None
         except TypeTransformerError as exc:
-            return failed_result(spec, ErrorKind.USER, str(exc))
+            return None, _error(spec, node, ErrorKind.USER, str(exc))
     finally:
         params.cleanup()
-    return _result(spec, outputs=outputs)
 
 
 def decode_inputs(inputs: Mapping[str, Literal], types: Mapping[str, Any]) -> dict[str, Any]:
@@ -136,10 +167,15 @@ def failed_result(
     spec: TaskAttemptSpec, kind: ErrorKind, message: str, trace: str = ""
 ) -> TaskAttemptResult:
     """The result of an attempt that failed with ``message``, blamed on ``kind``."""
-    error = ExecutionError(
-        kind=kind, message=message, node=str(spec.node), task=spec.task.id.name, traceback=trace
+    return _result(spec, error=_error(spec, spec.node, kind, message, trace))
+
+
+def _error(
+    spec: TaskAttemptSpec, node: NodeKey, kind: ErrorKind, message: str, trace: str = ""
+) -> ExecutionError:
+    return ExecutionError(
+        kind=kind, message=message, node=str(node), task=spec.task.id.name, traceback=trace
     )
-    return _result(spec, error=error)
 
 
 def _result(
@@ -147,6 +183,7 @@ def _result(
     *,
     outputs: dict[str, Literal] | None = None,
     error: ExecutionError | None = None,
+    items: tuple[ItemResult, ...] = (),
 ) -> TaskAttemptResult:
     return TaskAttemptResult(
         execution=spec.execution,
@@ -155,6 +192,7 @@ def _result(
         token=spec.token,
         outputs=outputs,
         error=error,
+        items=items,
     )
 
 

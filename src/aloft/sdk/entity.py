@@ -13,9 +13,9 @@ import typing
 from abc import ABC, abstractmethod
 from typing import Any
 
-from aloft.compiler import Constant, TracedBinding, TracedNode
+from aloft.compiler import Constant, NodeRunnable, TracedBinding, TracedNode
 from aloft.errors import CompileError, InputError, TypeTransformerError
-from aloft.ir import Identifier, TaskTemplate, TypedInterface, WorkflowClosure
+from aloft.ir import Identifier, TypedInterface, WorkflowClosure
 from aloft.sdk.arguments import suggest
 from aloft.sdk.interface import Interface
 from aloft.sdk.location import caller_location
@@ -37,7 +37,7 @@ class Entity(ABC):
         """The compiled IR that running this entity executes."""
 
     @abstractmethod
-    def node_target(self) -> TaskTemplate | WorkflowClosure:
+    def node_target(self) -> NodeRunnable:
         """What a node calling this entity runs."""
 
     @abstractmethod

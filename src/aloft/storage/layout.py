@@ -3,6 +3,8 @@
 {root}/executions/{project}/{domain}/{execution}/{node path...}[/item-{i}]/{attempt}/
     outputs.json  logs.txt  deck.html  checkpoints/  raw/
 
+An array node's items run in batch attempts, each under ``{node path...}/batch-{batch}/``.
+
 Inputs travel inside the attempt spec and are recorded with the node, so no ``inputs.json``
 is written.
 """
@@ -17,11 +19,19 @@ LOG_FILE = "logs.txt"
 
 def attempt_prefix(root: str, execution: ExecutionId, node: NodeKey, attempt: int) -> str:
     """The folder of one attempt of one node, under the store root URI ``root``."""
+    return f"{_node_folder(root, execution, node)}/{attempt}"
+
+
+def batch_prefix(root: str, execution: ExecutionId, node: NodeKey, batch: int) -> str:
+    """The folder of batch attempt ``batch`` of array node ``node``."""
+    return f"{_node_folder(root, execution, node)}/batch-{batch}"
+
+
+def _node_folder(root: str, execution: ExecutionId, node: NodeKey) -> str:
     parts = [root.rstrip("/"), "executions", execution.project, execution.domain, execution.name]
     parts.extend(node.path)
     if node.item is not None:
         parts.append(f"item-{node.item}")
-    parts.append(str(attempt))
     return "/".join(parts)
 
 

@@ -6,13 +6,15 @@ node target type it runs to it in ``HANDLERS``. The step loop never changes.
 
 from __future__ import annotations
 
+from aloft.engine.handlers.array import ArrayHandler
 from aloft.engine.handlers.base import NodeHandler
 from aloft.engine.handlers.subworkflow import SubworkflowHandler
 from aloft.engine.handlers.task import TaskHandler
-from aloft.ir import Node, TaskTarget, WorkflowTarget
+from aloft.ir import ArrayTarget, Node, TaskTarget, WorkflowTarget
 
 HANDLERS: dict[type, NodeHandler] = {
     TaskTarget: TaskHandler(),
+    ArrayTarget: ArrayHandler(),
     WorkflowTarget: SubworkflowHandler(),
 }
 

@@ -10,6 +10,7 @@ from aloft.engine.actions import Submit
 from aloft.engine.handlers.base import NodeHandler
 from aloft.engine.retry import counted, should_retry
 from aloft.ir import (
+    ArrayTarget,
     AttemptRecord,
     ExecutionError,
     Literal,
@@ -116,9 +117,10 @@ class TaskHandler(NodeHandler):
             return  # aborted: the node is aborted with it
         node = frame.plan.nodes[record.key.node_id]
         task = effective_task(step, node)
-        error = _located(attempt.error, record.key, task)
-        users, systems = counted(error, record)
-        if should_retry(error, record, task.metadata.retries, step.settings.system_retries):
+        error = located(attempt.error, record.key, task)
+        failures = (record.user_failures, record.system_failures)
+        users, systems = counted(error, failures)
+        if should_retry(error, failures, task.metadata.retries, step.settings.system_retries):
             step.view.set_node(
                 structs.replace(
                     record,
@@ -137,9 +139,10 @@ class TaskHandler(NodeHandler):
 
 
 def effective_task(step: Step, node: Node) -> TaskTemplate:
-    """The task ``node`` runs, with the node's overrides applied."""
+    """The task ``node`` runs (each item of an array node, too), with the node's overrides
+    applied."""
     target = node.target
-    assert isinstance(target, TaskTarget)
+    assert isinstance(target, TaskTarget | ArrayTarget)
     task = step.compiled.tasks[target.task]
     overrides = node.overrides
     if overrides is None:
@@ -163,7 +166,7 @@ def effective_task(step: Step, node: Node) -> TaskTemplate:
     )
 
 
-def _located(error: ExecutionError, key: NodeKey, task: TaskTemplate) -> ExecutionError:
+def located(error: ExecutionError, key: NodeKey, task: TaskTemplate) -> ExecutionError:
     """``error`` with the node key and task name filled in, for messages."""
     if error.node and error.task:
         return error

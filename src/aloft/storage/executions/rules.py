@@ -83,9 +83,17 @@ def judge_result(
         return f"execution {execution.id} has ended ({execution.phase})"
     if attempt.phase is not NodePhase.RUNNING:
         return f"attempt {attempt.number} of node {attempt.node} has ended ({attempt.phase})"
-    if node is None or node.token != result.token or node.phase is not NodePhase.RUNNING:
+    if node is None or node.phase is not NodePhase.RUNNING or not _current(node, attempt):
         return f"attempt {attempt.number} is no longer node {attempt.node}'s current attempt"
     return ""
+
+
+def _current(node: NodeRecord, attempt: AttemptRecord) -> bool:
+    """Whether ``attempt`` is one the node waits for: its current attempt, or (an array
+    node's batch) one of its open batches."""
+    if attempt.items:
+        return node.items is not None and attempt.number in node.items.open_batches
+    return node.token == attempt.token
 
 
 def ended_attempt(
@@ -102,6 +110,7 @@ def ended_attempt(
         log_uri=result.log_uri,
         ended_at=now,
         lease_expires=None,
+        item_results=result.items,
     )
 
 
