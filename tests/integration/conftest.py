@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy
@@ -98,3 +99,12 @@ def fresh_database() -> Iterator[Callable[[], str]]:
 def postgres_url(fresh_database: Callable[[], str]) -> str:
     """The URL of a fresh, empty PostgreSQL database."""
     return fresh_database()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty database: a SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'aloft.db'}"
+    fresh: Callable[[], str] = request.getfixturevalue("fresh_database")
+    return fresh()

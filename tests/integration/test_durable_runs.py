@@ -4,52 +4,31 @@ signals, a real SQLite database."""
 from __future__ import annotations
 
 import collections
-import contextlib
 import os
 import random
 import signal
 import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from durable import (
+    ROOT,
+    aloft,
+    aloft_process,
+    gone_within,
+    opened,
+    pid_alive,
+    succeeded_steps,
+    wait_for_file,
+    wait_for_lines,
+)
 
 from aloft.ir import EventKind, ExecutionId, ExecutionPhase, NodePhase
-from aloft.storage.executions.sql import SqlStore
 
-ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "durable_tasks.py"
 
 pytestmark = pytest.mark.integration
-
-
-def aloft_process(*args: str, workers: int = 2) -> subprocess.Popen[str]:
-    env = {**os.environ, "ALOFT_WORKERS": str(workers)}
-    return subprocess.Popen(
-        [sys.executable, "-m", "aloft", *args],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-
-
-def aloft(*args: str) -> subprocess.CompletedProcess[str]:
-    process = aloft_process(*args)
-    stdout, stderr = process.communicate(timeout=120)
-    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
-
-
-def wait_for_file(path: Path, timeout: float = 30.0) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if path.exists() and path.read_text():
-            return path.read_text()
-        time.sleep(0.02)
-    raise AssertionError(f"{path} did not appear within {timeout}s")
 
 
 def start_waiting_task(
@@ -71,56 +50,6 @@ def start_waiting_task(
         str(marker),
     )
     return process, int(wait_for_file(marker))
-
-
-def wait_for_lines(path: Path, count: int, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if path.exists() and len(path.read_text().split()) >= count:
-            return
-        time.sleep(0.01)
-    raise AssertionError(f"{path} did not reach {count} lines within {timeout}s")
-
-
-def gone_within(pid: int, seconds: float) -> bool:
-    end = time.monotonic() + seconds
-    while pid_alive(pid):
-        if time.monotonic() > end:
-            return False
-        time.sleep(0.02)
-    return True
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
-@contextlib.contextmanager
-def opened(db: str) -> Iterator[SqlStore]:
-    store = SqlStore(db)
-    try:
-        yield store
-    finally:
-        store.close()
-
-
-def succeeded_steps(db: str, name: str) -> set[str]:
-    with opened(db) as store:
-        nodes = store.load(ExecutionId(name=name)).nodes
-    return {str(k) for k, n in nodes.items() if n.phase is NodePhase.SUCCEEDED}
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The URL of an empty database: a SQLite file, or a fresh PostgreSQL database."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'aloft.db'}"
-    fresh: Callable[[], str] = request.getfixturevalue("fresh_database")
-    return fresh()
 
 
 def test_a_run_killed_ten_times_finishes_without_rerunning_recorded_successes(
