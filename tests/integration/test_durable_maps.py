@@ -4,6 +4,7 @@ signals, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import collections
+import itertools
 import os
 import signal
 import time
@@ -73,5 +74,5 @@ def test_concurrency_one_runs_the_items_one_after_another(tmp_path: Path, db: st
     assert result.stdout == "[0, 1, 2, 3, 4, 5]\n"
     spans = sorted(tuple(map(float, line.split())) for line in log.read_text().splitlines())
     assert len(spans) == 6
-    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+    for (_, end), (start, _) in itertools.pairwise(spans):
         assert end <= start, "two items ran at once"
