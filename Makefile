@@ -44,8 +44,11 @@ demo: $(STAMP)
 	$(BIN)/aloft run examples/etl.py etl_wf
 	@echo "== subworkflow: examples/subworkflow.py parent_wf"
 	$(BIN)/aloft run examples/subworkflow.py parent_wf
+	@echo "== map: examples/map_reduce.py wf --n 100000 (one array node, every item a task run)"
+	$(BIN)/aloft run examples/map_reduce.py wf --n 100000
 	@echo "== durable: examples/etl.py etl_wf, stored in the embedded database, on worker processes"
 	$(BIN)/aloft run --durable examples/etl.py etl_wf
+	$(BIN)/aloft run --durable examples/map_reduce.py wf --n 10000
 	$(BIN)/aloft executions list --limit 5
 	@echo
 	@echo "Sources are in examples/. Run one yourself: $(BIN)/aloft run examples/hello.py hello_wf --name you"

@@ -76,3 +76,9 @@ def test_concurrency_one_runs_the_items_one_after_another(tmp_path: Path, db: st
     assert len(spans) == 6
     for (_, end), (start, _) in itertools.pairwise(spans):
         assert end <= start, "two items ran at once"
+
+
+def test_the_map_example_runs_durably(db: str) -> None:
+    result = aloft("run", "--durable", "--db", db, "examples/map_reduce.py", "wf", "--n", "100000")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "9999900000\n"

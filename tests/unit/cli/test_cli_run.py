@@ -48,6 +48,31 @@ def test_the_examples_run() -> None:
     assert sub.stdout.strip().endswith("103")
 
 
+def test_the_map_example_sums_a_hundred_thousand_doubled_numbers() -> None:
+    result = aloft("run", "examples/map_reduce.py", "wf", "--n", "100000")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "9999900000\n"
+    tolerant = aloft("run", "examples/map_reduce.py", "tolerant", "--n", "3")
+    assert tolerant.stdout == "[None, 1.0, 0.5]\n"
+
+
+def test_a_failed_map_item_names_the_item_and_its_error(tmp_path: Path) -> None:
+    program = tmp_path / "failing_map.py"
+    program.write_text(
+        "from aloft import map_task, task, workflow\n"
+        "@task\n"
+        "def inverse(x: int) -> float:\n"
+        "    return 1 / x\n"
+        "@workflow\n"
+        "def wf() -> list[float]:\n"
+        "    return map_task(inverse)(x=[1, 0, 2])\n"
+    )
+    result = aloft("run", str(program), "wf")
+    assert result.returncode == 1
+    assert "1 of 3 items failed" in result.stderr
+    assert "item 1: ZeroDivisionError: division by zero" in result.stderr
+
+
 def test_a_bad_input_value_exits_2_with_one_line_naming_input_and_type() -> None:
     result = aloft("run", "examples/etl.py", "etl_wf", "--count", "abc")
     assert result.returncode == 2
