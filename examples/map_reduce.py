@@ -7,8 +7,6 @@ aloft run examples/map_reduce.py wf --n 100000
 aloft run --durable examples/map_reduce.py wf --n 100000
 """
 
-from typing import Optional
-
 from aloft import map_task, task, workflow
 
 
@@ -43,6 +41,6 @@ def inverse(x: int) -> float:
 
 
 @workflow
-def tolerant(n: int = 5) -> list[Optional[float]]:
+def tolerant(n: int = 5) -> list[float | None]:
     """The inverses of 0..n-1; half of the items may fail, and those come back as None."""
     return map_task(inverse, min_success_ratio=0.5, concurrency=4)(x=numbers(n=n))
