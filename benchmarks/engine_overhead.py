@@ -1,11 +1,12 @@
 """aloft's engine overhead per task, measured inside one process.
 
-Times ``wf(x=0)`` for a 1,000-task chain (each task x + 1 of the previous) and for 1,000
-independent tasks (each x + 1 of the input) summed by one more task, minus the same functions
-called directly in a loop, divided by 1,000: microseconds of orchestration per task (the
-in-memory store and the inline executor: what calling a workflow as a function does). Workflows
-are compiled when decorated, before any timing. Median of 5 runs after a warm-up; target at
-most 25 µs per task.
+Times ``wf(x=0)`` for a 1,000-task chain (each task x + 1 of the previous), for 1,000
+independent tasks (each x + 1 of the input) summed by one more task, and for a map task over
+10 times as many items (x + 1 of each of 0..N-1, each item a real task run, then a sum), minus
+the same functions called directly in a loop, divided by the number of tasks or items:
+microseconds of orchestration per task (the in-memory store and the inline executor: what
+calling a workflow as a function does). Workflows are compiled when decorated, before any
+timing. Median of 5 runs after a warm-up; targets: at most 25 µs per task, 20 µs per item.
 
     .venv/bin/python -m benchmarks.engine_overhead [--runs 5] [--tasks 1000] [--json]
 
@@ -23,9 +24,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from aloft import task, workflow
+from aloft import map_task, task, workflow
 
 TARGET_US = 25.0
+MAP_TARGET_US = 20.0
 
 
 def inc(x: int) -> int:
@@ -36,8 +38,13 @@ def total(values: list[int]) -> int:
     return sum(values)
 
 
+def numbers(n: int) -> list[int]:
+    return list(range(n))
+
+
 inc_task = task(inc)
 total_task = task(total)
+numbers_task = task(numbers)
 
 
 def build_chain(n: int) -> Any:
@@ -61,6 +68,15 @@ def build_wide(n: int) -> Any:
     return workflow(wide_wf)
 
 
+def build_map(n: int) -> Any:
+    """A workflow mapping inc over 0..n-1, then summing."""
+
+    def map_wf(x: int = 0) -> int:
+        return total_task(values=map_task(inc_task)(x=numbers_task(n=n)))
+
+    return workflow(map_wf)
+
+
 def direct_chain(n: int) -> Callable[[], int]:
     """The chain's functions called directly."""
 
@@ -78,6 +94,15 @@ def direct_wide(n: int) -> Callable[[], int]:
 
     def run() -> int:
         return total([inc(0) for _ in range(n)])
+
+    return run
+
+
+def direct_map(n: int) -> Callable[[], int]:
+    """The map workflow's functions called directly."""
+
+    def run() -> int:
+        return total([inc(x) for x in numbers(n)])
 
     return run
 
@@ -100,25 +125,34 @@ def median_seconds(call: Callable[[], Any], expected: int, runs: int) -> float:
 def measure(n: int, runs: int) -> list[dict[str, Any]]:
     """One row per workflow shape: compile time, workflow and direct medians, µs per task."""
     rows = []
+    items = 10 * n
     shapes = [
-        (f"chain{n}", build_chain, direct_chain(n), n),
-        (f"wide{n}", build_wide, direct_wide(n), n * (n + 1) - n * n),
+        (f"chain{n}", build_chain, direct_chain(n), n, n, TARGET_US),
+        (f"wide{n}", build_wide, direct_wide(n), n * (n + 1) - n * n, n, TARGET_US),
+        (
+            f"map{items}",
+            build_map,
+            direct_map(items),
+            items * (items + 1) // 2,
+            items,
+            MAP_TARGET_US,
+        ),
     ]
-    for name, build, direct, expected in shapes:
+    for name, build, direct, expected, count, target in shapes:
         start = time.perf_counter()
-        wf = build(n)
+        wf = build(count)
         compile_s = time.perf_counter() - start
         wf_s = median_seconds(lambda wf=wf: wf(x=0), expected, runs)
         direct_s = median_seconds(direct, expected, runs)
         rows.append(
             {
                 "workflow": name,
-                "tasks": n,
+                "tasks": count,
                 "compile_ms": compile_s * 1e3,
                 "workflow_ms": wf_s * 1e3,
                 "direct_ms": direct_s * 1e3,
-                "overhead_us_per_task": (wf_s - direct_s) / n * 1e6,
-                "target_us_per_task": TARGET_US,
+                "overhead_us_per_task": (wf_s - direct_s) / count * 1e6,
+                "target_us_per_task": target,
             }
         )
     return rows
