@@ -31,6 +31,7 @@ _EXPORTS = {
     "StructuredDatasetTransformerEngine": "aloft.types.structured",
     "StructuredDatasetType": "aloft.types.structured",
     "WorkflowFailurePolicy": "aloft.sdk.workflow",
+    "conditional": "aloft.sdk.conditional",
     "create_node": "aloft.sdk.node",
     "current_context": "aloft.sdk.context",
     "kwtypes": "aloft.sdk.documentation",
@@ -58,6 +59,7 @@ __all__ = [
     "StructuredDatasetTransformerEngine",
     "StructuredDatasetType",
     "WorkflowFailurePolicy",
+    "conditional",
     "create_node",
     "current_context",
     "kwtypes",
@@ -68,6 +70,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from aloft.errors import FlyteRecoverableException
+    from aloft.sdk.conditional import conditional
     from aloft.sdk.context import ExecutionParameters, current_context
     from aloft.sdk.documentation import Description, Documentation, kwtypes
     from aloft.sdk.map_task import ArrayNodeMapTask, map_task

@@ -26,6 +26,7 @@ EXPECTED = [
     "StructuredDatasetTransformerEngine",
     "StructuredDatasetType",
     "WorkflowFailurePolicy",
+    "conditional",
     "create_node",
     "current_context",
     "kwtypes",

@@ -5,12 +5,14 @@ from __future__ import annotations
 from graphlib import CycleError, TopologicalSorter
 from typing import TypeVar
 
+from aloft.compiler.branches import compile_branch
 from aloft.compiler.graph import (
     Constant,
     Location,
     MappedTask,
     OutputRef,
     TracedBinding,
+    TracedBranch,
     TracedGraph,
     TracedNode,
 )
@@ -49,7 +51,15 @@ def compile_workflow(graph: TracedGraph) -> WorkflowClosure:
     """Check ``graph`` and compile it to a closure; raises ``CompileError`` naming file:line."""
     tasks: dict[Identifier, TaskTemplate] = {}
     subworkflows: dict[Identifier, WorkflowTemplate] = {}
-    nodes = [_compile_node(node, tasks, subworkflows) for node in graph.nodes]
+    nodes = []
+    for traced in graph.nodes:
+        if isinstance(traced.target, TracedBranch):
+            node, cases = compile_branch(traced, traced.target, graph, compile_workflow)
+            for closure in cases:
+                _add_closure(closure, tasks, subworkflows, traced.location)
+            nodes.append(node)
+        else:
+            nodes.append(_compile_node(traced, tasks, subworkflows))
     nodes = _in_dependency_order(nodes, graph)
     outputs = _compile_outputs(graph)
     template = WorkflowTemplate(
@@ -127,12 +137,9 @@ def _compile_node(
         target = node.target.target
         _add_unique(tasks, node.target.task.id, node.target.task, node.location)
     else:
-        closure = node.target
-        target = WorkflowTarget(workflow=closure.workflow.id)
-        for sub in (closure.workflow, *closure.subworkflows):
-            _add_unique(subworkflows, sub.id, sub, node.location)
-        for task in closure.tasks:
-            _add_unique(tasks, task.id, task, node.location)
+        assert isinstance(node.target, WorkflowClosure)
+        target = WorkflowTarget(workflow=node.target.workflow.id)
+        _add_closure(node.target, tasks, subworkflows, node.location)
     upstream: dict[str, None] = {}
     for binding in node.inputs.values():
         for ref in _refs(binding):
@@ -149,6 +156,19 @@ def _compile_node(
         overrides=node.overrides,
         source=node.location.source,
     )
+
+
+def _add_closure(
+    closure: WorkflowClosure,
+    tasks: dict[Identifier, TaskTemplate],
+    subworkflows: dict[Identifier, WorkflowTemplate],
+    where: Location,
+) -> None:
+    """Add ``closure``'s workflow, subworkflows and tasks to those of the workflow compiled."""
+    for sub in (closure.workflow, *closure.subworkflows):
+        _add_unique(subworkflows, sub.id, sub, where)
+    for task in closure.tasks:
+        _add_unique(tasks, task.id, task, where)
 
 
 def _add_unique(
@@ -218,7 +238,17 @@ def _ref_name(ref: OutputRef) -> str:
 
 
 def _in_dependency_order(nodes: list[Node], graph: TracedGraph) -> list[Node]:
-    """The nodes in call order, after checking that the ``>>`` edges add no cycle."""
+    """The nodes in call order, after checking that every node they wait for is one of this
+    workflow's and that the ``>>`` edges add no cycle."""
+    locations = {node.id: node.location for node in graph.nodes}
+    for node in nodes:
+        for upstream in node.upstream:
+            if upstream not in locations:
+                raise CompileError(
+                    f"{locations[node.id]}: node {node.id} ({node.name}) uses node "
+                    f"{upstream}, which runs inside a case of a conditional; use the "
+                    "conditional's result instead"
+                )
     sorter = TopologicalSorter({node.id: node.upstream for node in nodes})
     try:
         sorter.prepare()

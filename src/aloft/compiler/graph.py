@@ -17,6 +17,7 @@ from aloft.ir import (
     NodeOverrides,
     TaskTemplate,
     TypedInterface,
+    Variable,
     WorkflowClosure,
 )
 
@@ -68,7 +69,70 @@ class MappedTask:
     target: ArrayTarget
 
 
-NodeRunnable = TaskTemplate | WorkflowClosure | MappedTask
+@dataclass(frozen=True)
+class TracedComparison:
+    """``left operator right`` (``operator``: a ``ComparisonOperator`` value)."""
+
+    operator: str
+    left: OutputRef | Constant
+    right: OutputRef | Constant
+
+
+@dataclass(frozen=True)
+class TracedConjunction:
+    """``left & right`` or ``left | right`` (``operator``: "and" or "or")."""
+
+    operator: str
+    left: TracedCondition
+    right: TracedCondition
+
+
+@dataclass(frozen=True)
+class TracedCheck:
+    """``operand.is_true()``, ``.is_false()`` or ``.is_none()``."""
+
+    operator: str
+    operand: OutputRef
+
+
+TracedCondition = TracedComparison | TracedConjunction | TracedCheck
+
+
+@dataclass
+class TracedCase:
+    """One case of a conditional: its condition (``None``: the else), the nodes called in
+    it, and what it gives (its outputs, or the message it fails with)."""
+
+    condition: TracedCondition | None
+    nodes: list[TracedNode]
+    location: Location
+    outputs: dict[str, TracedBinding] = field(default_factory=dict)
+    error: str = ""
+
+
+@dataclass
+class TracedBranch:
+    """A ``conditional(name)`` and its cases, in order."""
+
+    name: str
+    cases: list[TracedCase] = field(default_factory=list)
+
+    @property
+    def interface(self) -> TypedInterface:
+        """The outputs every case gives: those of the first case that gives any."""
+        for case in self.cases:
+            if case.outputs:
+                return TypedInterface(
+                    outputs={
+                        name: Variable(type=binding.type)
+                        for name, binding in case.outputs.items()
+                        if isinstance(binding, OutputRef)
+                    }
+                )
+        return TypedInterface()
+
+
+NodeRunnable = TaskTemplate | WorkflowClosure | MappedTask | TracedBranch
 """What a traced node runs."""
 
 

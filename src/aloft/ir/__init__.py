@@ -5,6 +5,17 @@ imports nothing else of aloft.
 """
 
 from aloft.ir.base import Document
+from aloft.ir.branch import (
+    BranchCase,
+    Check,
+    CheckOperator,
+    Comparison,
+    ComparisonOperator,
+    Condition,
+    Conjunction,
+    ConjunctionOperator,
+    Operand,
+)
 from aloft.ir.codec import SCHEMA_VERSION, from_json, json_schema, to_json
 from aloft.ir.execution import (
     ArrayItem,
@@ -93,6 +104,7 @@ from aloft.ir.workflow import (
     ArrayTarget,
     Binding,
     BindingData,
+    BranchTarget,
     CollectionBinding,
     FailurePolicy,
     LiteralBinding,
@@ -130,12 +142,21 @@ __all__ = [
     "BlobType",
     "BlobValue",
     "BooleanValue",
+    "BranchCase",
+    "BranchTarget",
     "CacheConfig",
     "CacheStatus",
+    "Check",
+    "CheckOperator",
     "CodeReference",
     "CollectionBinding",
     "CollectionType",
     "CollectionValue",
+    "Comparison",
+    "ComparisonOperator",
+    "Condition",
+    "Conjunction",
+    "ConjunctionOperator",
     "CronSchedule",
     "DateValue",
     "DatetimeValue",
@@ -172,6 +193,7 @@ __all__ = [
     "NodeTarget",
     "NoneValue",
     "OffloadedValue",
+    "Operand",
     "OutputsDocument",
     "PickleType",
     "PickleValue",

@@ -132,7 +132,8 @@ class NodeRecord(Document, frozen=True, kw_only=True):
 
     ``attempt`` and ``token`` name the node's current attempt (task nodes); ``inputs`` are
     the literals the node was started with; its outputs are either in ``outputs`` or in the
-    ``outputs.json`` document at ``outputs_uri``.
+    ``outputs.json`` document at ``outputs_uri``. An array node holds its ``items``; a
+    branch node the index of the case it took (``branch``).
     """
 
     key: NodeKey
@@ -147,6 +148,7 @@ class NodeRecord(Document, frozen=True, kw_only=True):
     error: ExecutionError | None = None
     cache_status: CacheStatus = CacheStatus.NONE
     items: ArrayItems | None = None
+    branch: int | None = None
     started_at: datetime.datetime | None = None
     updated_at: datetime.datetime | None = None
 

@@ -6,6 +6,7 @@ import datetime
 from enum import StrEnum
 
 from aloft.ir.base import IRModel
+from aloft.ir.branch import BranchCase
 from aloft.ir.identifiers import Identifier
 from aloft.ir.interface import TypedInterface
 from aloft.ir.literals import Literal
@@ -101,7 +102,15 @@ class ArrayTarget(_TargetBase, frozen=True, tag="array"):
         return (ratio is not None and ratio < 1) or self.min_successes is not None
 
 
-NodeTarget = TaskTarget | WorkflowTarget | ArrayTarget
+class BranchTarget(_TargetBase, frozen=True, tag="branch"):
+    """The node runs the first case of conditional ``name`` whose condition holds (on the
+    node's inputs); if none does, the node fails. See ``aloft.ir.branch``."""
+
+    name: str
+    cases: tuple[BranchCase, ...]
+
+
+NodeTarget = TaskTarget | WorkflowTarget | ArrayTarget | BranchTarget
 
 
 class NodeOverrides(IRModel, frozen=True):

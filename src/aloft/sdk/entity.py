@@ -112,7 +112,7 @@ def _trace_call(builder: GraphBuilder, entity: Entity, kwargs: dict[str, Any]) -
         inputs=inputs,
         location=location,
     )
-    builder.nodes.append(node)
+    builder.add(node)
     builder.tasks.update(entity.task_objects())
     handle = NodeHandle(node)
     promises = {

@@ -2,7 +2,8 @@
 
 Calling a task inside ``@workflow`` returns promises of its outputs instead of running it.
 A promise can be passed to other calls, selected into (``p.field``, ``p[0]``, ``p["k"]``),
-ordered with ``>>`` and given per-node overrides with ``with_overrides``.
+compared into a condition for ``conditional`` (``p > 5``, ``p.is_true()``), ordered with
+``>>`` and given per-node overrides with ``with_overrides``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from aloft.compiler import OutputRef, TracedNode
 from aloft.errors import CompileError
 from aloft.ir import START_NODE
+from aloft.sdk.conditions import Check, Comparison
 from aloft.sdk.overrides import apply_overrides
 from aloft.types import literal_type_of, python_type_name, struct_fields
 
@@ -132,6 +134,39 @@ class Promise:
         raise CompileError(
             f"cannot index {self._describe()} ({python_type_name(self._py_type)}) with {key!r}"
         )
+
+    def __eq__(self, other: object) -> Comparison:  # type: ignore[override]
+        return Comparison("eq", self, other)
+
+    def __ne__(self, other: object) -> Comparison:  # type: ignore[override]
+        return Comparison("ne", self, other)
+
+    def __gt__(self, other: object) -> Comparison:
+        return Comparison("gt", self, other)
+
+    def __ge__(self, other: object) -> Comparison:
+        return Comparison("ge", self, other)
+
+    def __lt__(self, other: object) -> Comparison:
+        return Comparison("lt", self, other)
+
+    def __le__(self, other: object) -> Comparison:
+        return Comparison("le", self, other)
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def is_true(self) -> Check:
+        """A condition: this bool promise is true."""
+        return Check("is_true", self)
+
+    def is_false(self) -> Check:
+        """A condition: this bool promise is false."""
+        return Check("is_false", self)
+
+    def is_none(self) -> Check:
+        """A condition: this optional promise is None."""
+        return Check("is_none", self)
 
     def __bool__(self) -> bool:
         raise CompileError(

@@ -94,6 +94,11 @@ class PythonFunctionWorkflow(Entity):
         }
         with tracing(builder):
             returned = self.workflow_function(**inputs)
+            if builder.in_case:
+                raise CompileError(
+                    f"{self.location}: workflow {self.name}: a case of a conditional is not "
+                    "closed; follow each if_(), elif_() and else_() with then(...) or fail(...)"
+                )
             outputs = self._output_bindings(returned)
         self._tasks = builder.tasks
         graph = TracedGraph(

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from aloft.engine.handlers.array import ArrayHandler
 from aloft.engine.handlers.base import NodeHandler
+from aloft.engine.handlers.branch import BranchHandler
 from aloft.engine.handlers.subworkflow import SubworkflowHandler
 from aloft.engine.handlers.task import TaskHandler
-from aloft.ir import ArrayTarget, Node, TaskTarget, WorkflowTarget
+from aloft.ir import ArrayTarget, BranchTarget, Node, TaskTarget, WorkflowTarget
 
 HANDLERS: dict[type, NodeHandler] = {
     TaskTarget: TaskHandler(),
     ArrayTarget: ArrayHandler(),
+    BranchTarget: BranchHandler(),
     WorkflowTarget: SubworkflowHandler(),
 }
 
