@@ -46,6 +46,8 @@ demo: $(STAMP)
 	$(BIN)/aloft run examples/subworkflow.py parent_wf
 	@echo "== map: examples/map_reduce.py wf --n 100000 (one array node, every item a task run)"
 	$(BIN)/aloft run examples/map_reduce.py wf --n 100000
+	@echo "== conditional: examples/conditional.py shape_wf --radius 3 (the case that holds runs)"
+	$(BIN)/aloft run examples/conditional.py shape_wf --radius 3
 	@echo "== durable: examples/etl.py etl_wf, stored in the embedded database, on worker processes"
 	$(BIN)/aloft run --durable examples/etl.py etl_wf
 	$(BIN)/aloft run --durable examples/map_reduce.py wf --n 10000

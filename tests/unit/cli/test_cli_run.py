@@ -73,6 +73,16 @@ def test_a_failed_map_item_names_the_item_and_its_error(tmp_path: Path) -> None:
     assert "item 1: ZeroDivisionError: division by zero" in result.stderr
 
 
+def test_the_conditional_example_takes_the_case_that_holds() -> None:
+    small = aloft("run", "examples/conditional.py", "shape_wf", "--radius", "0.5")
+    assert small.returncode == 0, small.stderr
+    assert small.stdout == "3.14159\n"
+    assert aloft("run", "examples/conditional.py", "coin_wf", "--seed", "8").stdout == "heads\n"
+    large = aloft("run", "examples/conditional.py", "shape_wf", "--radius", "42")
+    assert large.returncode == 1
+    assert "conditional 'shape': the radius must be from 0.1 to 10" in large.stderr
+
+
 def test_a_bad_input_value_exits_2_with_one_line_naming_input_and_type() -> None:
     result = aloft("run", "examples/etl.py", "etl_wf", "--count", "abc")
     assert result.returncode == 2

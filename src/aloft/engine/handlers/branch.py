@@ -66,7 +66,8 @@ class BranchHandler(NodeHandler):
             if index != chosen and case.workflow is not None:
                 _skip(step, key, step.compiled.workflows[case.workflow])
         if taken.workflow is None:
-            step.node_failed(key, _error(taken.error or "failed", key), record=running)
+            message = f"conditional {target.name!r}: {taken.error or 'failed'}"
+            step.node_failed(key, _error(message, key), record=running)
             return
         step.open_frame(key, step.compiled.workflows[taken.workflow], inputs)
 

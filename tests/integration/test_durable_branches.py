@@ -1,0 +1,40 @@
+"""A conditional run durably and killed: its case is neither chosen nor run again."""
+
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import Path
+
+import pytest
+from durable import ROOT, aloft_process, opened, wait_for_file
+
+from aloft.ir import ExecutionId, NodeKey, NodePhase
+
+FIXTURE = ROOT / "tests" / "fixtures" / "durable_branches.py"
+
+pytestmark = pytest.mark.integration
+
+
+def test_a_killed_conditional_resumes_in_its_case_without_rerunning_or_unskipping(
+    tmp_path: Path, db: str
+) -> None:
+    log, marker = tmp_path / "log", tmp_path / "pid"
+    command = ["run", "--durable", "--name", "signs", "--db", db, str(FIXTURE), "sign"]
+    process = aloft_process(*command, "--n", "3", "--log", str(log), "--marker", str(marker))
+    wait_for_file(marker)
+    process.send_signal(signal.SIGKILL)
+    process.communicate()
+    time.sleep(0.2)  # its workers die with it
+
+    resumed = aloft_process("resume", "signs", "--db", db)
+    stdout, stderr = resumed.communicate(timeout=60)
+    assert resumed.returncode == 0, stderr
+    assert stdout == "POSITIVE\n"
+    assert log.read_text().split() == ["positive"]  # ran once; the other case never ran
+    with opened(db) as store:
+        nodes = store.load(ExecutionId(name="signs")).nodes
+    branch = nodes[NodeKey(path=("n0",))]
+    assert (branch.phase, branch.branch) == (NodePhase.SUCCEEDED, 0)
+    skipped = [key for key, node in nodes.items() if node.phase is NodePhase.SKIPPED]
+    assert skipped == [NodeKey(path=("n0", "n3"))]
