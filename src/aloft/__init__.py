@@ -33,7 +33,9 @@ _EXPORTS = {
     "WorkflowFailurePolicy": "aloft.sdk.workflow",
     "conditional": "aloft.sdk.conditional",
     "create_node": "aloft.sdk.node",
+    "DynamicWorkflowTask": "aloft.sdk.dynamic",
     "current_context": "aloft.sdk.context",
+    "dynamic": "aloft.sdk.dynamic",
     "kwtypes": "aloft.sdk.documentation",
     "map_task": "aloft.sdk.map_task",
     "task": "aloft.sdk.task",
@@ -45,6 +47,7 @@ __all__ = [
     "Cache",
     "Description",
     "Documentation",
+    "DynamicWorkflowTask",
     "ExecutionParameters",
     "FlyteDirectory",
     "FlyteFile",
@@ -62,6 +65,7 @@ __all__ = [
     "conditional",
     "create_node",
     "current_context",
+    "dynamic",
     "kwtypes",
     "map_task",
     "task",
@@ -73,6 +77,7 @@ if TYPE_CHECKING:
     from aloft.sdk.conditional import conditional
     from aloft.sdk.context import ExecutionParameters, current_context
     from aloft.sdk.documentation import Description, Documentation, kwtypes
+    from aloft.sdk.dynamic import DynamicWorkflowTask, dynamic
     from aloft.sdk.map_task import ArrayNodeMapTask, map_task
     from aloft.sdk.node import create_node
     from aloft.sdk.resources import Cache, PodTemplate, Resources, Secret

@@ -26,6 +26,13 @@ class Compiled:
             workflows={workflow.id: workflow for workflow in closure.subworkflows},
         )
 
+    def add(self, closure: WorkflowClosure) -> None:
+        """Know the workflow a dynamic node built, and everything it calls, too."""
+        for workflow in (closure.workflow, *closure.subworkflows):
+            self.workflows.setdefault(workflow.id, workflow)
+        for task in closure.tasks:
+            self.tasks.setdefault(task.id, task)
+
     def plan(self, template: WorkflowTemplate) -> WorkflowPlan:
         """The plan of ``template`` (built on first use)."""
         plan = self._plans.get(template.id)

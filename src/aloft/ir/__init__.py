@@ -75,6 +75,7 @@ from aloft.ir.records import (
     node_move_allowed,
 )
 from aloft.ir.task import (
+    DYNAMIC_TASK_TYPE,
     CacheConfig,
     CodeReference,
     ResourceSpec,
@@ -126,6 +127,7 @@ __all__ = [
     "DEFAULT_DOMAIN",
     "DEFAULT_PROJECT",
     "DOCUMENT_TYPES",
+    "DYNAMIC_TASK_TYPE",
     "LOCAL_VERSION",
     "NONE_TYPE",
     "ROOT",

@@ -150,6 +150,8 @@ class TaskAttemptResult(IRModel, frozen=True):
     ``outputs`` instead, since nothing crosses a process boundary there. A batch attempt
     that ran reports each item in ``items``: its error, or (in the engine's own process) its
     outputs; the outputs of items that succeeded are otherwise in the document's ``items``.
+    A ``@dynamic`` task gives, in place of outputs, the ``workflow`` it built (in the
+    document, or here in the engine's own process).
     """
 
     execution: ExecutionId
@@ -162,3 +164,4 @@ class TaskAttemptResult(IRModel, frozen=True):
     log_uri: str = ""
     worker: str = ""
     items: tuple[ItemResult, ...] = ()
+    workflow: WorkflowClosure | None = None

@@ -22,14 +22,17 @@ from aloft.ir.execution import ExecutionError, ExecutionPhase, ItemResult, NodeP
 from aloft.ir.identifiers import ExecutionId
 from aloft.ir.literals import Literal
 from aloft.ir.node_key import ROOT, NodeKey
+from aloft.ir.workflow import WorkflowClosure
 
 
 class OutputsDocument(Document, frozen=True, kw_only=True):
     """``outputs.json``: the output literals a worker wrote under its attempt's prefix (for a
-    batch attempt of an array node: each successful item's, in ``items``)."""
+    batch attempt of an array node: each successful item's, in ``items``; for a ``@dynamic``
+    task: the ``workflow`` it built, in place of outputs)."""
 
     outputs: dict[str, Literal] = msgspec.field(default_factory=dict)
     items: tuple[ItemResult, ...] = ()
+    workflow: WorkflowClosure | None = None
 
 
 class CacheStatus(StrEnum):
@@ -133,7 +136,8 @@ class NodeRecord(Document, frozen=True, kw_only=True):
     ``attempt`` and ``token`` name the node's current attempt (task nodes); ``inputs`` are
     the literals the node was started with; its outputs are either in ``outputs`` or in the
     ``outputs.json`` document at ``outputs_uri``. An array node holds its ``items``; a
-    branch node the index of the case it took (``branch``).
+    branch node the index of the case it took (``branch``); a dynamic node the ``workflow``
+    its task built, which runs as the node's children.
     """
 
     key: NodeKey
@@ -149,6 +153,7 @@ class NodeRecord(Document, frozen=True, kw_only=True):
     cache_status: CacheStatus = CacheStatus.NONE
     items: ArrayItems | None = None
     branch: int | None = None
+    workflow: WorkflowClosure | None = None
     started_at: datetime.datetime | None = None
     updated_at: datetime.datetime | None = None
 
@@ -178,6 +183,7 @@ class AttemptRecord(Document, frozen=True, kw_only=True):
     ended_at: datetime.datetime | None = None
     items: tuple[int, ...] = ()
     item_results: tuple[ItemResult, ...] = ()
+    workflow: WorkflowClosure | None = None
 
 
 class EventKind(StrEnum):

@@ -62,6 +62,11 @@ class Secret(IRModel, frozen=True):
     env_var: str = ""
 
 
+DYNAMIC_TASK_TYPE = "dynamic-task"
+"""The ``type`` of a ``@dynamic`` task's template: its attempt builds a workflow, which the
+engine then runs as the node's children."""
+
+
 class TaskTemplate(IRModel, frozen=True):
     """A compiled task. Settings whose feature is not built yet are still recorded here."""
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from msgspec import structs
 
-from aloft.errors import FlyteRecoverableException, TypeTransformerError
+from aloft.errors import CompileError, FlyteRecoverableException, TypeTransformerError
 from aloft.ir import (
+    DYNAMIC_TASK_TYPE,
     ArrayItem,
     ErrorKind,
     ExecutionError,
@@ -22,9 +23,10 @@ from aloft.ir import (
     OutputsDocument,
     TaskAttemptResult,
     TaskAttemptSpec,
+    WorkflowClosure,
     to_json,
 )
-from aloft.runtime.protocol import RunnableTask
+from aloft.runtime.protocol import DynamicTask, RunnableTask
 from aloft.sdk.context import ExecutionParameters, reset_context, set_context
 from aloft.storage import (
     DataContext,
@@ -60,31 +62,37 @@ def execute_attempt(
             items = tuple(_run_item(spec, task, item) for item in spec.items)
             result = _result(spec, items=items)
         else:
-            outputs, error = _run(spec, task, spec.inputs, spec.node, spec.attempt)
-            result = _result(spec, outputs=outputs, error=error)
+            dynamic = spec.task.type == DYNAMIC_TASK_TYPE
+            value, error = _run(spec, task, spec.inputs, spec.node, spec.attempt, dynamic)
+            if isinstance(value, WorkflowClosure):
+                result = _result(spec, workflow=value)
+            else:
+                result = _result(spec, outputs=value, error=error)
     finally:
         exit_data_context(token)
-    if not write_outputs or (result.outputs is None and not result.items):
+    if not write_outputs or (result.outputs is None and not result.items and not result.workflow):
         return result
     uri = outputs_uri(spec.output_prefix)
     document = OutputsDocument(
         outputs=result.outputs or {},
         items=tuple(item for item in result.items if item.outputs is not None),
+        workflow=result.workflow,
     )
     try:
         store.write_new(uri, to_json(document))
     except Exception as exc:
         return failed_result(spec, ErrorKind.SYSTEM, f"cannot write outputs to {uri}: {exc}")
     items = tuple(structs.replace(item, outputs=None) for item in result.items)
-    return structs.replace(result, outputs=None, outputs_uri=uri, items=items)
+    return structs.replace(result, outputs=None, outputs_uri=uri, items=items, workflow=None)
 
 
 def _run_item(spec: TaskAttemptSpec, task: RunnableTask, item: ArrayItem) -> ItemResult:
     outputs, error = _run(spec, task, item.inputs, spec.node.at(item.index), item.attempt)
+    assert not isinstance(outputs, WorkflowClosure)  # map_task refuses dynamic tasks
     return ItemResult(index=item.index, outputs=outputs, error=error)
 
 
-_Outcome = tuple[dict[str, Literal] | None, ExecutionError | None]
+_Outcome = tuple[dict[str, Literal] | WorkflowClosure | None, ExecutionError | None]
 
 
 def _run(
@@ -93,8 +101,10 @@ def _run(
     inputs: Mapping[str, Literal],
     node: NodeKey,
     attempt: int,
+    dynamic: bool = False,
 ) -> _Outcome:
-    """Run the function once on ``inputs``, as attempt ``attempt`` of node ``node``."""
+    """Run the function once on ``inputs``, as attempt ``attempt`` of node ``node``: its
+    outputs, or (``dynamic``) the workflow its body builds from the inputs' values."""
     interface = task.python_interface
     name = spec.task.id.name
     try:
@@ -107,7 +117,13 @@ def _run(
     try:  # the working directory goes last: outputs may be files in it
         token = set_context(params)
         try:
+            if dynamic:
+                name_of_workflow = f"{name}[{node}]"
+                built = cast(DynamicTask, task).compile_dynamic(name_of_workflow, **kwargs)
+                return built, None
             result = task.execute(**kwargs)
+        except CompileError as exc:  # what a dynamic body builds does not compile
+            return None, _error(spec, node, ErrorKind.USER, str(exc))
         except FlyteRecoverableException as exc:
             trace = _user_traceback(exc)
             return None, _error(spec, node, ErrorKind.RECOVERABLE, _describe(exc), trace)
@@ -184,6 +200,7 @@ def _result(
     outputs: dict[str, Literal] | None = None,
     error: ExecutionError | None = None,
     items: tuple[ItemResult, ...] = (),
+    workflow: WorkflowClosure | None = None,
 ) -> TaskAttemptResult:
     return TaskAttemptResult(
         execution=spec.execution,
@@ -193,6 +210,7 @@ def _result(
         outputs=outputs,
         error=error,
         items=items,
+        workflow=workflow,
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+from aloft.ir import WorkflowClosure
+
 
 class PythonInterface(Protocol):
     """Python types of a task's inputs and outputs, in declaration order."""
@@ -27,4 +29,12 @@ class RunnableTask(Protocol):
 
     def execute(self, **kwargs: Any) -> Any:
         """Run the user's function on decoded inputs."""
+        ...
+
+
+class DynamicTask(RunnableTask, Protocol):
+    """A ``@dynamic`` task: its body, run on actual values, builds a workflow."""
+
+    def compile_dynamic(self, workflow_name: str, **kwargs: Any) -> WorkflowClosure:
+        """Run the body on decoded inputs, tracing its calls, and compile them."""
         ...

@@ -15,7 +15,7 @@ from typing import Any, Optional
 
 from aloft.compiler import MappedTask, compile_task_as_workflow
 from aloft.errors import DecoratorError
-from aloft.ir import ArrayTarget, Identifier, WorkflowClosure
+from aloft.ir import DYNAMIC_TASK_TYPE, ArrayTarget, Identifier, WorkflowClosure
 from aloft.sdk.arguments import suggest
 from aloft.sdk.entity import Entity
 from aloft.sdk.interface import Interface, typed_interface
@@ -146,7 +146,11 @@ def _unwrap(target: Any, where: object) -> tuple[PythonFunctionTask, dict[str, A
             )
         fixed = dict(target.keywords)
         target = target.func
-    if isinstance(target, ArrayNodeMapTask) or not isinstance(target, PythonFunctionTask):
+    if (
+        isinstance(target, ArrayNodeMapTask)
+        or not isinstance(target, PythonFunctionTask)
+        or target.template.type == DYNAMIC_TASK_TYPE
+    ):
         raise DecoratorError(f"{where}: map_task maps a @task, not {target!r}")
     for name, value in fixed.items():
         if isinstance(value, list):

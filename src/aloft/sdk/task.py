@@ -29,7 +29,7 @@ from aloft.sdk.settings import cache_config_of, retries_of, timeout_of
 
 R = TypeVar("R")
 
-_TASK_ARGUMENTS = (
+TASK_ARGUMENTS = (
     "task_config",
     "cache",
     "cache_serialize",
@@ -287,11 +287,9 @@ def task(
     timedelta) stops an attempt that runs longer; ``cache``/``cache_version`` memoise outputs
     by inputs. Settings whose feature is not built yet are recorded in the task's IR.
     """
-    reject_unknown("@task", unknown, _TASK_ARGUMENTS)
+    reject_unknown("@task", unknown, TASK_ARGUMENTS)
     settings = {
-        key: value
-        for key, value in locals().items()
-        if key in _TASK_ARGUMENTS and value is not None
+        key: value for key, value in locals().items() if key in TASK_ARGUMENTS and value is not None
     }
 
     def wrap(fn: Callable[..., Any]) -> PythonFunctionTask:

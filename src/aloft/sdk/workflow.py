@@ -10,8 +10,7 @@ import enum
 from collections.abc import Callable
 from typing import Any, overload
 
-from aloft.compiler import TracedBinding, TracedGraph, compile_workflow
-from aloft.errors import CompileError, DecoratorError
+from aloft.errors import DecoratorError
 from aloft.ir import (
     START_NODE,
     FailurePolicy,
@@ -20,11 +19,11 @@ from aloft.ir import (
     WorkflowClosure,
 )
 from aloft.sdk.arguments import reject_unknown
-from aloft.sdk.entity import Entity, traced_binding
+from aloft.sdk.entity import Entity
 from aloft.sdk.interface import interface_of, typed_interface
 from aloft.sdk.location import function_location, module_of
-from aloft.sdk.promise import NodeHandle, Promise
-from aloft.sdk.tracing import GraphBuilder, tracing
+from aloft.sdk.promise import Promise
+from aloft.sdk.trace_body import trace_body
 
 _WORKFLOW_ARGUMENTS = (
     "failure_policy",
@@ -87,60 +86,22 @@ class PythonFunctionWorkflow(Entity):
         return self._closure.workflow.nodes
 
     def _compile(self) -> WorkflowClosure:
-        builder = GraphBuilder(self.name)
         inputs = {
             name: Promise(START_NODE, name, py_type)
             for name, py_type in self.python_interface.inputs.items()
         }
-        with tracing(builder):
-            returned = self.workflow_function(**inputs)
-            if builder.in_case:
-                raise CompileError(
-                    f"{self.location}: workflow {self.name}: a case of a conditional is not "
-                    "closed; follow each if_(), elif_() and else_() with then(...) or fail(...)"
-                )
-            outputs = self._output_bindings(returned)
-        self._tasks = builder.tasks
-        graph = TracedGraph(
-            id=Identifier(resource_type=ResourceType.WORKFLOW, name=self.name),
-            interface=self.interface,
-            nodes=builder.nodes,
-            outputs=outputs,
-            location=self.location,
+        closure, self._tasks = trace_body(
+            self.workflow_function,
+            inputs,
+            Identifier(resource_type=ResourceType.WORKFLOW, name=self.name),
+            self.python_interface,
+            self.interface,
+            self.location,
+            f"workflow {self.name}",
             failure_policy=self.failure_policy.value,
             interruptible=self.interruptible or None,
         )
-        return compile_workflow(graph)
-
-    def _output_bindings(self, returned: Any) -> dict[str, TracedBinding]:
-        declared = self.python_interface.outputs
-        names = list(declared)
-        what = f"{self.location}: workflow {self.name}"
-        if not names:
-            if returned is not None and not isinstance(returned, NodeHandle):
-                raise CompileError(
-                    f"{what} returns a value but declares no outputs; add a return annotation"
-                )
-            return {}
-        if returned is None:
-            raise CompileError(
-                f"{what}: declared output {', '.join(map(repr, names))} is not bound"
-            )
-        if len(names) == 1 and not (
-            self.python_interface.output_tuple and isinstance(returned, tuple)
-        ):
-            values: tuple[Any, ...] = (returned,)
-        elif isinstance(returned, tuple) and len(returned) == len(names):
-            values = tuple(returned)
-        else:
-            raise CompileError(
-                f"{what} declares {len(names)} outputs ({', '.join(names)}) but returns "
-                f"{returned!r}"
-            )
-        return {
-            name: traced_binding(value, declared[name], f"{what}, output {name!r}")
-            for name, value in zip(names, values, strict=True)
-        }
+        return closure
 
     def __repr__(self) -> str:
         return f"<workflow {self.name}>"

@@ -21,6 +21,7 @@ from aloft.ir import (
     TaskAttemptSpec,
     TaskTarget,
     TaskTemplate,
+    WorkflowClosure,
 )
 from aloft.storage.layout import attempt_prefix
 
@@ -95,6 +96,10 @@ class TaskHandler(NodeHandler):
         )
 
     def resume(self, step: Step, frame: Frame, node: Node, record: NodeRecord) -> None:
+        if record.workflow is not None:  # a dynamic node whose workflow is running
+            step.compiled.add(record.workflow)
+            step.open_frame(record.key, record.workflow.workflow, {})
+            return
         if record.phase is NodePhase.RETRYABLE_FAILURE:
             step.enqueue(frame, record.key)
             return
@@ -109,6 +114,10 @@ class TaskHandler(NodeHandler):
         if attempt is None or attempt.phase is NodePhase.RUNNING:
             return
         if attempt.phase is NodePhase.SUCCEEDED:
+            built = _built_workflow(step, attempt)
+            if built is not None:
+                _run_built(step, record, built)
+                return
             step.node_succeeded(
                 record.key, outputs=attempt.outputs, outputs_uri=attempt.outputs_uri
             )
@@ -136,6 +145,21 @@ class TaskHandler(NodeHandler):
         else:
             failed = structs.replace(record, user_failures=users, system_failures=systems)
             step.node_failed(record.key, error, record=failed)
+
+
+def _built_workflow(step: Step, attempt: AttemptRecord) -> WorkflowClosure | None:
+    """The workflow a ``@dynamic`` task's attempt built, if it is one."""
+    if attempt.workflow is not None or not attempt.outputs_uri:
+        return attempt.workflow
+    return step.read_outputs(attempt.outputs_uri).workflow
+
+
+def _run_built(step: Step, record: NodeRecord, built: WorkflowClosure) -> None:
+    """Store the workflow a dynamic node built with the node, and run it as its children."""
+    step.compiled.add(built)
+    running = structs.replace(record, workflow=built, updated_at=step.at)
+    step.view.set_node(running, step.at)
+    step.open_frame(record.key, built.workflow, {})
 
 
 def effective_task(step: Step, node: Node) -> TaskTemplate:

@@ -111,6 +111,7 @@ def ended_attempt(
         ended_at=now,
         lease_expires=None,
         item_results=result.items,
+        workflow=result.workflow,
     )
 
 
