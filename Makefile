@@ -48,6 +48,8 @@ demo: $(STAMP)
 	$(BIN)/aloft run examples/map_reduce.py wf --n 100000
 	@echo "== conditional: examples/conditional.py shape_wf --radius 3 (the case that holds runs)"
 	$(BIN)/aloft run examples/conditional.py shape_wf --radius 3
+	@echo "== dynamic: examples/dynamic.py fan_out_wf --n 500 (the body builds 501 nodes at run time)"
+	$(BIN)/aloft run examples/dynamic.py fan_out_wf --n 500
 	@echo "== durable: examples/etl.py etl_wf, stored in the embedded database, on worker processes"
 	$(BIN)/aloft run --durable examples/etl.py etl_wf
 	$(BIN)/aloft run --durable examples/map_reduce.py wf --n 10000

@@ -1,4 +1,4 @@
-"""A conditional run durably and killed: its case is neither chosen nor run again."""
+"""A conditional and a dynamic run durably and killed: nothing decided or finished runs again."""
 
 from __future__ import annotations
 
@@ -38,3 +38,22 @@ def test_a_killed_conditional_resumes_in_its_case_without_rerunning_or_unskippin
     assert (branch.phase, branch.branch) == (NodePhase.SUCCEEDED, 0)
     skipped = [key for key, node in nodes.items() if node.phase is NodePhase.SKIPPED]
     assert skipped == [NodeKey(path=("n0", "n3"))]
+
+
+def test_a_killed_dynamic_resumes_without_building_again_or_rerunning_children(
+    tmp_path: Path, db: str
+) -> None:
+    log, marker = tmp_path / "log", tmp_path / "pid"
+    command = ["run", "--durable", "--name", "built", "--db", db, str(FIXTURE), "built"]
+    process = aloft_process(*command, "--log", str(log), "--marker", str(marker), "--steps", "4")
+    wait_for_file(marker)
+    process.send_signal(signal.SIGKILL)
+    process.communicate()
+    time.sleep(0.2)
+    assert log.read_text().split() == ["compiled", "0", "1"]
+
+    resumed = aloft_process("resume", "built", "--db", db)
+    stdout, stderr = resumed.communicate(timeout=60)
+    assert resumed.returncode == 0, stderr
+    assert stdout == "3\n"
+    assert log.read_text().split() == ["compiled", "0", "1", "2", "3"]

@@ -83,6 +83,12 @@ def test_the_conditional_example_takes_the_case_that_holds() -> None:
     assert "conditional 'shape': the radius must be from 0.1 to 10" in large.stderr
 
 
+def test_the_dynamic_example_builds_a_task_per_number() -> None:
+    result = aloft("run", "examples/dynamic.py", "fan_out_wf", "--n", "500")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{sum(i * i for i in range(500))}\n"
+
+
 def test_a_bad_input_value_exits_2_with_one_line_naming_input_and_type() -> None:
     result = aloft("run", "examples/etl.py", "etl_wf", "--count", "abc")
     assert result.returncode == 2
