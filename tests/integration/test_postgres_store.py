@@ -18,10 +18,12 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from aloft.ir import ExecutionId
+from aloft.storage.catalog import Catalog
 from aloft.storage.executions import ExecutionStore, migrations
 from aloft.storage.executions.sql import SqlStore
 from aloft.storage.executions.sql_tables import metadata
 from conftest import POSTGRES, postgres_engine
+from contracts.catalog import CatalogContract
 from contracts.execution_store import ExecutionStoreContract, at, spec
 
 pytestmark = [
@@ -53,7 +55,8 @@ def empty(opened: SqlStore, url: str) -> Iterator[SqlStore]:
     engine = postgres_engine(sa.make_url(url).database)
     with engine.connect() as conn:
         conn.exec_driver_sql(
-            "TRUNCATE events, attempts, nodes, execution_specs, executions RESTART IDENTITY"
+            "TRUNCATE events, attempts, nodes, execution_specs, executions, cache_entries"
+            " RESTART IDENTITY"
         )
     engine.dispose()
     store = SqlStore(url)
@@ -64,6 +67,12 @@ def empty(opened: SqlStore, url: str) -> Iterator[SqlStore]:
 class TestPostgresStore(ExecutionStoreContract):
     @pytest.fixture
     def store(self, empty: SqlStore) -> ExecutionStore:
+        return empty
+
+
+class TestPostgresCatalog(CatalogContract):
+    @pytest.fixture
+    def catalog(self, empty: SqlStore) -> Catalog:
         return empty
 
 

@@ -7,6 +7,7 @@ import sys
 import click
 
 from aloft import __version__
+from aloft.cli.cache import cache
 from aloft.cli.executions import executions, resume, terminate
 from aloft.cli.ir import ir
 from aloft.cli.run import run
@@ -29,6 +30,7 @@ cli.add_command(ir)
 cli.add_command(executions)
 cli.add_command(resume)
 cli.add_command(terminate)
+cli.add_command(cache)
 
 
 def main(argv: list[str] | None = None) -> int:

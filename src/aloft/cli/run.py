@@ -26,6 +26,9 @@ _HELP = ("-h", "--help")
 @click.option("--durable", is_flag=True, help="Store the execution so it survives a crash.")
 @click.option("--name", "execution_name", help="Name of a durable execution (default: generated).")
 @click.option("--db", help="Database URL of a durable execution (default: the configured one).")
+@click.option(
+    "--overwrite-cache", is_flag=True, help="Run cached tasks anew and replace what is cached."
+)
 @click.argument("file", required=False)
 @click.argument("name", required=False)
 @click.pass_context
@@ -34,6 +37,7 @@ def run(
     durable: bool,
     execution_name: str | None,
     db: str | None,
+    overwrite_cache: bool,
     file: str | None,
     name: str | None,
 ) -> None:
@@ -59,8 +63,6 @@ def run(
         click.echo(entity_help(entity, file))
         return
     values = parse_inputs(entity, args)
-    if any(t.metadata.cache.enabled for t in entity.closure.tasks):
-        click.echo("note: caching is not active yet; cached tasks run every time", err=True)
     if durable:
         from aloft.runner.durable import create_durable, drive, new_name, open_store
 
@@ -73,10 +75,10 @@ def run(
             f"execution {execution_id.name} (continue it with: aloft resume {execution_id.name})",
             err=True,
         )
-        drive(store, execution_id, workers)
+        drive(store, execution_id, workers, overwrite_cache=overwrite_cache)
         execution = LocalExecution.of(entity, store, execution_id)
     else:
-        execution = execute(entity, values)
+        execution = execute(entity, values, overwrite_cache=overwrite_cache)
     print_outcome(execution)
 
 

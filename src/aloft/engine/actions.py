@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aloft.ir import TaskAttemptSpec
+from aloft.ir import CacheEntry, TaskAttemptSpec
 
 
 @dataclass(frozen=True)
@@ -21,4 +21,11 @@ class Cancel:
     token: str
 
 
-Action = Submit | Cancel
+@dataclass(frozen=True)
+class CachePut:
+    """Keep a cached task's outputs in the catalog (idempotent by the entry's key)."""
+
+    entry: CacheEntry
+
+
+Action = Submit | Cancel | CachePut

@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
-from aloft.engine.actions import Action, Submit
+from aloft.engine.actions import Action, CachePut, Submit
 from aloft.engine.bindings import BindingError, LiteralLoader
 from aloft.engine.compiled import Compiled
 from aloft.engine.hosts import is_known_dead, new_host_id
@@ -38,6 +38,7 @@ from aloft.ir import (
     from_json,
 )
 from aloft.storage import store_for
+from aloft.storage.catalog import Catalog
 from aloft.storage.executions import ExecutionStore, VersionConflict
 
 _log = logging.getLogger("aloft.engine")
@@ -76,6 +77,8 @@ class EngineHost:
         batch_window: float = 0.0,
         claim_new: bool = True,
         load_offloaded: LiteralLoader | None = None,
+        catalog: Catalog | None = None,
+        overwrite_cache: bool = False,
     ) -> None:
         self.store = store
         self.executor = executor
@@ -85,7 +88,9 @@ class EngineHost:
             data_root=data_root,
             system_retries=system_retries,
             attempt_lease_ttl=attempt_lease_ttl,
+            overwrite_cache=overwrite_cache,
         )
+        self.catalog = catalog
         self.lease_ttl = lease_ttl
         self.claim_interval = claim_interval
         self.max_executions = max_executions
@@ -312,7 +317,15 @@ class EngineHost:
 
     def _new_step(self, view: ExecutionView, now: float) -> Step:
         compiled = self._compiled[view.spec.id]
-        return Step(view, compiled, self.settings, now, self._read_outputs, self.load_offloaded)
+        return Step(
+            view,
+            compiled,
+            self.settings,
+            now,
+            self._read_outputs,
+            self.load_offloaded,
+            self.catalog,
+        )
 
     def _fail(self, execution: ExecutionId, message: str) -> None:
         """End ``execution`` FAILED with ``message`` as a system error, or, if even that
@@ -347,11 +360,19 @@ class EngineHost:
         return frozenset(lost), frozenset(expired)
 
     def _act(self, execution: ExecutionId, actions: list[Action]) -> None:
+        cached = []
         for action in actions:
             if isinstance(action, Submit):
                 self.executor.submit(action.spec)
+            elif isinstance(action, CachePut):
+                cached.append(action.entry)
             else:
                 self.executor.cancel(action.token)
+        if cached and self.catalog is not None:
+            try:
+                self.catalog.put(cached)
+            except Exception as exc:  # a lost entry only costs a later run its hit
+                _log.warning("could not keep %d cache entries: %s", len(cached), exc)
 
     def _let_go(self, execution: ExecutionId, final: ExecutionRecord | None) -> None:
         """Stop holding ``execution``: it ended (``final``), or could not be stepped."""

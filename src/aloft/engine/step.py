@@ -40,6 +40,7 @@ from aloft.ir import (
     OutputsDocument,
     WorkflowTemplate,
 )
+from aloft.storage.catalog import Catalog
 
 OutputsReader = Callable[[str], OutputsDocument]
 """Reads the outputs document at a URI (immutable, so it may be cached)."""
@@ -50,13 +51,15 @@ class EngineSettings:
     """How an engine host steps executions.
 
     ``data_root`` is the blob store URI attempts write under; ``attempt_lease_ttl`` how long
-    an attempt is believed alive without a heartbeat.
+    an attempt is believed alive without a heartbeat; ``overwrite_cache`` runs cached tasks
+    without looking in the catalog (and replaces what it holds).
     """
 
     host: str
     data_root: str
     system_retries: int = DEFAULT_SYSTEM_RETRIES
     attempt_lease_ttl: float = 30.0
+    overwrite_cache: bool = False
 
 
 class Step:
@@ -70,6 +73,7 @@ class Step:
         now: float,
         read_outputs: OutputsReader,
         load_offloaded: LiteralLoader | None = None,
+        catalog: Catalog | None = None,
     ) -> None:
         self.view = view
         self.compiled = compiled
@@ -78,6 +82,7 @@ class Step:
         self.at = datetime.datetime.fromtimestamp(now, datetime.UTC)
         self.read_outputs = read_outputs
         self.load_offloaded = load_offloaded
+        self.catalog = catalog
         self.actions: list[Action] = []
         self._rebuilding: list[Frame] | None = None
 

@@ -16,6 +16,7 @@ from aloft.ir.branch import (
     ConjunctionOperator,
     Operand,
 )
+from aloft.ir.catalog import CacheEntry, cache_key
 from aloft.ir.codec import SCHEMA_VERSION, from_json, json_schema, to_json
 from aloft.ir.execution import (
     ArrayItem,
@@ -147,6 +148,7 @@ __all__ = [
     "BranchCase",
     "BranchTarget",
     "CacheConfig",
+    "CacheEntry",
     "CacheStatus",
     "Check",
     "CheckOperator",
@@ -225,6 +227,7 @@ __all__ = [
     "WorkflowTarget",
     "WorkflowTemplate",
     "attempt_move_allowed",
+    "cache_key",
     "describe",
     "execution_move_allowed",
     "from_json",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aloft.engine import EngineHost, ExecutionBusy
 from aloft.errors import InputError
@@ -20,17 +20,21 @@ from aloft.ir import ExecutionId, ExecutionRecord, ExecutionSpec
 from aloft.runner.local import input_literals
 from aloft.sdk import Entity
 from aloft.storage import database_url, default_store, load_offloaded, worker_count
+from aloft.storage.catalog import Catalog
 from aloft.storage.executions import ExecutionExists, ExecutionStore
 
 BATCH_WINDOW = 0.002
 """Seconds a durable run's host waits for more results to record them in one transaction,
 while several attempts are in flight (a chain of tasks never waits)."""
 
+if TYPE_CHECKING:
+    from aloft.storage.executions.sql import SqlStore
+
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")
 
 
-def open_store(url: str | None = None) -> ExecutionStore:
-    """The metadata store at ``url`` (default: the configured database)."""
+def open_store(url: str | None = None) -> SqlStore:
+    """The metadata store (and cache catalog) at ``url`` (default: the configured database)."""
     from aloft.storage.executions.sql import SqlStore
 
     return SqlStore(url or database_url())
@@ -68,9 +72,16 @@ def create_durable(
 
 
 def drive(
-    store: ExecutionStore, execution: ExecutionId, workers: int | None = None
+    store: ExecutionStore,
+    execution: ExecutionId,
+    workers: int | None = None,
+    *,
+    overwrite_cache: bool = False,
 ) -> ExecutionRecord:
-    """Run ``execution`` to its end on a pool of worker processes; returns its final record."""
+    """Run ``execution`` to its end on a pool of worker processes; returns its final record.
+
+    Cached tasks use the store's own catalog when it has one (the SQL store does).
+    """
     with ProcessExecutor(workers or worker_count()) as executor:
         host = EngineHost(
             store,
@@ -79,6 +90,8 @@ def drive(
             batch_window=BATCH_WINDOW,
             claim_new=False,
             load_offloaded=load_offloaded,
+            catalog=store if isinstance(store, Catalog) else None,
+            overwrite_cache=overwrite_cache,
         )
         host.take_over(execution)
         return host.run_until_ended(execution)

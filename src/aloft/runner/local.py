@@ -7,6 +7,7 @@ in-memory store.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -22,11 +23,13 @@ from aloft.ir import (
     Literal,
     NodeKey,
     NodeRecord,
+    WorkflowClosure,
     describe,
 )
 from aloft.sdk import Entity
 from aloft.sdk.arguments import suggest
-from aloft.storage import current_data_context, load_offloaded
+from aloft.storage import current_data_context, database_url, load_offloaded
+from aloft.storage.catalog import Catalog
 from aloft.storage.executions import ExecutionStore, InMemoryStore
 from aloft.types import to_literal, to_python
 
@@ -108,8 +111,12 @@ def input_literals(entity: Entity, values: dict[str, Any]) -> dict[str, Literal]
     return literals
 
 
-def execute(entity: Entity, values: dict[str, Any]) -> LocalExecution:
-    """Run ``entity`` on ``values`` to completion in this process."""
+def execute(
+    entity: Entity, values: dict[str, Any], *, overwrite_cache: bool = False
+) -> LocalExecution:
+    """Run ``entity`` on ``values`` to completion in this process; cached tasks use the
+    catalog of the configured database (``local_catalog``), so a later run hits what this
+    one cached."""
     spec = ExecutionSpec(
         id=ExecutionId(name=f"local-{uuid.uuid4().hex[:12]}"),
         closure=entity.closure,
@@ -123,11 +130,27 @@ def execute(entity: Entity, values: dict[str, Any]) -> LocalExecution:
             data_root=current_data_context().store.root,
             claim_new=False,
             load_offloaded=load_offloaded,
+            catalog=local_catalog() if caches(spec.closure) else None,
+            overwrite_cache=overwrite_cache,
         )
         host.create(spec)
         host.take_over(spec.id)
         host.run_until_ended(spec.id)
     return LocalExecution.of(entity, store, spec.id)
+
+
+def caches(closure: WorkflowClosure) -> bool:
+    """Whether any task of ``closure`` is cached."""
+    return any(task.metadata.cache.enabled for task in closure.tasks)
+
+
+@functools.cache
+def local_catalog() -> Catalog:
+    """The catalog of the configured database (the aloft home's SQLite file by default),
+    opened on first use: only runs of cached tasks pay for it."""
+    from aloft.storage.executions.sql import SqlStore
+
+    return SqlStore(database_url())
 
 
 def run_locally(entity: Entity, values: dict[str, Any]) -> Any:

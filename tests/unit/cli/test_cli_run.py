@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,10 +12,13 @@ FIXTURES = ROOT / "tests" / "fixtures"
 EXAMPLES = ROOT / "examples"
 
 
-def aloft(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+def aloft(
+    *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "aloft", *args],
         cwd=cwd,
+        env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,
         timeout=120,
@@ -177,14 +181,37 @@ def test_a_missing_required_input_is_named() -> None:
     assert "missing input 'name' (str)" in result.stderr
 
 
-def test_caching_says_once_that_it_is_not_active_yet(tmp_path: Path) -> None:
+def test_a_second_run_takes_cached_outputs_without_running_the_task(tmp_path: Path) -> None:
     (tmp_path / "cached.py").write_text(
         "from aloft import task, workflow\n\n"
         "@task(cache=True, cache_version='1')\n"
-        "def t(x: int) -> int:\n    return x\n\n"
+        "def noted(x: int, log: str) -> int:\n"
+        "    with open(log, 'a') as handle:\n"
+        "        handle.write(f'{x}\\n')\n"
+        "    return 2 * x\n\n"
         "@workflow\n"
-        "def wf(x: int = 1) -> int:\n    return t(x=t(x=x))\n"
+        "def wf(x: int, log: str) -> int:\n    return noted(x=noted(x=x, log=log), log=log)\n"
     )
-    result = aloft("run", "cached.py", "wf", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert result.stderr.count("caching is not active yet") == 1
+    log = tmp_path / "runs"
+    env = {"ALOFT_DB": f"sqlite:///{tmp_path / 'catalog.db'}"}
+
+    def run(*options: str, x: int = 3) -> str:
+        args = ("run", *options, "cached.py", "wf", "--x", str(x), "--log", str(log))
+        result = aloft(*args, cwd=tmp_path, env=env)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    assert run() == "12\n"
+    assert run() == "12\n"
+    assert log.read_text().split() == ["3", "6"]  # the second run executed no task body
+    assert run(x=6) == "24\n"  # noted(6) was cached by the first run; noted(12) is new
+    assert log.read_text().split() == ["3", "6", "12"]
+    assert run("--overwrite-cache") == "12\n"
+    assert log.read_text().split()[-2:] == ["3", "6"]
+    assert run("--durable") == "12\n"  # durable runs on the same database hit it too
+    listed = aloft("cache", "list", cwd=tmp_path, env=env)
+    assert listed.stdout.count("cached.noted") == 3
+    cleared = aloft("cache", "clear", "--task", "cached.noted", cwd=tmp_path, env=env)
+    assert cleared.stdout == "removed 3 cache entries\n"
+    bad = aloft("cache", "clear", "--older-than", "soon", cwd=tmp_path, env=env)
+    assert bad.returncode == 2 and "--older-than" in bad.stderr and "'soon'" in bad.stderr

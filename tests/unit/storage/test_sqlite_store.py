@@ -24,9 +24,11 @@ from alembic.script import ScriptDirectory
 
 from aloft.errors import InputError
 from aloft.ir import NodePhase
+from aloft.storage.catalog import Catalog
 from aloft.storage.executions import Changes, ExecutionStore, InvalidTransition, migrations
 from aloft.storage.executions.sql import SqlStore
 from aloft.storage.executions.sql_tables import metadata
+from contracts.catalog import CatalogContract
 from contracts.execution_store import (
     KEY,
     ExecutionStoreContract,
@@ -42,6 +44,14 @@ from contracts.execution_store import (
 class TestSqliteStore(ExecutionStoreContract):
     @pytest.fixture
     def store(self, tmp_path: Path) -> Iterator[ExecutionStore]:
+        store = SqlStore(f"sqlite:///{tmp_path / 'store.db'}")
+        yield store
+        store.close()
+
+
+class TestSqliteCatalog(CatalogContract):
+    @pytest.fixture
+    def catalog(self, tmp_path: Path) -> Iterator[Catalog]:
         store = SqlStore(f"sqlite:///{tmp_path / 'store.db'}")
         yield store
         store.close()

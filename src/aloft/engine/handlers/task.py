@@ -6,12 +6,15 @@ from typing import TYPE_CHECKING
 
 from msgspec import structs
 
-from aloft.engine.actions import Submit
+from aloft.engine.actions import CachePut, Submit
 from aloft.engine.handlers.base import NodeHandler
 from aloft.engine.retry import counted, should_retry
 from aloft.ir import (
+    DYNAMIC_TASK_TYPE,
     ArrayTarget,
     AttemptRecord,
+    CacheEntry,
+    CacheStatus,
     ExecutionError,
     Literal,
     Node,
@@ -22,6 +25,7 @@ from aloft.ir import (
     TaskTarget,
     TaskTemplate,
     WorkflowClosure,
+    cache_key,
 )
 from aloft.storage.layout import attempt_prefix
 
@@ -44,6 +48,11 @@ class TaskHandler(NodeHandler):
     ) -> None:
         view, at = step.view, step.at
         task = effective_task(step, node)
+        status = record.cache_status if record is not None else _look_up(step, task, inputs)
+        if isinstance(status, CacheEntry):
+            hit = NodeRecord(key=key, inputs=inputs, cache_status=CacheStatus.HIT, started_at=at)
+            step.node_succeeded(key, outputs=status.outputs, record=hit)
+            return
         retrying = record is not None and record.phase is NodePhase.RETRYABLE_FAILURE
         number = record.attempt + 1 if record is not None and retrying else 0
         execution = view.spec.id
@@ -54,6 +63,7 @@ class TaskHandler(NodeHandler):
                 phase=NodePhase.RUNNING,
                 token=token,
                 inputs=inputs,
+                cache_status=status,
                 started_at=at,
                 updated_at=at,
             )
@@ -118,8 +128,10 @@ class TaskHandler(NodeHandler):
             if built is not None:
                 _run_built(step, record, built)
                 return
+            if record.cache_status is CacheStatus.MISS:
+                record = _populate(step, frame, record, attempt)
             step.node_succeeded(
-                record.key, outputs=attempt.outputs, outputs_uri=attempt.outputs_uri
+                record.key, outputs=attempt.outputs, outputs_uri=attempt.outputs_uri, record=record
             )
             return
         if attempt.phase is not NodePhase.FAILED or attempt.error is None:
@@ -145,6 +157,37 @@ class TaskHandler(NodeHandler):
         else:
             failed = structs.replace(record, user_failures=users, system_failures=systems)
             step.node_failed(record.key, error, record=failed)
+
+
+def _look_up(
+    step: Step, task: TaskTemplate, inputs: dict[str, Literal]
+) -> CacheStatus | CacheEntry:
+    """A cached task's entry in the catalog, or the cache status its node starts with."""
+    if not task.metadata.cache.enabled or task.type == DYNAMIC_TASK_TYPE:
+        return CacheStatus.DISABLED
+    if step.catalog is None or step.settings.overwrite_cache:
+        return CacheStatus.MISS if step.catalog is not None else CacheStatus.DISABLED
+    key = cache_key(task, inputs)
+    return step.catalog.get_many([key]).get(key) or CacheStatus.MISS
+
+
+def _populate(step: Step, frame: Frame, record: NodeRecord, attempt: AttemptRecord) -> NodeRecord:
+    """Keep a cached task's fresh outputs in the catalog; the node's record says so."""
+    task = effective_task(step, frame.plan.nodes[record.key.node_id])
+    outputs = attempt.outputs
+    if outputs is None:
+        outputs = step.read_outputs(attempt.outputs_uri).outputs if attempt.outputs_uri else {}
+    entry = CacheEntry(
+        key=cache_key(task, record.inputs or {}),
+        task=task.id.name,
+        version=task.metadata.cache.version,
+        outputs=outputs,
+        created_at=step.at,
+        execution=step.view.spec.id,
+        node=str(record.key),
+    )
+    step.actions.append(CachePut(entry))
+    return structs.replace(record, cache_status=CacheStatus.POPULATED)
 
 
 def _built_workflow(step: Step, attempt: AttemptRecord) -> WorkflowClosure | None:

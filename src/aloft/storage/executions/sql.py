@@ -29,6 +29,7 @@ from msgspec import structs
 from aloft.errors import InputError
 from aloft.ir import (
     AttemptRecord,
+    CacheEntry,
     Event,
     EventKind,
     ExecutionId,
@@ -40,6 +41,7 @@ from aloft.ir import (
     TaskAttemptResult,
     from_json,
 )
+from aloft.storage.catalog import Catalog
 from aloft.storage.executions import migrations, sql_direct
 from aloft.storage.executions import sql_tables as t
 from aloft.storage.executions.base import (
@@ -72,8 +74,9 @@ _sqlite_writers: dict[str, threading.Lock] = {}
 """One write lock per SQLite file, shared by every store of this process on it."""
 
 
-class SqlStore(ExecutionStore):
-    """Executions in a SQL database, shared by threads, processes and engine hosts.
+class SqlStore(ExecutionStore, Catalog):
+    """Executions and the cache catalog in a SQL database, shared by threads, processes and
+    engine hosts.
 
     Args:
         url: ``sqlite:///path/to/file.db`` (the folder is created if missing) or
@@ -393,6 +396,53 @@ class SqlStore(ExecutionStore):
         if tokens:
             with self._write() as conn:
                 conn.execute(t.renew_attempts, {"p_tokens": tokens, "p_expires": expires})
+
+    # -- the cache catalog ------------------------------------------------------------------
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, CacheEntry]:
+        """The entries of those ``keys`` that are cached."""
+        wanted = list(dict.fromkeys(keys))
+        if not wanted:
+            return {}
+        with _database_errors(self._driver_errors), self._engine.connect() as conn:
+            rows = conn.execute(t.select_cache, {"p_keys": wanted}).scalars().all()
+        entries = (from_json(row, CacheEntry) for row in rows)
+        return {entry.key: entry for entry in entries}
+
+    def put(self, entries: Sequence[CacheEntry]) -> None:
+        """Keep ``entries``, replacing any under the same keys."""
+        if not entries:
+            return
+        rows = [
+            {
+                "key": e.key,
+                "task": e.task,
+                "created_at": e.created_at.timestamp(),
+                "entry": t.encode(e),
+            }
+            for e in entries
+        ]
+        with self._write() as conn:
+            conn.execute(self._upserts.put_cache, rows)
+
+    def entries(self, task: str | None = None) -> list[CacheEntry]:
+        """Every entry (of ``task`` only, if given), newest first."""
+        statement = t.list_cache
+        if task is not None:
+            statement = statement.where(t.cache_entries.c.task == task)
+        with _database_errors(self._driver_errors), self._engine.connect() as conn:
+            rows = conn.execute(statement).scalars().all()
+        return [from_json(row, CacheEntry) for row in rows]
+
+    def clear(self, task: str | None = None, older_than: datetime.datetime | None = None) -> int:
+        """Remove the matching entries; returns how many."""
+        statement = sa.delete(t.cache_entries)
+        if task is not None:
+            statement = statement.where(t.cache_entries.c.task == task)
+        if older_than is not None:
+            statement = statement.where(t.cache_entries.c.created_at < older_than.timestamp())
+        with self._write() as conn:
+            return int(conn.execute(statement).rowcount)
 
     def close(self) -> None:
         """Close the pooled connections."""

@@ -99,6 +99,17 @@ events = sa.Table(
     ),
 )
 
+cache_entries = sa.Table(
+    "cache_entries",
+    metadata,
+    sa.Column("key", sa.String, primary_key=True),
+    sa.Column("task", sa.String, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("entry", sa.Text, nullable=False),
+    sa.Index("ix_cache_entries_task", "task"),
+)
+"""The cache catalog: a cached task's outputs by key (``aloft.ir.catalog``)."""
+
 # -- prebuilt statements -------------------------------------------------------------------------
 #
 # Built once, so SQLAlchemy compiles each only once per dialect (its compiled cache). Bound
@@ -175,6 +186,10 @@ select_events = (
     .order_by(events.c.seq)
 )
 
+_C = cache_entries.c
+select_cache = sa.select(_C.entry).where(_C.key.in_(sa.bindparam("p_keys", expanding=True)))
+list_cache = sa.select(_C.entry).order_by(_C.created_at.desc())
+
 # -- leases --------------------------------------------------------------------------------------
 
 _name_columns = (_E.project, _E.domain, _E.name)
@@ -233,12 +248,14 @@ class Upserts:
     upsert_nodes: sa.Insert
     upsert_attempts: sa.Insert
     """Leaves alone (and does not count) a row whose token is another execution's."""
+    put_cache: sa.Insert
+    """A cache entry, replacing one under the same key."""
 
     @classmethod
     def of(cls, dialect: str) -> Upserts:
         """The statements for ``dialect`` ("postgresql" or "sqlite")."""
         insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        node, attempt = insert(nodes), insert(attempts)
+        node, attempt, cached = insert(nodes), insert(attempts), insert(cache_entries)
         return cls(
             create=insert(executions)
             .on_conflict_do_nothing(index_elements=["project", "domain", "name"])
@@ -258,6 +275,14 @@ class Upserts:
                     "lease_expires": attempt.excluded.lease_expires,
                 },
                 where=_A.execution_id == attempt.excluded.execution_id,
+            ),
+            put_cache=cached.on_conflict_do_update(
+                index_elements=["key"],
+                set_={
+                    "task": cached.excluded.task,
+                    "created_at": cached.excluded.created_at,
+                    "entry": cached.excluded.entry,
+                },
             ),
         )
 
