@@ -187,9 +187,6 @@ WORKLOADS: tuple[Workload, ...] = (
         result=_sum_double(1000),
         aloft_feature="map_task with cache",
         per_task=True,
-        skip={
-            "aloft": "pending: map_task is built, its cache is not; this would time an uncached map"
-        },
     ),
     Workload(
         "map10000",

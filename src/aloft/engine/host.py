@@ -32,7 +32,9 @@ from aloft.ir import (
     ExecutionId,
     ExecutionRecord,
     ExecutionSpec,
+    Literal,
     NodePhase,
+    OffloadedValue,
     OutputsDocument,
     TaskAttemptResult,
     from_json,
@@ -96,7 +98,7 @@ class EngineHost:
         self.max_executions = max_executions
         self.batch_window = batch_window
         self.claim_new = claim_new
-        self.load_offloaded = load_offloaded
+        self.load_offloaded = _remembering(load_offloaded) if load_offloaded else None
         self.views: dict[ExecutionId, ExecutionView] = {}
         self._watched: dict[ExecutionId, ExecutionRecord | None] = {}
         """Executions someone waits for, and their final record once this host let go."""
@@ -403,3 +405,19 @@ class EngineHost:
     def create(self, spec: ExecutionSpec) -> ExecutionRecord:
         """Store a new execution of ``spec`` for some host (maybe this one) to run."""
         return self.store.create(spec, datetime.datetime.now(datetime.UTC))
+
+
+def _remembering(load: LiteralLoader) -> LiteralLoader:
+    """``load``, remembering what it read: an offloaded value never changes (it is written
+    once, under a name of its own), and an array node reads its mapped lists often."""
+    remembered: dict[str, Literal] = {}
+
+    def load_once(value: OffloadedValue) -> Literal:
+        literal = remembered.get(value.uri)
+        if literal is None:
+            if len(remembered) > 64:
+                remembered.clear()
+            literal = remembered[value.uri] = load(value)
+        return literal
+
+    return load_once

@@ -55,13 +55,14 @@ class ArrayItems(IRModel, frozen=True):
     Items run in batch attempts (``batches`` counts those made so far, which numbers the next;
     ``open_batches`` are those whose items have not been moved on yet); an item's failures
     are counted only once it has failed, so its attempt number is the sum of its user and
-    system failures.
+    system failures. Items whose outputs were found in the cache hold them in ``cached``.
     """
 
     phases: bytes
     counts: dict[NodePhase, int]
     batches: int = 0
     open_batches: tuple[int, ...] = ()
+    cached: dict[int, dict[str, Literal]] = msgspec.field(default_factory=dict)
     user_failures: dict[int, int] = msgspec.field(default_factory=dict)
     system_failures: dict[int, int] = msgspec.field(default_factory=dict)
 

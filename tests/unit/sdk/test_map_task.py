@@ -9,7 +9,7 @@ import pytest
 
 from aloft import FlyteRecoverableException, current_context, map_task, task, workflow
 from aloft.errors import CompileError, DecoratorError, ExecutionFailedError
-from aloft.ir import ArrayTarget, NodePhase
+from aloft.ir import ArrayTarget, CacheStatus, NodePhase
 from aloft.runner.local import execute
 
 
@@ -152,3 +152,22 @@ def test_a_mapped_output_that_may_be_none_must_be_declared_optional() -> None:
 def test_bad_arguments_are_refused_where_they_are_written(call: object, message: str) -> None:
     with pytest.raises(DecoratorError, match=rf"test_map_task.py:\d+: .*{message}"):
         call()  # type: ignore[operator]
+
+
+@task(cache=True, cache_version="1")
+def noted_square(x: int, log: str) -> int:
+    with open(log, "a", encoding="utf-8") as handle:
+        handle.write(f"{x}\n")
+    return x * x
+
+
+def test_a_cached_map_reruns_only_the_items_whose_input_changed(tmp_path: Path) -> None:
+    log = tmp_path / "runs"
+    squares = map_task(noted_square, bound_inputs={"log"})
+    assert squares(x=[1, 2, 3], log=str(log)) == [1, 4, 9]
+    assert squares(x=[1, 2, 3], log=str(log)) == [1, 4, 9]
+    assert log.read_text().split() == ["1", "2", "3"]  # the second map ran no item
+    assert squares(x=[1, 20, 3], log=str(log)) == [1, 400, 9]
+    assert log.read_text().split() == ["1", "2", "3", "20"]
+    run = execute(squares, {"x": [1, 20, 3], "log": str(log)})
+    assert run.node("n0").cache_status is CacheStatus.HIT

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from msgspec import structs
 
-from aloft.engine.actions import Submit
+from aloft.engine.actions import CachePut, Submit
 from aloft.engine.handlers.base import NodeHandler
 from aloft.engine.handlers.task import effective_task, located
 from aloft.engine.retry import counted, should_retry
@@ -32,6 +32,8 @@ from aloft.ir import (
     ArrayItems,
     ArrayTarget,
     AttemptRecord,
+    CacheEntry,
+    CacheStatus,
     CollectionValue,
     ErrorKind,
     ExecutionError,
@@ -49,6 +51,7 @@ from aloft.ir import (
     TaskTemplate,
     UnionType,
     UnionValue,
+    cache_key,
     describe,
 )
 from aloft.storage.layout import batch_prefix
@@ -78,16 +81,19 @@ class ArrayHandler(NodeHandler):
         inputs: dict[str, Literal],
     ) -> None:
         try:
-            size = _Mapped.of(step, node, inputs).size
+            mapped = _Mapped.of(step, node, inputs)
         except _BadInputs as exc:
             error = ExecutionError(kind=ErrorKind.USER, message=str(exc), node=str(key))
             step.node_failed(key, error, record=record)
             return
+        task = effective_task(step, node)
+        caching = _caches(step, task)
         running = NodeRecord(
             key=key,
             phase=NodePhase.RUNNING,
             inputs=inputs,
-            items=ArrayItems.new(size),
+            items=_look_up(step, task, mapped) if caching else ArrayItems.new(mapped.size),
+            cache_status=CacheStatus.MISS if caching else CacheStatus.DISABLED,
             started_at=step.at,
             updated_at=step.at,
         )
@@ -105,7 +111,7 @@ class ArrayHandler(NodeHandler):
         """Settle the batches that ended, start what may start, end the node when done."""
         assert record.items is not None
         task = effective_task(step, node)
-        items, first_error = _settle(step, task, record, record.items)
+        items, first_error = _settle(step, task, node, record, record.items)
         items = _dispatch(step, node, task, record, items)
         waiting = (NodePhase.NOT_STARTED, NodePhase.RETRYABLE_FAILURE)
         if items.open_batches or any(items.counts.get(phase) for phase in waiting):
@@ -115,11 +121,50 @@ class ArrayHandler(NodeHandler):
                 )
                 step.view.set_node(updated, step.at)
             return
-        _finish(step, node, task, structs.replace(record, items=items, error=first_error))
+        status = record.cache_status
+        if status is CacheStatus.MISS:
+            status = CacheStatus.POPULATED if items.batches else CacheStatus.HIT
+        done = structs.replace(record, items=items, error=first_error, cache_status=status)
+        _finish(step, node, task, done)
+
+
+def _caches(step: Step, task: TaskTemplate) -> bool:
+    return task.metadata.cache.enabled and step.catalog is not None
+
+
+def _look_up(step: Step, task: TaskTemplate, mapped: _Mapped) -> ArrayItems:
+    """The items, those found in the cache already succeeded with the cached outputs."""
+    items = ArrayItems.new(mapped.size)
+    if step.settings.overwrite_cache or step.catalog is None:
+        return items
+    keys = [cache_key(task, mapped.inputs_of(index)) for index in range(mapped.size)]
+    found = step.catalog.get_many(keys)
+    hits = {index: found[key].outputs for index, key in enumerate(keys) if key in found}
+    return items.with_phases(dict.fromkeys(hits, NodePhase.SUCCEEDED), cached=hits)
+
+
+def _populate(
+    step: Step, task: TaskTemplate, node: Node, record: NodeRecord, attempt: AttemptRecord
+) -> None:
+    """Keep the outputs of the items a batch ran in the catalog."""
+    mapped = _Mapped.of(step, node, record.inputs or {})
+    for result in _item_outputs(step, attempt):
+        if result.outputs is None:
+            continue
+        entry = CacheEntry(
+            key=cache_key(task, mapped.inputs_of(result.index)),
+            task=task.id.name,
+            version=task.metadata.cache.version,
+            outputs=result.outputs,
+            created_at=step.at,
+            execution=step.view.spec.id,
+            node=str(record.key.at(result.index)),
+        )
+        step.actions.append(CachePut(entry))
 
 
 def _settle(
-    step: Step, task: TaskTemplate, record: NodeRecord, items: ArrayItems
+    step: Step, task: TaskTemplate, node: Node, record: NodeRecord, items: ArrayItems
 ) -> tuple[ArrayItems, ExecutionError | None]:
     """Move on the items of every batch that has ended: done, to be retried, or failed."""
     view, key = step.view, record.key
@@ -132,6 +177,8 @@ def _settle(
         if attempt is None or attempt.phase is NodePhase.RUNNING:
             still_open.append(batch)
             continue
+        if attempt.phase is NodePhase.SUCCEEDED and record.cache_status is CacheStatus.MISS:
+            _populate(step, task, node, record, attempt)
         for index, error in _outcomes(attempt):
             if items.phase(index) is not NodePhase.RUNNING or index in moves:
                 continue
@@ -290,6 +337,9 @@ def _gather(
     values: dict[str, list[Literal | None]] = {
         name: [None] * size for name in task.interface.outputs
     }
+    for index, cached in record.items.cached.items():
+        for name, literal in cached.items():
+            values[name][index] = literal
     for batch in range(record.items.batches):
         attempt = step.view.attempts.get(_token(step, record.key, batch))
         if attempt is None or attempt.phase is not NodePhase.SUCCEEDED:

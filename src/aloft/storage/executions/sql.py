@@ -70,6 +70,8 @@ _log = logging.getLogger("aloft.store")
 
 _BUSY_TIMEOUT = 30.0
 """Seconds a SQLite connection waits for another process's write to finish."""
+_KEYS_PER_QUERY = 500
+"""Cache keys looked up per statement (SQLite caps the parameters of one)."""
 _sqlite_writers: dict[str, threading.Lock] = {}
 """One write lock per SQLite file, shared by every store of this process on it."""
 
@@ -402,10 +404,11 @@ class SqlStore(ExecutionStore, Catalog):
     def get_many(self, keys: Iterable[str]) -> dict[str, CacheEntry]:
         """The entries of those ``keys`` that are cached."""
         wanted = list(dict.fromkeys(keys))
-        if not wanted:
-            return {}
+        rows: list[str] = []
         with _database_errors(self._driver_errors), self._engine.connect() as conn:
-            rows = conn.execute(t.select_cache, {"p_keys": wanted}).scalars().all()
+            for start in range(0, len(wanted), _KEYS_PER_QUERY):
+                chunk = wanted[start : start + _KEYS_PER_QUERY]
+                rows.extend(conn.execute(t.select_cache, {"p_keys": chunk}).scalars())
         entries = (from_json(row, CacheEntry) for row in rows)
         return {entry.key: entry for entry in entries}
 
