@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING
 
 from msgspec import structs
 
-from aloft.engine.actions import CachePut, Submit
+from aloft.engine.actions import Submit
 from aloft.engine.handlers.base import NodeHandler
-from aloft.engine.handlers.task import effective_task, located
+from aloft.engine.handlers.task import effective_task, keep_cached, located
 from aloft.engine.retry import counted, should_retry
 from aloft.ir import (
     NONE_TYPE,
@@ -32,7 +32,6 @@ from aloft.ir import (
     ArrayItems,
     ArrayTarget,
     AttemptRecord,
-    CacheEntry,
     CacheStatus,
     CollectionValue,
     ErrorKind,
@@ -151,16 +150,8 @@ def _populate(
     for result in _item_outputs(step, attempt):
         if result.outputs is None:
             continue
-        entry = CacheEntry(
-            key=cache_key(task, mapped.inputs_of(result.index)),
-            task=task.id.name,
-            version=task.metadata.cache.version,
-            outputs=result.outputs,
-            created_at=step.at,
-            execution=step.view.spec.id,
-            node=str(record.key.at(result.index)),
-        )
-        step.actions.append(CachePut(entry))
+        inputs = mapped.inputs_of(result.index)
+        keep_cached(step, task, inputs, result.outputs, record.key.at(result.index))
 
 
 def _settle(

@@ -177,17 +177,28 @@ def _populate(step: Step, frame: Frame, record: NodeRecord, attempt: AttemptReco
     outputs = attempt.outputs
     if outputs is None:
         outputs = step.read_outputs(attempt.outputs_uri).outputs if attempt.outputs_uri else {}
+    keep_cached(step, task, record.inputs or {}, outputs, record.key)
+    return structs.replace(record, cache_status=CacheStatus.POPULATED)
+
+
+def keep_cached(
+    step: Step,
+    task: TaskTemplate,
+    inputs: dict[str, Literal],
+    outputs: dict[str, Literal],
+    node: NodeKey,
+) -> None:
+    """Ask the host to keep ``outputs`` of cached ``task`` run on ``inputs`` (by node)."""
     entry = CacheEntry(
-        key=cache_key(task, record.inputs or {}),
+        key=cache_key(task, inputs),
         task=task.id.name,
         version=task.metadata.cache.version,
         outputs=outputs,
         created_at=step.at,
         execution=step.view.spec.id,
-        node=str(record.key),
+        node=str(node),
     )
     step.actions.append(CachePut(entry))
-    return structs.replace(record, cache_status=CacheStatus.POPULATED)
 
 
 def _built_workflow(step: Step, attempt: AttemptRecord) -> WorkflowClosure | None:
