@@ -50,6 +50,10 @@ demo: $(STAMP)
 	$(BIN)/aloft run examples/conditional.py shape_wf --radius 3
 	@echo "== dynamic: examples/dynamic.py fan_out_wf --n 500 (the body builds 501 nodes at run time)"
 	$(BIN)/aloft run examples/dynamic.py fan_out_wf --n 500
+	@echo "== gates: examples/gates.py review_wf, its signals given on the command line"
+	$(BIN)/aloft run --signal threshold=0.5 --signal publish=true examples/gates.py review_wf
+	@echo "== launch plans: examples/launch_plans.py quarterly_wf (each plan call is a child execution)"
+	$(BIN)/aloft run examples/launch_plans.py quarterly_wf
 	@echo "== durable: examples/etl.py etl_wf, stored in the embedded database, on worker processes"
 	$(BIN)/aloft run --durable examples/etl.py etl_wf
 	$(BIN)/aloft run --durable examples/map_reduce.py wf --n 10000

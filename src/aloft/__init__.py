@@ -13,62 +13,92 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
+    "Annotations": "aloft.sdk.launch_plan",
     "ArrayNodeMapTask": "aloft.sdk.map_task",
     "Cache": "aloft.sdk.resources",
+    "CronSchedule": "aloft.sdk.schedules",
     "Description": "aloft.sdk.documentation",
     "Documentation": "aloft.sdk.documentation",
+    "DynamicWorkflowTask": "aloft.sdk.dynamic",
+    "Email": "aloft.sdk.notifications",
     "ExecutionParameters": "aloft.sdk.context",
+    "FixedRate": "aloft.sdk.schedules",
     "FlyteDirectory": "aloft.types.directories",
     "FlyteFile": "aloft.types.files",
     "FlyteRecoverableException": "aloft.errors",
     "HashMethod": "aloft.types.hash_method",
+    "Identity": "aloft.sdk.launch_plan",
+    "Labels": "aloft.sdk.launch_plan",
+    "LaunchPlan": "aloft.sdk.launch_plan",
+    "PagerDuty": "aloft.sdk.notifications",
     "PodTemplate": "aloft.sdk.resources",
     "PythonFunctionTask": "aloft.sdk.task",
     "Resources": "aloft.sdk.resources",
     "Secret": "aloft.sdk.resources",
+    "SecurityContext": "aloft.sdk.launch_plan",
+    "Slack": "aloft.sdk.notifications",
     "StructuredDataset": "aloft.types.structured",
     "StructuredDatasetFormat": "aloft.types.structured",
     "StructuredDatasetTransformerEngine": "aloft.types.structured",
     "StructuredDatasetType": "aloft.types.structured",
+    "Webhook": "aloft.sdk.notifications",
+    "WorkflowExecutionPhase": "aloft.sdk.notifications",
     "WorkflowFailurePolicy": "aloft.sdk.workflow",
+    "approve": "aloft.sdk.gates",
     "conditional": "aloft.sdk.conditional",
     "create_node": "aloft.sdk.node",
-    "DynamicWorkflowTask": "aloft.sdk.dynamic",
     "current_context": "aloft.sdk.context",
     "dynamic": "aloft.sdk.dynamic",
     "kwtypes": "aloft.sdk.documentation",
     "map_task": "aloft.sdk.map_task",
+    "sleep": "aloft.sdk.gates",
     "task": "aloft.sdk.task",
+    "wait_for_input": "aloft.sdk.gates",
     "workflow": "aloft.sdk.workflow",
 }
 
 __all__ = [
+    "Annotations",
     "ArrayNodeMapTask",
     "Cache",
+    "CronSchedule",
     "Description",
     "Documentation",
     "DynamicWorkflowTask",
+    "Email",
     "ExecutionParameters",
+    "FixedRate",
     "FlyteDirectory",
     "FlyteFile",
     "FlyteRecoverableException",
     "HashMethod",
+    "Identity",
+    "Labels",
+    "LaunchPlan",
+    "PagerDuty",
     "PodTemplate",
     "PythonFunctionTask",
     "Resources",
     "Secret",
+    "SecurityContext",
+    "Slack",
     "StructuredDataset",
     "StructuredDatasetFormat",
     "StructuredDatasetTransformerEngine",
     "StructuredDatasetType",
+    "Webhook",
+    "WorkflowExecutionPhase",
     "WorkflowFailurePolicy",
+    "approve",
     "conditional",
     "create_node",
     "current_context",
     "dynamic",
     "kwtypes",
     "map_task",
+    "sleep",
     "task",
+    "wait_for_input",
     "workflow",
 ]
 
@@ -78,9 +108,13 @@ if TYPE_CHECKING:
     from aloft.sdk.context import ExecutionParameters, current_context
     from aloft.sdk.documentation import Description, Documentation, kwtypes
     from aloft.sdk.dynamic import DynamicWorkflowTask, dynamic
+    from aloft.sdk.gates import approve, sleep, wait_for_input
+    from aloft.sdk.launch_plan import Annotations, Identity, Labels, LaunchPlan, SecurityContext
     from aloft.sdk.map_task import ArrayNodeMapTask, map_task
     from aloft.sdk.node import create_node
+    from aloft.sdk.notifications import Email, PagerDuty, Slack, Webhook, WorkflowExecutionPhase
     from aloft.sdk.resources import Cache, PodTemplate, Resources, Secret
+    from aloft.sdk.schedules import CronSchedule, FixedRate
     from aloft.sdk.task import PythonFunctionTask, task
     from aloft.sdk.workflow import WorkflowFailurePolicy, workflow
     from aloft.types.directories import FlyteDirectory

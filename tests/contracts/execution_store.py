@@ -38,6 +38,7 @@ from aloft.storage.executions import (
     ExecutionNotFound,
     ExecutionStore,
     InvalidTransition,
+    SignalConflict,
     VersionConflict,
 )
 
@@ -462,6 +463,44 @@ class ExecutionStoreContract:
         assert not store.request_abort(execution)
         assert store.load(execution) == before
         assert not before.execution.abort_requested
+
+    # -- signals ---------------------------------------------------------------------------------
+
+    def test_a_signal_is_given_once_and_marks_the_execution_pending(
+        self, store: ExecutionStore
+    ) -> None:
+        execution, version = self.started(store)
+        store.claim(HOST, 0.0, 60.0, 10)
+        store.apply(execution, version, Changes())
+        assert store.give_signal(execution, "go", IntegerValue(value=3))
+        record = store.load(execution).execution
+        assert record.signals == {"go": IntegerValue(value=3)}
+        assert record.version == version + 2
+        assert store.claim(HOST, 1.0, 60.0, 10).pending == [execution]
+        assert store.give_signal(execution, "go", IntegerValue(value=3))  # the same: no change
+        assert store.load(execution).execution.version == version + 2
+        with pytest.raises(SignalConflict, match="'go'"):
+            store.give_signal(execution, "go", IntegerValue(value=4))
+        assert store.load(execution).execution.signals == {"go": IntegerValue(value=3)}
+
+    def test_a_step_cannot_take_a_signal_back(self, store: ExecutionStore) -> None:
+        execution, _ = self.started(store)
+        store.give_signal(execution, "go", IntegerValue(value=3))
+        record = store.load(execution).execution
+        taken_back = structs.replace(record, signals={})
+        with pytest.raises(InvalidTransition, match="signal"):
+            store.apply(execution, record.version, Changes(execution=taken_back))
+
+    def test_a_signal_to_an_ended_execution_is_refused(self, store: ExecutionStore) -> None:
+        execution, version = self.started(store)
+        record = store.load(execution).execution
+        store.apply(
+            execution,
+            version,
+            Changes(execution=structs.replace(record, phase=ExecutionPhase.FAILED)),
+        )
+        assert not store.give_signal(execution, "go", IntegerValue(value=1))
+        assert store.load(execution).execution.signals == {}
 
     # -- leases ----------------------------------------------------------------------------------
 

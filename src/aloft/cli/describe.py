@@ -6,11 +6,12 @@ from typing import Any
 
 from aloft.cli.inputs import option_name
 from aloft.sdk import Entity, PythonFunctionWorkflow
+from aloft.sdk.launch_plan import LaunchPlan
 from aloft.types import python_type_name
 
 
-def signature(entity: Entity) -> str:
-    """``hello_wf(name: str = 'World') -> str``."""
+def signature(entity: Entity, shown: str | None = None) -> str:
+    """``hello_wf(name: str = 'World') -> str`` (named ``shown``, or by its own name)."""
     interface = entity.python_interface
     params = []
     for name, py_type in interface.inputs.items():
@@ -20,28 +21,40 @@ def signature(entity: Entity) -> str:
         params.append(text)
     outputs = [python_type_name(t) for t in interface.outputs.values()]
     result = outputs[0] if len(outputs) == 1 else f"({', '.join(outputs)})" if outputs else "None"
-    return f"{entity.short_name}({', '.join(params)}) -> {result}"
+    return f"{shown or entity.short_name}({', '.join(params)}) -> {result}"
+
+
+def kind_of(entity: Entity) -> str:
+    """``workflow``, ``launch plan`` or ``task``."""
+    if isinstance(entity, PythonFunctionWorkflow):
+        return "workflow"
+    return "launch plan" if isinstance(entity, LaunchPlan) else "task"
 
 
 def listing(entities: dict[str, Entity]) -> str:
-    """What a file defines, workflows first."""
-    workflows = [e for e in entities.values() if isinstance(e, PythonFunctionWorkflow)]
-    tasks = [e for e in entities.values() if not isinstance(e, PythonFunctionWorkflow)]
+    """What a file defines, by the names to run them with: workflows, launch plans, tasks."""
     lines = []
-    for title, group in (("Workflows", workflows), ("Tasks", tasks)):
+    for kind, title in (
+        ("workflow", "Workflows"),
+        ("launch plan", "Launch plans"),
+        ("task", "Tasks"),
+    ):
+        group = sorted((n, e) for n, e in entities.items() if kind_of(e) == kind)
         if group:
             lines.append(f"{title}:")
-            lines.extend(f"  {signature(e)}" for e in sorted(group, key=lambda e: e.short_name))
+            lines.extend(f"  {signature(entity, name)}" for name, entity in group)
     return "\n".join(lines) if lines else "no tasks or workflows defined"
 
 
-def entity_help(entity: Entity, file: str) -> str:
-    """``--help`` for one task or workflow: its inputs with types and defaults."""
-    kind = "workflow" if isinstance(entity, PythonFunctionWorkflow) else "task"
+def entity_help(entity: Entity, file: str, name: str) -> str:
+    """``--help`` for one entity, run as ``name``: its inputs with types and defaults."""
     interface = entity.python_interface
-    doc = (getattr(entity, "__doc__", None) or "").strip()
-    lines = [f"Usage: aloft run {file} {entity.short_name} [INPUTS]", ""]
-    lines.append(f"Runs {kind} {entity.name}." + (f"\n\n{doc}" if doc else ""))
+    doc = "" if isinstance(entity, LaunchPlan) else (getattr(entity, "__doc__", None) or "")
+    of = f" of workflow {entity.workflow.name}" if isinstance(entity, LaunchPlan) else ""
+    lines = [f"Usage: aloft run {file} {name} [INPUTS]", ""]
+    lines.append(
+        f"Runs {kind_of(entity)} {entity.name}{of}." + (f"\n\n{doc.strip()}" if doc else "")
+    )
     lines += ["", "Inputs:"]
     if not interface.inputs:
         lines.append("  (none)")

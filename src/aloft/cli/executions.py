@@ -8,6 +8,7 @@ from aloft.cli.loading import entity_named
 from aloft.cli.run import print_outcome
 from aloft.ir import ExecutionId, ExecutionPhase
 from aloft.runner import LocalExecution
+from aloft.runner.signals import give_signals, parse_signal_options
 
 _DB_HELP = "Database URL (default: the configured one)."
 
@@ -44,15 +45,21 @@ def list_executions(db: str | None, phase: str | None, limit: int) -> None:
 @click.command()
 @click.argument("name")
 @click.option("--db", help=_DB_HELP)
-def resume(name: str, db: str | None) -> None:
-    """Continue durable execution NAME after its process died, and print its outputs."""
+@click.option(
+    "--signal", "signals", multiple=True, metavar="NAME=VALUE", help="Give a gate's signal."
+)
+def resume(name: str, db: str | None, signals: tuple[str, ...]) -> None:
+    """Continue durable execution NAME after its process died (or while its gates wait for
+    signals), and print its outputs."""
     from aloft.runner.durable import drive, open_store
 
     store = open_store(db)
     execution = ExecutionId(name=name)
     spec = store.spec(execution)
     entity = entity_named(spec.code_root, spec.closure.workflow.id.name)
+    given = parse_signal_options(spec.closure, signals)
     if not store.load(execution).execution.phase.is_terminal:
+        give_signals(store, execution, given)
         drive(store, execution)
     print_outcome(LocalExecution.of(entity, store, execution))
 

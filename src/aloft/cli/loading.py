@@ -37,12 +37,12 @@ def load_file(file: str) -> ModuleType:
 
 
 def entities_of(module: ModuleType) -> dict[str, Entity]:
-    """The tasks and workflows defined in ``module`` (not those it imports), by name."""
-    prefix = module.__name__ + "."
+    """The tasks, workflows and launch plans defined in ``module`` (not those it imports),
+    by name."""
     return {
         name: value
         for name, value in vars(module).items()
-        if isinstance(value, Entity) and value.name.startswith(prefix)
+        if isinstance(value, Entity) and value.module_name == module.__name__
     }
 
 

@@ -1,4 +1,5 @@
-"""``aloft run [--durable [--name NAME] [--db URL]] FILE [NAME] [--input value ...]``."""
+"""``aloft run [--durable [--name NAME] [--db URL]] [--signal NAME=VALUE] FILE [NAME]
+[--input value ...]``."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from aloft.cli.inputs import parse_inputs
 from aloft.cli.loading import entities_of, find_entity, load_file
 from aloft.errors import ExecutionFailedError
 from aloft.runner import LocalExecution, execute
+from aloft.runner.signals import give_signals, parse_signal_options
 from aloft.sdk.location import project_root
 from aloft.storage import worker_count
 
@@ -29,6 +31,13 @@ _HELP = ("-h", "--help")
 @click.option(
     "--overwrite-cache", is_flag=True, help="Run cached tasks anew and replace what is cached."
 )
+@click.option(
+    "--signal",
+    "signals",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Give a gate's signal (repeatable); gates not given one ask at the terminal.",
+)
 @click.argument("file", required=False)
 @click.argument("name", required=False)
 @click.pass_context
@@ -38,6 +47,7 @@ def run(
     execution_name: str | None,
     db: str | None,
     overwrite_cache: bool,
+    signals: tuple[str, ...],
     file: str | None,
     name: str | None,
 ) -> None:
@@ -60,9 +70,10 @@ def run(
         return
     entity = find_entity(module, file, name)
     if any(a in _HELP for a in args):
-        click.echo(entity_help(entity, file))
+        click.echo(entity_help(entity, file, name))
         return
     values = parse_inputs(entity, args)
+    given = parse_signal_options(entity.closure, signals)
     if durable:
         from aloft.runner.durable import create_durable, drive, new_name, open_store
 
@@ -75,10 +86,11 @@ def run(
             f"execution {execution_id.name} (continue it with: aloft resume {execution_id.name})",
             err=True,
         )
+        give_signals(store, execution_id, given)
         drive(store, execution_id, workers, overwrite_cache=overwrite_cache)
         execution = LocalExecution.of(entity, store, execution_id)
     else:
-        execution = execute(entity, values, overwrite_cache=overwrite_cache)
+        execution = execute(entity, values, overwrite_cache=overwrite_cache, signals=given)
     print_outcome(execution)
 
 

@@ -3,6 +3,7 @@
 from aloft.compiler.compile import compile_task_as_workflow, compile_workflow
 from aloft.compiler.graph import (
     Constant,
+    LaunchPlanCall,
     Location,
     MappedTask,
     NodeRunnable,
@@ -14,6 +15,7 @@ from aloft.compiler.graph import (
     TracedComparison,
     TracedCondition,
     TracedConjunction,
+    TracedGate,
     TracedGraph,
     TracedNode,
 )
@@ -21,6 +23,7 @@ from aloft.compiler.typecheck import binding_variant
 
 __all__ = [
     "Constant",
+    "LaunchPlanCall",
     "Location",
     "MappedTask",
     "NodeRunnable",
@@ -32,6 +35,7 @@ __all__ = [
     "TracedComparison",
     "TracedCondition",
     "TracedConjunction",
+    "TracedGate",
     "TracedGraph",
     "TracedNode",
     "binding_variant",

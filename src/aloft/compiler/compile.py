@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from typing import TypeVar
 
 from aloft.compiler.branches import compile_branch
 from aloft.compiler.graph import (
     Constant,
+    LaunchPlanCall,
     Location,
     MappedTask,
     OutputRef,
     TracedBinding,
     TracedBranch,
+    TracedGate,
     TracedGraph,
     TracedNode,
 )
@@ -25,6 +28,8 @@ from aloft.ir import (
     CollectionBinding,
     CollectionType,
     Identifier,
+    LaunchPlanSpec,
+    LaunchPlanTarget,
     LiteralBinding,
     LiteralType,
     MapBinding,
@@ -44,22 +49,21 @@ from aloft.ir import (
     describe,
 )
 
-_Entity = TypeVar("_Entity", TaskTemplate, WorkflowTemplate)
+_Entity = TypeVar("_Entity", TaskTemplate, WorkflowTemplate, LaunchPlanSpec)
 
 
 def compile_workflow(graph: TracedGraph) -> WorkflowClosure:
     """Check ``graph`` and compile it to a closure; raises ``CompileError`` naming file:line."""
-    tasks: dict[Identifier, TaskTemplate] = {}
-    subworkflows: dict[Identifier, WorkflowTemplate] = {}
+    collected = _Collected()
     nodes = []
     for traced in graph.nodes:
         if isinstance(traced.target, TracedBranch):
             node, cases = compile_branch(traced, traced.target, graph, compile_workflow)
             for closure in cases:
-                _add_closure(closure, tasks, subworkflows, traced.location)
+                collected.add_closure(closure, traced.location)
             nodes.append(node)
         else:
-            nodes.append(_compile_node(traced, tasks, subworkflows))
+            nodes.append(_compile_node(traced, collected))
     nodes = _in_dependency_order(nodes, graph)
     outputs = _compile_outputs(graph)
     template = WorkflowTemplate(
@@ -70,11 +74,41 @@ def compile_workflow(graph: TracedGraph) -> WorkflowClosure:
         failure_policy=graph.failure_policy,
         interruptible=graph.interruptible,
     )
-    return WorkflowClosure(
-        workflow=template,
-        subworkflows=tuple(subworkflows[key] for key in sorted(subworkflows, key=str)),
-        tasks=tuple(tasks[key] for key in sorted(tasks, key=str)),
-    )
+    return collected.closure(template)
+
+
+@dataclass
+class _Collected:
+    """The tasks, subworkflows and launch plans a workflow being compiled refers to."""
+
+    tasks: dict[Identifier, TaskTemplate] = field(default_factory=dict)
+    subworkflows: dict[Identifier, WorkflowTemplate] = field(default_factory=dict)
+    launch_plans: dict[Identifier, LaunchPlanSpec] = field(default_factory=dict)
+
+    def add_task(self, task: TaskTemplate, where: Location) -> None:
+        _add_unique(self.tasks, task.id, task, where)
+
+    def add_closure(self, closure: WorkflowClosure, where: Location) -> None:
+        """Add ``closure``'s workflow and all it refers to."""
+        for sub in (closure.workflow, *closure.subworkflows):
+            _add_unique(self.subworkflows, sub.id, sub, where)
+        for task in closure.tasks:
+            self.add_task(task, where)
+        for plan in closure.launch_plans:
+            _add_unique(self.launch_plans, plan.id, plan, where)
+
+    def closure(self, workflow: WorkflowTemplate) -> WorkflowClosure:
+        """The closure of ``workflow``, in a stable order."""
+        return WorkflowClosure(
+            workflow=workflow,
+            subworkflows=_sorted(self.subworkflows),
+            tasks=_sorted(self.tasks),
+            launch_plans=_sorted(self.launch_plans),
+        )
+
+
+def _sorted(registry: dict[Identifier, _Entity]) -> tuple[_Entity, ...]:
+    return tuple(registry[key] for key in sorted(registry, key=str))
 
 
 def compile_task_as_workflow(runnable: TaskTemplate | MappedTask) -> WorkflowClosure:
@@ -107,11 +141,7 @@ def compile_task_as_workflow(runnable: TaskTemplate | MappedTask) -> WorkflowClo
     return WorkflowClosure(workflow=template, tasks=(task,))
 
 
-def _compile_node(
-    node: TracedNode,
-    tasks: dict[Identifier, TaskTemplate],
-    subworkflows: dict[Identifier, WorkflowTemplate],
-) -> Node:
+def _compile_node(node: TracedNode, collected: _Collected) -> Node:
     interface = node.interface
     where = f"{node.location}: node {node.id} ({node.name})"
     unknown = sorted(set(node.inputs) - set(interface.inputs))
@@ -132,14 +162,19 @@ def _compile_node(
     target: NodeTarget
     if isinstance(node.target, TaskTemplate):
         target = TaskTarget(task=node.target.id)
-        _add_unique(tasks, node.target.id, node.target, node.location)
+        collected.add_task(node.target, node.location)
     elif isinstance(node.target, MappedTask):
         target = node.target.target
-        _add_unique(tasks, node.target.task.id, node.target.task, node.location)
+        collected.add_task(node.target.task, node.location)
+    elif isinstance(node.target, TracedGate):
+        target = node.target.target
+    elif isinstance(node.target, LaunchPlanCall):
+        target = LaunchPlanTarget(launch_plan=node.target.spec.id)
+        collected.add_closure(node.target.closure, node.location)
     else:
         assert isinstance(node.target, WorkflowClosure)
         target = WorkflowTarget(workflow=node.target.workflow.id)
-        _add_closure(node.target, tasks, subworkflows, node.location)
+        collected.add_closure(node.target, node.location)
     upstream: dict[str, None] = {}
     for binding in node.inputs.values():
         for ref in _refs(binding):
@@ -156,19 +191,6 @@ def _compile_node(
         overrides=node.overrides,
         source=node.location.source,
     )
-
-
-def _add_closure(
-    closure: WorkflowClosure,
-    tasks: dict[Identifier, TaskTemplate],
-    subworkflows: dict[Identifier, WorkflowTemplate],
-    where: Location,
-) -> None:
-    """Add ``closure``'s workflow, subworkflows and tasks to those of the workflow compiled."""
-    for sub in (closure.workflow, *closure.subworkflows):
-        _add_unique(subworkflows, sub.id, sub, where)
-    for task in closure.tasks:
-        _add_unique(tasks, task.id, task, where)
 
 
 def _add_unique(

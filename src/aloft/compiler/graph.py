@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from aloft.ir import (
     ArrayTarget,
     FailurePolicy,
+    GateTarget,
     Identifier,
+    LaunchPlanSpec,
     Literal,
     LiteralType,
     NodeOverrides,
@@ -132,7 +134,28 @@ class TracedBranch:
         return TypedInterface()
 
 
-NodeRunnable = TaskTemplate | WorkflowClosure | MappedTask | TracedBranch
+@dataclass(frozen=True)
+class TracedGate:
+    """A gate (``sleep``, ``wait_for_input``, ``approve``): its target and interface."""
+
+    target: GateTarget
+    interface: TypedInterface
+
+
+@dataclass(frozen=True)
+class LaunchPlanCall:
+    """A launch plan called in a workflow: its spec, its interface (the workflow's, less
+    the fixed inputs, with the plan's defaults) and the closure of its workflow, which holds
+    the spec among its launch plans."""
+
+    spec: LaunchPlanSpec
+    interface: TypedInterface
+    closure: WorkflowClosure
+
+
+NodeRunnable = (
+    TaskTemplate | WorkflowClosure | MappedTask | TracedBranch | TracedGate | LaunchPlanCall
+)
 """What a traced node runs."""
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aloft.ir import CacheEntry, TaskAttemptSpec
+from aloft.ir import CacheEntry, ExecutionId, ExecutionSpec, TaskAttemptSpec
 
 
 @dataclass(frozen=True)
@@ -28,4 +28,18 @@ class CachePut:
     entry: CacheEntry
 
 
-Action = Submit | Cancel | CachePut
+@dataclass(frozen=True)
+class Launch:
+    """Create a child execution (idempotent: one already created with its id is kept)."""
+
+    spec: ExecutionSpec
+
+
+@dataclass(frozen=True)
+class Terminate:
+    """Ask a child execution to end ABORTED."""
+
+    execution: ExecutionId
+
+
+Action = Submit | Cancel | CachePut | Launch | Terminate

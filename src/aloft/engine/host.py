@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
-from aloft.engine.actions import Action, CachePut, Submit
+from aloft.engine.actions import Action, CachePut, Launch, Submit, Terminate
 from aloft.engine.bindings import BindingError, LiteralLoader
 from aloft.engine.compiled import Compiled
 from aloft.engine.hosts import is_known_dead, new_host_id
@@ -41,7 +41,12 @@ from aloft.ir import (
 )
 from aloft.storage import store_for
 from aloft.storage.catalog import Catalog
-from aloft.storage.executions import ExecutionStore, VersionConflict
+from aloft.storage.executions import (
+    ExecutionExists,
+    ExecutionNotFound,
+    ExecutionStore,
+    VersionConflict,
+)
 
 _log = logging.getLogger("aloft.engine")
 
@@ -108,17 +113,30 @@ class EngineHost:
         self._outputs: dict[str, OutputsDocument] = {}
         self._next_claim = 0.0
         self._next_renew = 0.0
+        self._wakes: dict[ExecutionId, float] = {}
+        """When each execution with waiting nodes must be stepped again."""
 
     # -- running ------------------------------------------------------------------------------
 
-    def run(self, until: Callable[[], bool], stop: threading.Event | None = None) -> None:
-        """Loop until ``until()`` is true or ``stop`` is set."""
+    def run(
+        self,
+        until: Callable[[], bool],
+        stop: threading.Event | None = None,
+        between: Callable[[], None] | None = None,
+    ) -> None:
+        """Loop until ``until()`` is true or ``stop`` is set, calling ``between()`` (if
+        given) after every turn."""
         stop = stop or threading.Event()
         while not until() and not stop.is_set():
             self.run_once(stop)
+            if between is not None:
+                between()
 
-    def run_until_ended(self, execution: ExecutionId) -> ExecutionRecord:
-        """Run until ``execution`` ends; returns its final record.
+    def run_until_ended(
+        self, execution: ExecutionId, between: Callable[[], None] | None = None
+    ) -> ExecutionRecord:
+        """Run until ``execution`` ends (calling ``between()`` after every turn); returns its
+        final record.
 
         Raises ``ExecutionBusy`` if this host lost the execution to another before it ended.
         """
@@ -128,7 +146,7 @@ class EngineHost:
                 return record
         self._watched[execution] = None
         try:
-            self.run(lambda: self._watched[execution] is not None)
+            self.run(lambda: self._watched[execution] is not None, between=between)
             final = self._watched[execution]
         finally:
             del self._watched[execution]
@@ -144,8 +162,9 @@ class EngineHost:
             self._renew(now)
         if now >= self._next_claim:
             self._claim(now)
+        self._wake_due(now)
         self._step_dirty()
-        wait = max(0.0, min(self._next_claim, self._next_renew) - time.time())
+        wait = max(0.0, self._next_timer() - time.time())
         results = self._gather(0.0 if self._dirty else wait)
         if not results and not self._dirty and not self.executor.busy():
             stop.wait(wait)  # nothing runs: sleep until the next timer
@@ -212,6 +231,16 @@ class EngineHost:
         self._adopt(execution)
 
     # -- timers -------------------------------------------------------------------------------
+
+    def _next_timer(self) -> float:
+        soonest = min(self._next_claim, self._next_renew)
+        return min(soonest, *self._wakes.values()) if self._wakes else soonest
+
+    def _wake_due(self, now: float) -> None:
+        for execution, due in list(self._wakes.items()):
+            if due <= now:
+                del self._wakes[execution]
+                self._dirty[execution] = None
 
     def _claim(self, now: float) -> None:
         self._next_claim = now + self.claim_interval
@@ -314,6 +343,10 @@ class EngineHost:
             self._act(execution, actions)
             if view.record.phase.is_terminal:
                 self._let_go(execution, view.final_record())
+            elif view.timers:
+                self._wakes[execution] = min(view.timers.values())
+            else:
+                self._wakes.pop(execution, None)
             return
         raise VersionConflict(f"execution {execution}: gave up after {MAX_STEP_TRIES} conflicts")
 
@@ -327,6 +360,7 @@ class EngineHost:
             self._read_outputs,
             self.load_offloaded,
             self.catalog,
+            self._read_execution,
         )
 
     def _fail(self, execution: ExecutionId, message: str) -> None:
@@ -368,6 +402,11 @@ class EngineHost:
                 self.executor.submit(action.spec)
             elif isinstance(action, CachePut):
                 cached.append(action.entry)
+            elif isinstance(action, Launch):
+                self._launch(action.spec)
+            elif isinstance(action, Terminate):
+                with contextlib.suppress(ExecutionNotFound):
+                    self.store.request_abort(action.execution)
             else:
                 self.executor.cancel(action.token)
         if cached and self.catalog is not None:
@@ -376,10 +415,34 @@ class EngineHost:
             except Exception as exc:  # a lost entry only costs a later run its hit
                 _log.warning("could not keep %d cache entries: %s", len(cached), exc)
 
+    def _launch(self, spec: ExecutionSpec) -> None:
+        """Create a child execution, unless a step before a crash did; a host that claims no
+        new work (a local run) runs it itself."""
+        with contextlib.suppress(ExecutionExists):
+            self.create(spec)
+        if not self.claim_new and spec.id not in self.views:
+            with contextlib.suppress(ExecutionBusy):
+                self.take_over(spec.id)
+
+    def _read_execution(self, execution: ExecutionId) -> ExecutionRecord | None:
+        try:
+            return self.store.record(execution)
+        except ExecutionNotFound:
+            return None
+
     def _let_go(self, execution: ExecutionId, final: ExecutionRecord | None) -> None:
-        """Stop holding ``execution``: it ended (``final``), or could not be stepped."""
+        """Stop holding ``execution``: it ended (``final``), or could not be stepped. The
+        parent of an ended child execution is woken to take its outcome."""
+        spec = self._specs.get(execution)
         with contextlib.suppress(Exception):
             self.store.release(self.id, [execution])
+        if spec is not None and spec.parent is not None and final is not None:
+            parent = spec.parent.execution
+            with contextlib.suppress(ExecutionNotFound):
+                self.store.wake(parent)
+            if parent in self.views:
+                self.views[parent].stale = True
+                self._dirty[parent] = None
         self._forget(execution)
         if execution in self._watched:
             self._watched[execution] = final or self.store.load(execution).execution
@@ -389,6 +452,7 @@ class EngineHost:
         self._dirty.pop(execution, None)
         self._compiled.pop(execution, None)
         self._specs.pop(execution, None)
+        self._wakes.pop(execution, None)
 
     def _read_outputs(self, uri: str) -> OutputsDocument:
         document = self._outputs.get(uri)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from msgspec import structs
 
-from aloft.engine.actions import Action, Cancel
+from aloft.engine.actions import Action, Cancel, Terminate
 from aloft.engine.bindings import BindingError, LiteralLoader, resolve_bindings
 from aloft.engine.compiled import Compiled
 from aloft.engine.handlers import handler_for
@@ -30,7 +30,9 @@ from aloft.ir import (
     START_NODE,
     ErrorKind,
     ExecutionError,
+    ExecutionId,
     ExecutionPhase,
+    ExecutionRecord,
     FailurePolicy,
     Literal,
     Node,
@@ -44,6 +46,8 @@ from aloft.storage.catalog import Catalog
 
 OutputsReader = Callable[[str], OutputsDocument]
 """Reads the outputs document at a URI (immutable, so it may be cached)."""
+ExecutionReader = Callable[[ExecutionId], ExecutionRecord | None]
+"""Reads the record of another execution (a child), or None if there is none."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class Step:
         read_outputs: OutputsReader,
         load_offloaded: LiteralLoader | None = None,
         catalog: Catalog | None = None,
+        read_execution: ExecutionReader | None = None,
     ) -> None:
         self.view = view
         self.compiled = compiled
@@ -83,6 +88,7 @@ class Step:
         self.read_outputs = read_outputs
         self.load_offloaded = load_offloaded
         self.catalog = catalog
+        self.read_execution: ExecutionReader = read_execution or (lambda _: None)
         self.actions: list[Action] = []
         self._rebuilding: list[Frame] | None = None
 
@@ -104,8 +110,17 @@ class Step:
             )
         for token in lost:
             self._lose(token)
+        for key, due in list(view.timers.items()):
+            if due <= self.now:
+                del view.timers[key]
+                view.touched[key] = None
         self._drain()
         return self.actions
+
+    def wake(self, key: NodeKey, at: float) -> None:
+        """Look at node ``key`` again at ``at`` (seconds since the epoch), or sooner."""
+        timers = self.view.timers
+        timers[key] = min(at, timers.get(key, at))
 
     def end(self, phase: ExecutionPhase, error: ExecutionError | None = None) -> list[Action]:
         """End the execution in ``phase``, aborting everything still running."""
@@ -140,6 +155,7 @@ class Step:
         view.owner.clear()
         view.ready.clear()
         view.touched.clear()
+        view.timers.clear()
         view.running_tasks = sum(1 for a in view.attempts.values() if a.phase is NodePhase.RUNNING)
         view.needs_rebuild = False
         self._rebuilding = opened = list[Frame]()
@@ -179,7 +195,7 @@ class Step:
             if record is None or record.phase is NodePhase.NOT_STARTED:
                 if frame.waiting[node.id] == 0:
                     self.enqueue(frame, child)
-            elif record.phase in (NodePhase.RUNNING, NodePhase.RETRYABLE_FAILURE):
+            elif record.phase in _UNFINISHED:
                 frame.active += 1
                 handler_for(node).resume(self, frame, node, record)
             elif record.phase is NodePhase.FAILED and _earlier(record, failed_first):
@@ -385,6 +401,8 @@ class Step:
                 self.actions.append(Cancel(token))
         for key, record in list(view.nodes.items()):
             if not record.phase.is_terminal and _below(key, top):
+                if record.child is not None:
+                    self.actions.append(Terminate(record.child))
                 view.set_node(
                     structs.replace(record, phase=NodePhase.ABORTED, updated_at=self.at), self.at
                 )
@@ -406,6 +424,9 @@ class Step:
             ),
             self.at,
         )
+
+
+_UNFINISHED = (NodePhase.RUNNING, NodePhase.RETRYABLE_FAILURE, NodePhase.WAITING)
 
 
 def _earlier(record: NodeRecord, than: NodeRecord | None) -> bool:

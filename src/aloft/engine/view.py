@@ -85,6 +85,8 @@ class ExecutionView:
     """What every attempt token of this execution starts with."""
     taken: list[TaskAttemptResult] = field(default_factory=list)
     """Results taken in since the last write: judged again if the view must be reloaded."""
+    timers: dict[NodeKey, float] = field(default_factory=dict)
+    """When (seconds since the epoch) each waiting node asked to be looked at again."""
 
     @classmethod
     def of(cls, spec: ExecutionSpec, snapshot: ExecutionSnapshot, host: str) -> ExecutionView:

@@ -42,6 +42,9 @@ class NodePhase(StrEnum):
     FAILED = "failed"
     SKIPPED = "skipped"
     ABORTED = "aborted"
+    WAITING = "waiting"
+    """A gate node waiting for time to pass or for a signal (last: array items store phases
+    by position)."""
 
     @property
     def is_terminal(self) -> bool:
@@ -76,12 +79,21 @@ class ExecutionError(IRModel, frozen=True):
     traceback: str = ""
 
 
+class ParentNode(IRModel, frozen=True):
+    """The node of another execution that started this one (a launch plan called in a
+    workflow)."""
+
+    execution: ExecutionId
+    node: NodeKey
+
+
 class ExecutionSpec(Document, frozen=True, kw_only=True):
     """What to run: the compiled closure and its input literals.
 
     ``max_parallelism`` caps how many task attempts of the execution run at once;
     ``code_root`` is the folder workers import task modules from when the code names no
-    bundle (a local run of a file).
+    bundle (a local run of a file). A child execution names the node that started it in
+    ``parent``; ``labels`` and ``annotations`` come from its launch plan.
     """
 
     id: ExecutionId
@@ -90,6 +102,9 @@ class ExecutionSpec(Document, frozen=True, kw_only=True):
     launch_plan: Identifier | None = None
     max_parallelism: int | None = None
     code_root: str = ""
+    parent: ParentNode | None = None
+    labels: dict[str, str] = msgspec.field(default_factory=dict)
+    annotations: dict[str, str] = msgspec.field(default_factory=dict)
 
 
 class ArrayItem(IRModel, frozen=True):

@@ -118,7 +118,8 @@ class ExecutionRecord(Document, frozen=True, kw_only=True):
 
     ``version`` grows by one with every step written and every result or terminate request
     accepted; the engine writes only if the version is still the one it read. (Lease
-    renewals do not change it.)
+    renewals do not change it.) ``signals`` holds the values given to the execution's gates,
+    by signal name: each is given once and never changes.
     """
 
     id: ExecutionId
@@ -127,6 +128,7 @@ class ExecutionRecord(Document, frozen=True, kw_only=True):
     outputs: dict[str, Literal] | None = None
     error: ExecutionError | None = None
     abort_requested: bool = False
+    signals: dict[str, Literal] = msgspec.field(default_factory=dict)
     created_at: datetime.datetime | None = None
     updated_at: datetime.datetime | None = None
 
@@ -138,7 +140,8 @@ class NodeRecord(Document, frozen=True, kw_only=True):
     the literals the node was started with; its outputs are either in ``outputs`` or in the
     ``outputs.json`` document at ``outputs_uri``. An array node holds its ``items``; a
     branch node the index of the case it took (``branch``); a dynamic node the ``workflow``
-    its task built, which runs as the node's children.
+    its task built, which runs as the node's children; a launch plan node the ``child``
+    execution it started.
     """
 
     key: NodeKey
@@ -155,6 +158,7 @@ class NodeRecord(Document, frozen=True, kw_only=True):
     items: ArrayItems | None = None
     branch: int | None = None
     workflow: WorkflowClosure | None = None
+    child: ExecutionId | None = None
     started_at: datetime.datetime | None = None
     updated_at: datetime.datetime | None = None
 
@@ -229,6 +233,7 @@ _NODE_MOVES: dict[NodePhase, frozenset[NodePhase]] = {
             NodePhase.FAILED,
             NodePhase.SKIPPED,
             NodePhase.ABORTED,
+            NodePhase.WAITING,
         }
     ),
     NodePhase.RUNNING: frozenset(
@@ -242,6 +247,9 @@ _NODE_MOVES: dict[NodePhase, frozenset[NodePhase]] = {
     ),
     NodePhase.RETRYABLE_FAILURE: frozenset(
         {NodePhase.RUNNING, NodePhase.FAILED, NodePhase.ABORTED}
+    ),
+    NodePhase.WAITING: frozenset(
+        {NodePhase.WAITING, NodePhase.SUCCEEDED, NodePhase.FAILED, NodePhase.ABORTED}
     ),
 }
 

@@ -9,8 +9,10 @@ from aloft.ir.base import IRModel
 from aloft.ir.branch import BranchCase
 from aloft.ir.identifiers import Identifier
 from aloft.ir.interface import TypedInterface
+from aloft.ir.launch_plan import LaunchPlanSpec
 from aloft.ir.literals import Literal
 from aloft.ir.task import CacheConfig, ResourceSpec, TaskTemplate
+from aloft.ir.types import LiteralType
 
 START_NODE = "start-node"
 """The pseudo-node whose outputs are the workflow's inputs."""
@@ -110,7 +112,43 @@ class BranchTarget(_TargetBase, frozen=True, tag="branch"):
     cases: tuple[BranchCase, ...]
 
 
-NodeTarget = TaskTarget | WorkflowTarget | ArrayTarget | BranchTarget
+class GateKind(StrEnum):
+    """What a gate node waits for."""
+
+    SLEEP = "sleep"
+    """A length of time."""
+    SIGNAL = "signal"
+    """A typed value given from outside (``wait_for_input``)."""
+    APPROVE = "approve"
+    """A yes or no given from outside; the node passes its input ``value`` on if yes."""
+
+
+class GateTarget(_TargetBase, frozen=True, tag="gate"):
+    """The node waits, in the WAITING phase, without running anything.
+
+    A SLEEP gate waits ``duration``; a SIGNAL or APPROVE gate waits for the signal ``name``
+    (of ``type``; a boolean for APPROVE) and fails once ``timeout`` has passed without one.
+    A SIGNAL gate's output ``o0`` is the signal's value; an APPROVE gate's is its input
+    ``value``.
+    """
+
+    gate: GateKind
+    name: str = ""
+    duration: datetime.timedelta | None = None
+    timeout: datetime.timedelta | None = None
+    type: LiteralType | None = None
+
+
+class LaunchPlanTarget(_TargetBase, frozen=True, tag="launch_plan"):
+    """The node starts an execution of a launch plan (a child execution, linked to this
+    node) and ends as it ends, with its outputs."""
+
+    launch_plan: Identifier
+
+
+NodeTarget = (
+    TaskTarget | WorkflowTarget | ArrayTarget | BranchTarget | GateTarget | LaunchPlanTarget
+)
 
 
 class NodeOverrides(IRModel, frozen=True):
@@ -162,8 +200,10 @@ class WorkflowTemplate(IRModel, frozen=True):
 
 
 class WorkflowClosure(IRModel, frozen=True):
-    """A workflow with every task and subworkflow it refers to: all the engine needs."""
+    """A workflow with every task, subworkflow and launch plan it refers to (and those the
+    launch plans' workflows refer to): all the engine needs."""
 
     workflow: WorkflowTemplate
     subworkflows: tuple[WorkflowTemplate, ...] = ()
     tasks: tuple[TaskTemplate, ...] = ()
+    launch_plans: tuple[LaunchPlanSpec, ...] = ()

@@ -16,8 +16,9 @@ from aloft.engine import EngineHost, ExecutionBusy
 from aloft.errors import InputError
 from aloft.executors.inline import InlineExecutor
 from aloft.executors.process import ProcessExecutor
-from aloft.ir import ExecutionId, ExecutionRecord, ExecutionSpec
-from aloft.runner.local import input_literals
+from aloft.ir import ExecutionId, ExecutionRecord
+from aloft.runner.local import execution_spec
+from aloft.runner.signals import terminal_prompt
 from aloft.sdk import Entity
 from aloft.storage import database_url, default_store, load_offloaded, worker_count
 from aloft.storage.catalog import Catalog
@@ -55,12 +56,7 @@ def create_durable(
             f"execution name {name!r} is not valid: use letters, digits, '_', '-' and '.', "
             "starting with a letter or digit, at most 63 characters"
         )
-    spec = ExecutionSpec(
-        id=ExecutionId(name=name),
-        closure=entity.closure,
-        inputs=input_literals(entity, values),
-        code_root=code_root,
-    )
+    spec = execution_spec(entity, values, ExecutionId(name=name), code_root)
     try:
         store.create(spec, datetime.datetime.now(datetime.UTC))
     except ExecutionExists:
@@ -94,7 +90,8 @@ def drive(
             overwrite_cache=overwrite_cache,
         )
         host.take_over(execution)
-        return host.run_until_ended(execution)
+        prompt = terminal_prompt(host, store, execution, store.spec(execution).closure)
+        return host.run_until_ended(execution, prompt)
 
 
 def terminate(store: ExecutionStore, execution: ExecutionId) -> ExecutionRecord | None:

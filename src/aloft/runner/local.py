@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,7 @@ from aloft.ir import (
     WorkflowClosure,
     describe,
 )
+from aloft.runner.signals import give_signals, terminal_prompt
 from aloft.sdk import Entity
 from aloft.sdk.arguments import suggest
 from aloft.storage import current_data_context, database_url, load_offloaded
@@ -108,20 +110,39 @@ def input_literals(entity: Entity, values: dict[str, Any]) -> dict[str, Literal]
             literals[name] = variable.default
         else:
             raise InputError(f"{entity.name}: missing input {name!r} ({describe(variable.type)})")
-    return literals
+    plan = entity.launch_settings()
+    return {**literals, **plan.fixed_inputs} if plan is not None else literals
+
+
+def execution_spec(
+    entity: Entity, values: dict[str, Any], execution: ExecutionId, code_root: str = ""
+) -> ExecutionSpec:
+    """What an execution of ``entity`` on ``values`` runs, with its launch plan's settings."""
+    plan = entity.launch_settings()
+    return ExecutionSpec(
+        id=execution,
+        closure=entity.closure,
+        inputs=input_literals(entity, values),
+        code_root=code_root,
+        launch_plan=plan.id if plan else None,
+        max_parallelism=plan.max_parallelism if plan else None,
+        labels=plan.labels if plan else {},
+        annotations=plan.annotations if plan else {},
+    )
 
 
 def execute(
-    entity: Entity, values: dict[str, Any], *, overwrite_cache: bool = False
+    entity: Entity,
+    values: dict[str, Any],
+    *,
+    overwrite_cache: bool = False,
+    signals: Mapping[str, Literal] | None = None,
 ) -> LocalExecution:
     """Run ``entity`` on ``values`` to completion in this process; cached tasks use the
     catalog of the configured database (``local_catalog``), so a later run hits what this
-    one cached."""
-    spec = ExecutionSpec(
-        id=ExecutionId(name=f"local-{uuid.uuid4().hex[:12]}"),
-        closure=entity.closure,
-        inputs=input_literals(entity, values),
-    )
+    one cached. Gates get ``signals``; those not given are asked for at the terminal when
+    stdin is one (else a gate waits until its timeout)."""
+    spec = execution_spec(entity, values, ExecutionId(name=f"local-{uuid.uuid4().hex[:12]}"))
     store = InMemoryStore()
     with InlineExecutor(resolver_with(entity.task_objects())) as executor:
         host = EngineHost(
@@ -134,8 +155,9 @@ def execute(
             overwrite_cache=overwrite_cache,
         )
         host.create(spec)
+        give_signals(store, spec.id, signals or {})
         host.take_over(spec.id)
-        host.run_until_ended(spec.id)
+        host.run_until_ended(spec.id, terminal_prompt(host, store, spec.id, spec.closure))
     return LocalExecution.of(entity, store, spec.id)
 
 

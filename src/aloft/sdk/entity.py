@@ -15,7 +15,7 @@ from typing import Any
 
 from aloft.compiler import Constant, NodeRunnable, TracedBinding, TracedNode
 from aloft.errors import CompileError, InputError, TypeTransformerError
-from aloft.ir import Identifier, TypedInterface, WorkflowClosure
+from aloft.ir import Identifier, LaunchPlanSpec, TypedInterface, WorkflowClosure
 from aloft.sdk.arguments import suggest
 from aloft.sdk.interface import Interface
 from aloft.sdk.location import caller_location
@@ -43,6 +43,15 @@ class Entity(ABC):
     @abstractmethod
     def task_objects(self) -> dict[Identifier, Any]:
         """The Python task objects this entity runs, by task id (for local execution)."""
+
+    @property
+    def module_name(self) -> str:
+        """The module that defines this entity."""
+        return self.name.rsplit(".", 1)[0]
+
+    def launch_settings(self) -> LaunchPlanSpec | None:
+        """How an execution of this entity is launched (a launch plan's), if not plainly."""
+        return None
 
     @property
     def short_name(self) -> str:

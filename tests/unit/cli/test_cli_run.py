@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import pty
+import select
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -215,3 +218,78 @@ def test_a_second_run_takes_cached_outputs_without_running_the_task(tmp_path: Pa
     assert cleared.stdout == "removed 3 cache entries\n"
     bad = aloft("cache", "clear", "--older-than", "soon", cwd=tmp_path, env=env)
     assert bad.returncode == 2 and "--older-than" in bad.stderr and "'soon'" in bad.stderr
+
+
+def test_the_gates_example_takes_its_signals_from_the_command_line() -> None:
+    signals = ["--signal", "threshold=0.5", "--signal", "publish=true"]
+    review = aloft("run", *signals, "examples/gates.py", "review_wf")
+    assert review.returncode == 0, review.stderr
+    assert review.stdout == "score 0.9 against threshold 0.5: published\n"
+    rejected = aloft(
+        "run", "--signal", "threshold=1", "--signal", "publish=no", "examples/gates.py", "review_wf"
+    )
+    assert rejected.returncode == 1
+    assert "gate 'publish' was rejected" in rejected.stderr
+    assert aloft("run", "examples/gates.py", "pause_wf").stdout == "0.95\n"
+
+
+def test_a_bad_signal_option_is_one_line_naming_it() -> None:
+    unknown = aloft("run", "--signal", "treshold=1", "examples/gates.py", "review_wf")
+    assert unknown.returncode == 2
+    assert unknown.stderr == (
+        "error: no gate waits for a signal named 'treshold'; signals: publish, threshold\n"
+    )
+    bad = aloft("run", "--signal", "threshold=high", "examples/gates.py", "review_wf")
+    assert bad.returncode == 2
+    assert "invalid value for signal 'threshold': expected float, got 'high'" in bad.stderr
+    shapeless = aloft("run", "--signal", "threshold", "examples/gates.py", "review_wf")
+    assert shapeless.stderr == "error: --signal 'threshold': expected name=value\n"
+
+
+def test_at_a_terminal_a_waiting_gate_asks_for_its_signal() -> None:
+    primary, secondary = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "aloft", "run", "examples/gates.py", "review_wf"],
+        cwd=ROOT,
+        stdin=secondary,
+        stdout=subprocess.PIPE,
+        stderr=secondary,
+        text=True,
+    )
+    os.close(secondary)
+    transcript = _answer(primary, {"value for 'threshold'": "0.95\n", "approve 'publish'": "y\n"})
+    stdout, _ = process.communicate(timeout=60)
+    os.close(primary)
+    assert process.returncode == 0, transcript
+    assert stdout == "score 0.9 against threshold 0.95: kept back\n"
+
+
+def _answer(primary: int, answers: dict[str, str]) -> str:
+    """Read the terminal until each question in ``answers`` is asked, answering it."""
+    seen = ""
+    deadline = time.monotonic() + 60
+    pending = dict(answers)
+    while pending and time.monotonic() < deadline:
+        ready, _, _ = select.select([primary], [], [], 0.5)
+        if not ready:
+            continue
+        seen += os.read(primary, 1024).decode()
+        for question in list(pending):
+            if question in seen:
+                os.write(primary, pending.pop(question).encode())
+    assert not pending, f"never asked {list(pending)}; terminal showed {seen!r}"
+    return seen
+
+
+def test_the_launch_plans_example_runs_plans_alone_and_as_child_executions() -> None:
+    listed = aloft("run", "examples/launch_plans.py")
+    assert "Launch plans:\n  hourly_pulse(" in listed.stdout
+    assert "  nightly_report(days: int = 1, run_at: datetime" in listed.stdout
+    nightly = aloft("run", "examples/launch_plans.py", "nightly_report")
+    assert nightly.returncode == 0, nightly.stderr
+    assert nightly.stdout == "emea: 4012.50\n"
+    fixed = aloft("run", "examples/launch_plans.py", "nightly_report", "--region", "apac")
+    assert fixed.returncode == 2
+    assert "nightly_report has no input --region" in fixed.stderr
+    quarterly = aloft("run", "examples/launch_plans.py", "quarterly_wf")
+    assert quarterly.stdout == "emea: 5125.00; apac: 5125.00\n"

@@ -9,15 +9,27 @@ from __future__ import annotations
 from aloft.engine.handlers.array import ArrayHandler
 from aloft.engine.handlers.base import NodeHandler
 from aloft.engine.handlers.branch import BranchHandler
+from aloft.engine.handlers.gate import GateHandler
+from aloft.engine.handlers.launch_plan import LaunchPlanHandler
 from aloft.engine.handlers.subworkflow import SubworkflowHandler
 from aloft.engine.handlers.task import TaskHandler
-from aloft.ir import ArrayTarget, BranchTarget, Node, TaskTarget, WorkflowTarget
+from aloft.ir import (
+    ArrayTarget,
+    BranchTarget,
+    GateTarget,
+    LaunchPlanTarget,
+    Node,
+    TaskTarget,
+    WorkflowTarget,
+)
 
 HANDLERS: dict[type, NodeHandler] = {
     TaskTarget: TaskHandler(),
     ArrayTarget: ArrayHandler(),
     BranchTarget: BranchHandler(),
     WorkflowTarget: SubworkflowHandler(),
+    GateTarget: GateHandler(),
+    LaunchPlanTarget: LaunchPlanHandler(),
 }
 
 

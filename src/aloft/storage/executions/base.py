@@ -28,6 +28,7 @@ from aloft.ir import (
     ExecutionPhase,
     ExecutionRecord,
     ExecutionSpec,
+    Literal,
     NodeKey,
     NodeRecord,
     TaskAttemptResult,
@@ -53,6 +54,10 @@ class StoreError(PlatformError):
 
 class VersionConflict(PlatformError):
     """The execution changed since it was read: the step must be repeated from a fresh load."""
+
+
+class SignalConflict(InputError):
+    """A signal was given again with a different value (a signal is given once)."""
 
 
 class InvalidTransition(PlatformError):
@@ -130,6 +135,10 @@ class ExecutionStore(ABC):
         """Copies of all of ``execution``'s records."""
 
     @abstractmethod
+    def record(self, execution: ExecutionId) -> ExecutionRecord:
+        """A copy of ``execution``'s execution record alone (its phase, outputs, error)."""
+
+    @abstractmethod
     def list_executions(
         self, *, phase: ExecutionPhase | None = None, limit: int = 100
     ) -> list[ExecutionRecord]:
@@ -166,6 +175,20 @@ class ExecutionStore(ABC):
     @abstractmethod
     def request_abort(self, execution: ExecutionId) -> bool:
         """Ask for ``execution`` to be terminated; False if it had already ended."""
+
+    @abstractmethod
+    def wake(self, execution: ExecutionId) -> None:
+        """Something ``execution`` waits for changed (a child execution ended): bump its
+        version and mark it pending, so that its engine host steps it again from a fresh
+        load. Nothing happens to an ended execution."""
+
+    @abstractmethod
+    def give_signal(self, execution: ExecutionId, name: str, value: Literal) -> bool:
+        """Give signal ``name`` of ``execution`` the value ``value`` and mark it pending.
+
+        A signal is given once: giving it again with the same value changes nothing, with
+        another value raises ``SignalConflict``. False if the execution had already ended.
+        """
 
     # -- leases ----------------------------------------------------------------------------------
 

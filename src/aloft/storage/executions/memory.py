@@ -22,6 +22,7 @@ from aloft.ir import (
     ExecutionPhase,
     ExecutionRecord,
     ExecutionSpec,
+    Literal,
     NodeKey,
     NodeRecord,
     TaskAttemptResult,
@@ -44,6 +45,7 @@ from aloft.storage.executions.rules import (
     ended_attempt,
     judge_result,
     result_event,
+    with_signal,
 )
 
 _log = logging.getLogger("aloft.store")
@@ -106,6 +108,10 @@ class InMemoryStore(ExecutionStore):
         with self._lock:
             stored = self._get(execution)
             return ExecutionSnapshot(stored.record, dict(stored.nodes), dict(stored.attempts))
+
+    def record(self, execution: ExecutionId) -> ExecutionRecord:
+        with self._lock:
+            return self._get(execution).record
 
     def list_executions(
         self, *, phase: ExecutionPhase | None = None, limit: int = 100
@@ -179,6 +185,24 @@ class InMemoryStore(ExecutionStore):
                     stored.record, abort_requested=True, version=stored.record.version + 1
                 )
             stored.pending = True
+            return True
+
+    def wake(self, execution: ExecutionId) -> None:
+        with self._lock:
+            stored = self._get(execution)
+            if not stored.record.phase.is_terminal:
+                stored.record = structs.replace(stored.record, version=stored.record.version + 1)
+                stored.pending = True
+
+    def give_signal(self, execution: ExecutionId, name: str, value: Literal) -> bool:
+        with self._lock:
+            stored = self._get(execution)
+            if stored.record.phase.is_terminal:
+                return False
+            record = with_signal(stored.record, name, value)
+            if record is not None:
+                stored.record = record
+                stored.pending = True
             return True
 
     def claim(self, owner: str, now: float, ttl: float, limit: int) -> Claim:

@@ -15,6 +15,7 @@ from aloft.ir import (
     Event,
     EventKind,
     ExecutionRecord,
+    Literal,
     NodePhase,
     NodeRecord,
     TaskAttemptResult,
@@ -22,7 +23,7 @@ from aloft.ir import (
     execution_move_allowed,
     node_move_allowed,
 )
-from aloft.storage.executions.base import Changes, InvalidTransition
+from aloft.storage.executions.base import Changes, InvalidTransition, SignalConflict
 
 
 def check_execution(old: ExecutionRecord, new: ExecutionRecord, changes: Changes) -> None:
@@ -31,6 +32,27 @@ def check_execution(old: ExecutionRecord, new: ExecutionRecord, changes: Changes
         raise InvalidTransition(f"execution {old.id} has ended ({old.phase}); it cannot change")
     if new.phase is not old.phase and not execution_move_allowed(old.phase, new.phase):
         raise InvalidTransition(f"execution {old.id} cannot move from {old.phase} to {new.phase}")
+    if new.signals != old.signals and any(
+        new.signals.get(name) != value for name, value in old.signals.items()
+    ):
+        raise InvalidTransition(f"execution {old.id}: a signal given cannot change")
+
+
+def with_signal(record: ExecutionRecord, name: str, value: Literal) -> ExecutionRecord | None:
+    """``record`` with signal ``name`` given ``value``; None if it already has that value.
+
+    Raises ``SignalConflict`` if it was given another value.
+    """
+    given = record.signals.get(name)
+    if given == value:
+        return None
+    if given is not None:
+        raise SignalConflict(
+            f"signal {name!r} of execution {record.id} was already given another value"
+        )
+    return structs.replace(
+        record, signals={**record.signals, name: value}, version=record.version + 1
+    )
 
 
 def check_node(old: NodeRecord | None, new: NodeRecord) -> None:

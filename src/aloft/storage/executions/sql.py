@@ -36,6 +36,7 @@ from aloft.ir import (
     ExecutionPhase,
     ExecutionRecord,
     ExecutionSpec,
+    Literal,
     NodeKey,
     NodeRecord,
     TaskAttemptResult,
@@ -61,6 +62,7 @@ from aloft.storage.executions.rules import (
     check_attempt,
     check_execution,
     check_node,
+    with_signal,
 )
 from aloft.storage.executions.sql_direct import DirectStatements, execute_many
 from aloft.storage.executions.sql_known import DEFAULT_CAPACITY, KnownExecutions, KnownRecords
@@ -210,6 +212,12 @@ class SqlStore(ExecutionStore, Catalog):
         self._known.loaded(row_id, record, snapshot)
         return snapshot
 
+    def record(self, execution: ExecutionId) -> ExecutionRecord:
+        """The execution record, read alone."""
+        with self._snapshot() as conn:
+            _, version, stored = self._row(conn, execution, lock=False)
+        return structs.replace(from_json(stored, ExecutionRecord), version=version)
+
     def list_executions(
         self, *, phase: ExecutionPhase | None = None, limit: int = 100
     ) -> list[ExecutionRecord]:
@@ -334,6 +342,33 @@ class SqlStore(ExecutionStore, Catalog):
                 version += 1
                 record = structs.replace(record, abort_requested=True)
             conn.execute(t.update_execution, t.execution_row(row_id, record, version, pending=True))
+        self._known.forget(row_id)
+        return True
+
+    def wake(self, execution: ExecutionId) -> None:
+        """Bump the version and mark pending, unless the execution has ended."""
+        with self._write() as conn:
+            row_id, version, stored = self._row(conn, execution, lock=True)
+            record = from_json(stored, ExecutionRecord)
+            if record.phase.is_terminal:
+                return
+            conn.execute(
+                t.update_execution, t.execution_row(row_id, record, version + 1, pending=True)
+            )
+        self._known.forget(row_id)
+
+    def give_signal(self, execution: ExecutionId, name: str, value: Literal) -> bool:
+        """Store signal ``name`` in the execution record, bumping its version, once."""
+        with self._write() as conn:
+            row_id, version, stored = self._row(conn, execution, lock=True)
+            record = from_json(stored, ExecutionRecord)
+            if record.phase.is_terminal:
+                return False
+            given = with_signal(structs.replace(record, version=version), name, value)
+            if given is not None:
+                conn.execute(
+                    t.update_execution, t.execution_row(row_id, given, given.version, pending=True)
+                )
         self._known.forget(row_id)
         return True
 

@@ -1,0 +1,86 @@
+"""Gates in durable runs: a waiting execution survives its process and takes its signals on
+``aloft resume``; a gate's timeout counts from when it started waiting, across restarts."""
+
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import Path
+
+import pytest
+from durable import ROOT, aloft, aloft_process, opened
+
+from aloft.ir import ExecutionId, NodeKey, NodePhase
+
+FIXTURE = ROOT / "tests" / "fixtures" / "durable_gates.py"
+
+pytestmark = pytest.mark.integration
+
+
+def _wait_until_waiting(db: str, name: str, node: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with opened(db) as store:
+                record = store.load(ExecutionId(name=name)).nodes.get(NodeKey(path=(node,)))
+        except Exception:  # not stored yet
+            record = None
+        if record is not None and record.phase is NodePhase.WAITING:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"node {node} of {name} never started waiting")
+
+
+def test_a_waiting_execution_survives_a_kill_and_resumes_with_its_signals(
+    tmp_path: Path, db: str
+) -> None:
+    log = tmp_path / "log"
+    command = ["run", "--durable", "--name", "held", "--db", db, str(FIXTURE), "held"]
+    process = aloft_process(*command, "--log", str(log))
+    _wait_until_waiting(db, "held", "n2")  # after the task: it waits for it
+    process.send_signal(signal.SIGKILL)
+    process.communicate()
+
+    resumed = aloft("resume", "held", "--db", db, "--signal", "times=3", "--signal", "go=true")
+    assert resumed.returncode == 0, resumed.stderr
+    assert resumed.stdout == "before before before\n"
+    assert log.read_text().split() == ["before"]  # the task before the gates ran once
+    with opened(db) as store:
+        snapshot = store.load(ExecutionId(name="held"))
+    assert snapshot.nodes[NodeKey(path=("n1",))].phase is NodePhase.SUCCEEDED
+    assert set(snapshot.execution.signals) == {"times", "go"}
+
+
+def test_a_gate_times_out_from_when_it_started_even_across_a_restart(
+    tmp_path: Path, db: str
+) -> None:
+    log = tmp_path / "log"
+    command = ["run", "--durable", "--name", "late", "--db", db, str(FIXTURE), "held_briefly"]
+    process = aloft_process(*command, "--log", str(log))
+    _wait_until_waiting(db, "late", "n1")
+    process.send_signal(signal.SIGKILL)
+    process.communicate()
+    time.sleep(2.0)
+
+    started = time.monotonic()
+    resumed = aloft("resume", "late", "--db", db)
+    assert time.monotonic() - started < 10
+    assert resumed.returncode == 1
+    assert "gate 'times' timed out: no signal within 0:00:02" in resumed.stderr
+
+
+def test_a_signal_for_no_gate_of_the_execution_is_refused_and_nothing_is_stored(
+    tmp_path: Path, db: str
+) -> None:
+    log = tmp_path / "log"
+    command = ["run", "--durable", "--name", "kept", "--db", db, str(FIXTURE), "held"]
+    process = aloft_process(*command, "--log", str(log))
+    _wait_until_waiting(db, "kept", "n1")
+    process.send_signal(signal.SIGKILL)
+    process.communicate()
+
+    refused = aloft("resume", "kept", "--db", db, "--signal", "time=3")
+    assert refused.returncode == 2
+    assert "no gate waits for a signal named 'time'; signals: go, times" in refused.stderr
+    with opened(db) as store:
+        assert store.load(ExecutionId(name="kept")).execution.signals == {}
