@@ -20,6 +20,8 @@ _EXPORTS = {
     "Description": "aloft.sdk.documentation",
     "Documentation": "aloft.sdk.documentation",
     "DynamicWorkflowTask": "aloft.sdk.dynamic",
+    "EagerException": "aloft.sdk.eager_controller",
+    "EagerWorkflowTask": "aloft.sdk.eager",
     "Email": "aloft.sdk.notifications",
     "ExecutionParameters": "aloft.sdk.context",
     "FixedRate": "aloft.sdk.schedules",
@@ -49,6 +51,7 @@ _EXPORTS = {
     "create_node": "aloft.sdk.node",
     "current_context": "aloft.sdk.context",
     "dynamic": "aloft.sdk.dynamic",
+    "eager": "aloft.sdk.eager",
     "kwtypes": "aloft.sdk.documentation",
     "map_task": "aloft.sdk.map_task",
     "sleep": "aloft.sdk.gates",
@@ -65,6 +68,8 @@ __all__ = [
     "Description",
     "Documentation",
     "DynamicWorkflowTask",
+    "EagerException",
+    "EagerWorkflowTask",
     "Email",
     "ExecutionParameters",
     "FixedRate",
@@ -94,6 +99,7 @@ __all__ = [
     "create_node",
     "current_context",
     "dynamic",
+    "eager",
     "kwtypes",
     "map_task",
     "sleep",
@@ -108,6 +114,8 @@ if TYPE_CHECKING:
     from aloft.sdk.context import ExecutionParameters, current_context
     from aloft.sdk.documentation import Description, Documentation, kwtypes
     from aloft.sdk.dynamic import DynamicWorkflowTask, dynamic
+    from aloft.sdk.eager import EagerWorkflowTask, eager
+    from aloft.sdk.eager_controller import EagerException
     from aloft.sdk.gates import approve, sleep, wait_for_input
     from aloft.sdk.launch_plan import Annotations, Identity, Labels, LaunchPlan, SecurityContext
     from aloft.sdk.map_task import ArrayNodeMapTask, map_task

@@ -22,7 +22,7 @@ from msgspec import structs
 from aloft.engine.actions import Action, Cancel, Terminate
 from aloft.engine.bindings import BindingError, LiteralLoader, resolve_bindings
 from aloft.engine.compiled import Compiled
-from aloft.engine.handlers import handler_for
+from aloft.engine.handlers import NodeHandler, handler_for
 from aloft.engine.retry import DEFAULT_SYSTEM_RETRIES
 from aloft.engine.view import ExecutionView, Frame
 from aloft.ir import (
@@ -243,7 +243,7 @@ class Step:
         if frame.key == ROOT:
             self._end_execution(ExecutionPhase.SUCCEEDED, outputs=outputs)
         else:
-            self.node_succeeded(frame.key, outputs=outputs)
+            self._node_handler(frame.key).frame_ended(self, frame, outputs, None)
 
     def _frame_failed(self, frame: Frame, error: ExecutionError) -> None:
         frame.done = True
@@ -251,7 +251,10 @@ class Step:
         if frame.key == ROOT:
             self._end_execution(ExecutionPhase.FAILED, error=error)
         else:
-            self.node_failed(frame.key, error)
+            self._node_handler(frame.key).frame_ended(self, frame, None, error)
+
+    def _node_handler(self, key: NodeKey) -> NodeHandler:
+        return handler_for(self.node_of(key)[1])
 
     def lookup(self, frame: Frame) -> Callable[[str, str], Literal]:
         """Reads output ``output`` of node ``node`` of ``frame`` (``START_NODE``: its inputs)."""

@@ -20,6 +20,7 @@ from aloft.ir.catalog import CacheEntry, cache_key
 from aloft.ir.codec import SCHEMA_VERSION, from_json, json_schema, to_json
 from aloft.ir.execution import (
     ArrayItem,
+    CallOutcome,
     ErrorKind,
     ExecutionError,
     ExecutionPhase,
@@ -87,6 +88,7 @@ from aloft.ir.records import (
 )
 from aloft.ir.task import (
     DYNAMIC_TASK_TYPE,
+    EAGER_TASK_TYPE,
     CacheConfig,
     CodeReference,
     ResourceSpec,
@@ -142,6 +144,7 @@ __all__ = [
     "DEFAULT_PROJECT",
     "DOCUMENT_TYPES",
     "DYNAMIC_TASK_TYPE",
+    "EAGER_TASK_TYPE",
     "LOCAL_VERSION",
     "NONE_TYPE",
     "ROOT",
@@ -163,6 +166,7 @@ __all__ = [
     "CacheConfig",
     "CacheEntry",
     "CacheStatus",
+    "CallOutcome",
     "Check",
     "CheckOperator",
     "CodeReference",

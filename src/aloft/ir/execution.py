@@ -124,6 +124,15 @@ class ItemResult(IRModel, frozen=True):
     error: ExecutionError | None = None
 
 
+class CallOutcome(IRModel, frozen=True):
+    """How one call of an ``@eager`` body ended, as recorded by the engine: its outputs, or
+    the message of its error."""
+
+    id: str
+    outputs: dict[str, Literal] | None = None
+    error: str = ""
+
+
 class TaskAttemptSpec(IRModel, frozen=True):
     """One attempt of one task, as handed to an executor and on to a worker.
 
@@ -136,7 +145,8 @@ class TaskAttemptSpec(IRModel, frozen=True):
     absolute bound on the attempt, whichever comes first.
 
     A batch attempt of an array node lists its ``items`` instead of ``inputs``: the worker
-    runs the task once per item, each with its own conversion and outcome.
+    runs the task once per item, each with its own conversion and outcome. A round of an
+    ``@eager`` body carries the outcomes of the calls recorded so far in ``calls``.
     """
 
     execution: ExecutionId
@@ -149,6 +159,7 @@ class TaskAttemptSpec(IRModel, frozen=True):
     deadline: float | None = None
     code_root: str = ""
     items: tuple[ArrayItem, ...] = ()
+    calls: tuple[CallOutcome, ...] = ()
 
     @property
     def timeout(self) -> float | None:

@@ -66,6 +66,10 @@ DYNAMIC_TASK_TYPE = "dynamic-task"
 """The ``type`` of a ``@dynamic`` task's template: its attempt builds a workflow, which the
 engine then runs as the node's children."""
 
+EAGER_TASK_TYPE = "eager"
+"""The task type of an ``@eager`` workflow: its body runs in rounds, each ending with the
+calls it waits for (the engine runs them as children) or with its outputs."""
+
 
 class TaskTemplate(IRModel, frozen=True):
     """A compiled task. Settings whose feature is not built yet are still recorded here."""

@@ -14,6 +14,7 @@ from msgspec import structs
 from aloft.errors import CompileError, FlyteRecoverableException, TypeTransformerError
 from aloft.ir import (
     DYNAMIC_TASK_TYPE,
+    EAGER_TASK_TYPE,
     ArrayItem,
     ErrorKind,
     ExecutionError,
@@ -26,7 +27,7 @@ from aloft.ir import (
     WorkflowClosure,
     to_json,
 )
-from aloft.runtime.protocol import DynamicTask, RunnableTask
+from aloft.runtime.protocol import DynamicTask, EagerTask, RunnableTask
 from aloft.sdk.context import ExecutionParameters, reset_context, set_context
 from aloft.storage import (
     DataContext,
@@ -62,8 +63,7 @@ def execute_attempt(
             items = tuple(_run_item(spec, task, item) for item in spec.items)
             result = _result(spec, items=items)
         else:
-            dynamic = spec.task.type == DYNAMIC_TASK_TYPE
-            value, error = _run(spec, task, spec.inputs, spec.node, spec.attempt, dynamic)
+            value, error = _run(spec, task, spec.inputs, spec.node, spec.attempt, spec.task.type)
             if isinstance(value, WorkflowClosure):
                 result = _result(spec, workflow=value)
             else:
@@ -101,10 +101,11 @@ def _run(
     inputs: Mapping[str, Literal],
     node: NodeKey,
     attempt: int,
-    dynamic: bool = False,
+    task_type: str = "",
 ) -> _Outcome:
     """Run the function once on ``inputs``, as attempt ``attempt`` of node ``node``: its
-    outputs, or (``dynamic``) the workflow its body builds from the inputs' values."""
+    outputs, or the workflow a dynamic body builds from the inputs' values, or that of the
+    calls a round of an eager body waits for."""
     interface = task.python_interface
     name = spec.task.id.name
     try:
@@ -117,11 +118,18 @@ def _run(
     try:  # the working directory goes last: outputs may be files in it
         token = set_context(params)
         try:
-            if dynamic:
+            if task_type == DYNAMIC_TASK_TYPE:
                 name_of_workflow = f"{name}[{node}]"
                 built = cast(DynamicTask, task).compile_dynamic(name_of_workflow, **kwargs)
                 return built, None
-            result = task.execute(**kwargs)
+            if task_type == EAGER_TASK_TYPE:
+                journal = {call.id: call for call in spec.calls}
+                round_name = f"{name}[{node}]#round-{attempt}"
+                result, waiting = cast(EagerTask, task).run_round(journal, round_name, **kwargs)
+                if waiting is not None:
+                    return waiting, None
+            else:
+                result = task.execute(**kwargs)
         except CompileError as exc:  # what a dynamic body builds does not compile
             return None, _error(spec, node, ErrorKind.USER, str(exc))
         except FlyteRecoverableException as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from aloft.ir import WorkflowClosure
+from aloft.ir import CallOutcome, WorkflowClosure
 
 
 class PythonInterface(Protocol):
@@ -37,4 +37,14 @@ class DynamicTask(RunnableTask, Protocol):
 
     def compile_dynamic(self, workflow_name: str, **kwargs: Any) -> WorkflowClosure:
         """Run the body on decoded inputs, tracing its calls, and compile them."""
+        ...
+
+
+class EagerTask(RunnableTask, Protocol):
+    """An ``@eager`` workflow: its body runs in rounds over the calls recorded so far."""
+
+    def run_round(
+        self, journal: Mapping[str, CallOutcome], workflow_name: str, **kwargs: Any
+    ) -> tuple[Any, WorkflowClosure | None]:
+        """Run the body once: what it returned, or the workflow of the calls it waits for."""
         ...

@@ -17,6 +17,7 @@ from aloft.compiler import Constant, NodeRunnable, TracedBinding, TracedNode
 from aloft.errors import CompileError, InputError, TypeTransformerError
 from aloft.ir import Identifier, LaunchPlanSpec, TypedInterface, WorkflowClosure
 from aloft.sdk.arguments import suggest
+from aloft.sdk.eager_controller import active_controller
 from aloft.sdk.interface import Interface
 from aloft.sdk.location import caller_location
 from aloft.sdk.promise import NodeHandle, Promise
@@ -64,6 +65,9 @@ class Entity(ABC):
         builder = active_builder()
         if builder is not None:
             return _trace_call(builder, self, kwargs)
+        controller = active_controller()
+        if controller is not None:  # inside an @eager body: a recorded child call
+            return controller.call(self, kwargs)
         # The one allowed back-edge of the layers: the local runner sits above the SDK
         # (DESIGN.md, "Calling a workflow as a function").
         from aloft.runner import run_locally

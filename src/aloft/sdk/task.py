@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime
 import functools
+import inspect
 import os
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, overload
@@ -94,8 +96,16 @@ class PythonFunctionTask(Entity):
     def task_objects(self) -> dict[Identifier, Any]:
         return {self.template.id: self}
 
+    @property
+    def is_async(self) -> bool:
+        """Whether the function is ``async def`` (called in an eager body, it is awaited)."""
+        return inspect.iscoroutinefunction(self.task_function)
+
     def execute(self, **kwargs: Any) -> Any:
-        """Run the function on Python values (what a worker does with decoded inputs)."""
+        """Run the function on Python values (what a worker does with decoded inputs); an
+        ``async def`` function runs to its end on an event loop of its own."""
+        if self.is_async:
+            return asyncio.run(self.task_function(**kwargs))
         return self.task_function(**kwargs)
 
     def __repr__(self) -> str:

@@ -293,3 +293,9 @@ def test_the_launch_plans_example_runs_plans_alone_and_as_child_executions() -> 
     assert "nightly_report has no input --region" in fixed.stderr
     quarterly = aloft("run", "examples/launch_plans.py", "quarterly_wf")
     assert quarterly.stdout == "emea: 5125.00; apac: 5125.00\n"
+
+
+def test_the_eager_example_gathers_its_trials() -> None:
+    tuned = aloft("run", "examples/eager.py", "tune_wf", "--trials", "4")
+    assert tuned.returncode == 0, tuned.stderr
+    assert tuned.stdout == "best learning rate 0.3: loss 0.05, score 0.95\n"

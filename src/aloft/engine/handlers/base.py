@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
-from aloft.ir import Literal, Node, NodeKey, NodeRecord
+from aloft.ir import ExecutionError, Literal, Node, NodeKey, NodeRecord
 
 if TYPE_CHECKING:
     from aloft.engine.step import Step
@@ -39,3 +39,18 @@ class NodeHandler(ABC):
     @abstractmethod
     def advance(self, step: Step, frame: Frame, record: NodeRecord) -> None:
         """Something this node waits for changed (an attempt ended): move it on."""
+
+    def frame_ended(
+        self,
+        step: Step,
+        frame: Frame,
+        outputs: dict[str, Literal] | None,
+        error: ExecutionError | None,
+    ) -> None:
+        """The workflow this node runs as its children (``frame``: a subworkflow, a case, a
+        built workflow) ended with ``outputs``, or failed with ``error``: by default, so does
+        the node."""
+        if error is None:
+            step.node_succeeded(frame.key, outputs=outputs)
+        else:
+            step.node_failed(frame.key, error)

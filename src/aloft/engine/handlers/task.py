@@ -8,9 +8,11 @@ from msgspec import structs
 
 from aloft.engine.actions import CachePut, Submit
 from aloft.engine.handlers.base import NodeHandler
+from aloft.engine.handlers.eager import journal, merged_round
 from aloft.engine.retry import counted, should_retry
 from aloft.ir import (
     DYNAMIC_TASK_TYPE,
+    EAGER_TASK_TYPE,
     ArrayTarget,
     AttemptRecord,
     CacheEntry,
@@ -46,7 +48,7 @@ class TaskHandler(NodeHandler):
         record: NodeRecord | None,
         inputs: dict[str, Literal],
     ) -> None:
-        view, at = step.view, step.at
+        at = step.at
         task = effective_task(step, node)
         status = record.cache_status if record is not None else _look_up(step, task, inputs)
         if isinstance(status, CacheEntry):
@@ -55,66 +57,18 @@ class TaskHandler(NodeHandler):
             return
         retrying = record is not None and record.phase is NodePhase.RETRYABLE_FAILURE
         number = record.attempt + 1 if record is not None and retrying else 0
-        execution = view.spec.id
-        token = f"{view.token_prefix}{key}#{number}"
-        if record is None:
-            running = NodeRecord(
-                key=key,
-                phase=NodePhase.RUNNING,
-                token=token,
-                inputs=inputs,
-                cache_status=status,
-                started_at=at,
-                updated_at=at,
-            )
-        else:
-            running = structs.replace(
-                record,
-                phase=NodePhase.RUNNING,
-                attempt=number,
-                token=token,
-                inputs=inputs,
-                error=None,
-                updated_at=at,
-            )
-        view.set_node(running, at)
-        view.set_attempt(
-            AttemptRecord(
-                execution=execution,
-                node=key,
-                number=number,
-                token=token,
-                owner=step.settings.host,
-                lease_expires=step.now + step.settings.attempt_lease_ttl,
-                started_at=at,
-            ),
-            at,
-        )
-        step.actions.append(
-            Submit(
-                TaskAttemptSpec(
-                    execution=execution,
-                    node=key,
-                    attempt=number,
-                    token=token,
-                    task=task,
-                    inputs=inputs,
-                    output_prefix=attempt_prefix(step.settings.data_root, execution, key, number),
-                    code_root=view.spec.code_root,
-                )
-            )
-        )
+        submit(step, task, key, record, inputs, number, status)
 
     def resume(self, step: Step, frame: Frame, node: Node, record: NodeRecord) -> None:
-        if record.workflow is not None:  # a dynamic node whose workflow is running
-            step.compiled.add(record.workflow)
-            step.open_frame(record.key, record.workflow.workflow, {})
-            return
         if record.phase is NodePhase.RETRYABLE_FAILURE:
             step.enqueue(frame, record.key)
             return
         attempt = step.view.current_attempt(record)
-        if attempt is None or attempt.phase is not NodePhase.RUNNING:
+        running = attempt is not None and attempt.phase is NodePhase.RUNNING
+        if record.workflow is not None and not running:  # its children run (or have run)
+            step.compiled.add(record.workflow)
+            step.open_frame(record.key, record.workflow.workflow, {})
+        elif not running:
             step.view.touched[record.key] = None
 
     def advance(self, step: Step, frame: Frame, record: NodeRecord) -> None:
@@ -126,6 +80,11 @@ class TaskHandler(NodeHandler):
         if attempt.phase is NodePhase.SUCCEEDED:
             built = _built_workflow(step, attempt)
             if built is not None:
+                if (
+                    effective_task(step, frame.plan.nodes[record.key.node_id]).type
+                    == EAGER_TASK_TYPE
+                ):
+                    built = merged_round(record.workflow, built)
                 _run_built(step, record, built)
                 return
             if record.cache_status is CacheStatus.MISS:
@@ -158,12 +117,94 @@ class TaskHandler(NodeHandler):
             failed = structs.replace(record, user_failures=users, system_failures=systems)
             step.node_failed(record.key, error, record=failed)
 
+    def frame_ended(
+        self,
+        step: Step,
+        frame: Frame,
+        outputs: dict[str, Literal] | None,
+        error: ExecutionError | None,
+    ) -> None:
+        """A dynamic node ends with its built workflow; an eager node's calls have ended, so
+        its body runs its next round."""
+        _, node = step.node_of(frame.key)
+        task = effective_task(step, node)
+        record = step.view.nodes[frame.key]
+        if task.type != EAGER_TASK_TYPE:
+            super().frame_ended(step, frame, outputs, error)
+            return
+        inputs = record.inputs or {}
+        submit(step, task, frame.key, record, inputs, record.attempt + 1, record.cache_status)
+
+
+def submit(
+    step: Step,
+    task: TaskTemplate,
+    key: NodeKey,
+    record: NodeRecord | None,
+    inputs: dict[str, Literal],
+    number: int,
+    status: CacheStatus,
+) -> None:
+    """Start attempt ``number`` of task node ``key`` (``record``: its state so far)."""
+    view, at = step.view, step.at
+    execution = view.spec.id
+    token = f"{view.token_prefix}{key}#{number}"
+    if record is None:
+        running = NodeRecord(
+            key=key,
+            phase=NodePhase.RUNNING,
+            token=token,
+            inputs=inputs,
+            cache_status=status,
+            started_at=at,
+            updated_at=at,
+        )
+    else:
+        running = structs.replace(
+            record,
+            phase=NodePhase.RUNNING,
+            attempt=number,
+            token=token,
+            inputs=inputs,
+            error=None,
+            updated_at=at,
+        )
+    view.set_node(running, at)
+    view.set_attempt(
+        AttemptRecord(
+            execution=execution,
+            node=key,
+            number=number,
+            token=token,
+            owner=step.settings.host,
+            lease_expires=step.now + step.settings.attempt_lease_ttl,
+            started_at=at,
+        ),
+        at,
+    )
+    calls = journal(step, key, record.workflow) if record is not None and record.workflow else ()
+    step.actions.append(
+        Submit(
+            TaskAttemptSpec(
+                execution=execution,
+                node=key,
+                attempt=number,
+                token=token,
+                task=task,
+                inputs=inputs,
+                output_prefix=attempt_prefix(step.settings.data_root, execution, key, number),
+                code_root=view.spec.code_root,
+                calls=calls if task.type == EAGER_TASK_TYPE else (),
+            )
+        )
+    )
+
 
 def _look_up(
     step: Step, task: TaskTemplate, inputs: dict[str, Literal]
 ) -> CacheStatus | CacheEntry:
     """A cached task's entry in the catalog, or the cache status its node starts with."""
-    if not task.metadata.cache.enabled or task.type == DYNAMIC_TASK_TYPE:
+    if not task.metadata.cache.enabled or task.type in (DYNAMIC_TASK_TYPE, EAGER_TASK_TYPE):
         return CacheStatus.DISABLED
     if step.catalog is None or step.settings.overwrite_cache:
         return CacheStatus.MISS if step.catalog is not None else CacheStatus.DISABLED
