@@ -26,6 +26,7 @@ _EXPORTS = {
     "ExecutionParameters": "aloft.sdk.context",
     "FixedRate": "aloft.sdk.schedules",
     "FlyteDirectory": "aloft.types.directories",
+    "FlyteError": "aloft.types.error",
     "FlyteFile": "aloft.types.files",
     "FlyteRecoverableException": "aloft.errors",
     "HashMethod": "aloft.types.hash_method",
@@ -74,6 +75,7 @@ __all__ = [
     "ExecutionParameters",
     "FixedRate",
     "FlyteDirectory",
+    "FlyteError",
     "FlyteFile",
     "FlyteRecoverableException",
     "HashMethod",
@@ -126,6 +128,7 @@ if TYPE_CHECKING:
     from aloft.sdk.task import PythonFunctionTask, task
     from aloft.sdk.workflow import WorkflowFailurePolicy, workflow
     from aloft.types.directories import FlyteDirectory
+    from aloft.types.error import FlyteError
     from aloft.types.files import FlyteFile
     from aloft.types.hash_method import HashMethod
     from aloft.types.structured import (

@@ -21,6 +21,7 @@ EXPECTED = [
     "ExecutionParameters",
     "FixedRate",
     "FlyteDirectory",
+    "FlyteError",
     "FlyteFile",
     "FlyteRecoverableException",
     "HashMethod",

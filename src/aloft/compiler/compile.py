@@ -66,6 +66,7 @@ def compile_workflow(graph: TracedGraph) -> WorkflowClosure:
             nodes.append(_compile_node(traced, collected))
     nodes = _in_dependency_order(nodes, graph)
     outputs = _compile_outputs(graph)
+    failure = graph.failure_node
     template = WorkflowTemplate(
         id=graph.id,
         interface=graph.interface,
@@ -73,6 +74,7 @@ def compile_workflow(graph: TracedGraph) -> WorkflowClosure:
         outputs=outputs,
         failure_policy=graph.failure_policy,
         interruptible=graph.interruptible,
+        failure_node=_compile_node(failure, collected) if failure is not None else None,
     )
     return collected.closure(template)
 

@@ -190,3 +190,4 @@ class TracedGraph:
     location: Location
     failure_policy: FailurePolicy = FailurePolicy.FAIL_IMMEDIATELY
     interruptible: bool | None = None
+    failure_node: TracedNode | None = None

@@ -22,10 +22,12 @@ from msgspec import structs
 from aloft.engine.actions import Action, Cancel, Terminate
 from aloft.engine.bindings import BindingError, LiteralLoader, resolve_bindings
 from aloft.engine.compiled import Compiled
+from aloft.engine.failure import error_literal
 from aloft.engine.handlers import NodeHandler, handler_for
 from aloft.engine.retry import DEFAULT_SYSTEM_RETRIES
 from aloft.engine.view import ExecutionView, Frame
 from aloft.ir import (
+    FAILURE_ERROR_INPUT,
     ROOT,
     START_NODE,
     ErrorKind,
@@ -176,7 +178,7 @@ class Step:
             inputs=inputs,
             keys=keys,
             waiting=dict(plan.upstream_count),
-            remaining=len(plan.nodes),
+            remaining=len(template.nodes),
         )
         view = self.view
         view.frames[key] = frame
@@ -202,6 +204,7 @@ class Step:
                 failed_first = record  # the first failure, as the live engine saw it
         if failed_first is not None:
             frame.failure = failed_first.error or _error(f"node {failed_first.key} failed", key)
+        self._reopen_failure_node(frame)
         if self._rebuilding is not None:
             self._rebuilding.append(frame)
         else:
@@ -215,6 +218,13 @@ class Step:
     def _check(self, frame: Frame) -> None:
         """End ``frame`` if all its nodes succeeded, or if it failed and may stop now."""
         if frame.done:
+            return
+        if frame.handling is not None:  # its failure node runs: the frame ends after it
+            failure_node = frame.plan.template.failure_node
+            assert failure_node is not None
+            record = self.view.nodes.get(frame.keys[failure_node.id])
+            if record is not None and record.phase.is_terminal:
+                self._end_failed(frame, frame.handling)
             return
         if frame.remaining == 0:
             self._frame_succeeded(frame)
@@ -246,6 +256,38 @@ class Step:
             self._node_handler(frame.key).frame_ended(self, frame, outputs, None)
 
     def _frame_failed(self, frame: Frame, error: ExecutionError) -> None:
+        failure_node = frame.plan.template.failure_node
+        if failure_node is None or not self._start_failure_node(frame, failure_node, error):
+            self._end_failed(frame, error)
+
+    def _start_failure_node(self, frame: Frame, node: Node, error: ExecutionError) -> bool:
+        """Stop what still runs in ``frame`` and start its failure node on the workflow's
+        inputs and ``error``; False if its inputs cannot be resolved."""
+        self._abort_below(frame.key)
+        try:
+            inputs = resolve_bindings(node.inputs, self.lookup(frame), self.load_offloaded)
+        except BindingError:
+            return False
+        err = error_literal(self.compiled, node, error)
+        if err is not None:
+            inputs[FAILURE_ERROR_INPUT] = err
+        frame.handling = error
+        frame.active += 1
+        handler_for(node).start(self, frame, node, frame.keys[node.id], None, inputs)
+        return True
+
+    def _reopen_failure_node(self, frame: Frame) -> None:
+        """After a restart: a failure node that had started runs on (or has run)."""
+        node = frame.plan.template.failure_node
+        record = self.view.nodes.get(frame.keys[node.id]) if node is not None else None
+        if node is None or record is None:
+            return
+        frame.handling = frame.failure or _error("the workflow failed", frame.key)
+        if not record.phase.is_terminal:
+            frame.active += 1
+            handler_for(node).resume(self, frame, node, record)
+
+    def _end_failed(self, frame: Frame, error: ExecutionError) -> None:
         frame.done = True
         self._abort_below(frame.key)
         if frame.key == ROOT:

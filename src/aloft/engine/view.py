@@ -41,7 +41,8 @@ class Frame:
 
     ``waiting`` counts, per node id, the upstream nodes that have not succeeded yet;
     ``remaining`` the nodes that have not succeeded; ``active`` those started and not ended;
-    ``queued`` those ready to start and waiting in the view's ready queue.
+    ``queued`` those ready to start and waiting in the view's ready queue; ``handling`` the
+    failure the workflow's failure node runs for (the frame ends FAILED once it has run).
     """
 
     key: NodeKey
@@ -53,6 +54,7 @@ class Frame:
     active: int = 0
     queued: int = 0
     failure: ExecutionError | None = None
+    handling: ExecutionError | None = None
     done: bool = False
 
 

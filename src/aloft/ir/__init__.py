@@ -114,6 +114,7 @@ from aloft.ir.types import (
     describe,
 )
 from aloft.ir.workflow import (
+    FAILURE_ERROR_INPUT,
     START_NODE,
     ArrayTarget,
     Binding,
@@ -145,6 +146,7 @@ __all__ = [
     "DOCUMENT_TYPES",
     "DYNAMIC_TASK_TYPE",
     "EAGER_TASK_TYPE",
+    "FAILURE_ERROR_INPUT",
     "LOCAL_VERSION",
     "NONE_TYPE",
     "ROOT",

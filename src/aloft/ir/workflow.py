@@ -188,8 +188,16 @@ class FailurePolicy(StrEnum):
     FAIL_AFTER_EXECUTABLE_NODES_COMPLETE = "fail_after_executable_nodes_complete"
 
 
+FAILURE_ERROR_INPUT = "err"
+"""The input of a failure node that receives the error, as a ``FlyteError`` struct."""
+
+
 class WorkflowTemplate(IRModel, frozen=True):
-    """A compiled workflow: its interface, its nodes in a valid order, its output bindings."""
+    """A compiled workflow: its interface, its nodes in a valid order, its output bindings.
+
+    ``failure_node`` (``on_failure``) runs once the workflow has failed, before it ends
+    FAILED: its inputs are bound to the workflow's, and its input ``err`` receives the error.
+    """
 
     id: Identifier
     interface: TypedInterface
@@ -197,6 +205,7 @@ class WorkflowTemplate(IRModel, frozen=True):
     outputs: tuple[Binding, ...] = ()
     failure_policy: FailurePolicy = FailurePolicy.FAIL_IMMEDIATELY
     interruptible: bool | None = None
+    failure_node: Node | None = None
 
 
 class WorkflowClosure(IRModel, frozen=True):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from aloft.compiler import Location, TracedBinding, TracedGraph, compile_workflow
+from aloft.compiler import Location, TracedBinding, TracedGraph, TracedNode, compile_workflow
 from aloft.errors import CompileError
 from aloft.ir import FailurePolicy, Identifier, TypedInterface, WorkflowClosure
 from aloft.sdk.entity import traced_binding
@@ -27,6 +27,7 @@ def trace_body(
     *,
     failure_policy: FailurePolicy = FailurePolicy.FAIL_IMMEDIATELY,
     interruptible: bool | None = None,
+    failure_node: TracedNode | None = None,
 ) -> tuple[WorkflowClosure, dict[Identifier, Any]]:
     """Run ``function`` on ``inputs`` (promises, or a dynamic's values), recording its calls,
     and compile them; returns the closure and the Python task objects it calls."""
@@ -48,6 +49,7 @@ def trace_body(
         location=location,
         failure_policy=failure_policy,
         interruptible=interruptible,
+        failure_node=failure_node,
     )
     return compile_workflow(graph), builder.tasks
 

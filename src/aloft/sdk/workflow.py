@@ -10,6 +10,7 @@ import enum
 from collections.abc import Callable
 from typing import Any, overload
 
+from aloft.compiler import OutputRef, TracedBinding, TracedNode
 from aloft.errors import DecoratorError
 from aloft.ir import (
     START_NODE,
@@ -19,11 +20,12 @@ from aloft.ir import (
     WorkflowClosure,
 )
 from aloft.sdk.arguments import reject_unknown
-from aloft.sdk.entity import Entity
+from aloft.sdk.entity import Entity, traced_binding
 from aloft.sdk.interface import interface_of, typed_interface
 from aloft.sdk.location import function_location, module_of
 from aloft.sdk.promise import Promise
 from aloft.sdk.trace_body import trace_body
+from aloft.types.error import ERROR_INPUT, FlyteError
 
 _WORKFLOW_ARGUMENTS = (
     "failure_policy",
@@ -51,6 +53,7 @@ class PythonFunctionWorkflow(Entity):
         failure_policy: WorkflowFailurePolicy | None = None,
         interruptible: bool = False,
         docs: Any = None,
+        on_failure: Entity | None = None,
     ) -> None:
         if not callable(workflow_function):
             raise DecoratorError(f"@workflow must decorate a function, got {workflow_function!r}")
@@ -67,6 +70,7 @@ class PythonFunctionWorkflow(Entity):
         self.failure_policy = failure_policy or WorkflowFailurePolicy.FAIL_IMMEDIATELY
         self.interruptible = interruptible
         self.docs = docs
+        self.on_failure = on_failure
         self._tasks: dict[Identifier, Any] = {}
         self._closure = self._compile()
 
@@ -100,8 +104,48 @@ class PythonFunctionWorkflow(Entity):
             f"workflow {self.name}",
             failure_policy=self.failure_policy.value,
             interruptible=self.interruptible or None,
+            failure_node=self._failure_node(),
         )
+        if self.on_failure is not None:
+            self._tasks.update(self.on_failure.task_objects())
         return closure
+
+    def _failure_node(self) -> TracedNode | None:
+        """The node ``on_failure`` runs as: the handler on the workflow's inputs, its ``err``
+        input filled in by the engine."""
+        handler = self.on_failure
+        if handler is None:
+            return None
+        where = f"{self.location}: workflow {self.name}, on_failure"
+        if not isinstance(handler, Entity) or handler.launch_settings() is not None:
+            raise DecoratorError(f"{where} must be a task or a workflow, not {handler!r}")
+        declared = handler.python_interface
+        if ERROR_INPUT not in declared.inputs:
+            raise DecoratorError(
+                f"{where}: {handler.name} must take the error as an input "
+                f"{ERROR_INPUT}: Optional[FlyteError]"
+            )
+        inputs: dict[str, TracedBinding] = {}
+        for name, py_type in declared.inputs.items():
+            if name == ERROR_INPUT:
+                if name not in declared.defaults:  # a stand-in, replaced when it runs
+                    placeholder = FlyteError(message="", failed_node_id="")
+                    inputs[name] = traced_binding(placeholder, py_type, where)
+            elif name in self.python_interface.inputs:
+                literal_type = self.interface.inputs[name].type
+                inputs[name] = OutputRef(node=START_NODE, output=name, type=literal_type)
+            elif name not in declared.defaults:
+                raise DecoratorError(
+                    f"{where}: {handler.name} takes {name!r}, which is not an input of the "
+                    "workflow and has no default"
+                )
+        return TracedNode(
+            id="on-failure",
+            name=handler.name,
+            target=handler.node_target(),
+            inputs=inputs,
+            location=self.location,
+        )
 
     def __repr__(self) -> str:
         return f"<workflow {self.name}>"
@@ -134,14 +178,14 @@ def workflow(
     unbound output is a ``CompileError`` naming the file and line.
     """
     reject_unknown("@workflow", unknown, _WORKFLOW_ARGUMENTS)
-    if on_failure is not None:
-        raise DecoratorError(
-            "@workflow on_failure is not supported yet (it comes with failure handlers)"
-        )
 
     def wrap(fn: Callable[..., Any]) -> PythonFunctionWorkflow:
         instance = PythonFunctionWorkflow(
-            fn, failure_policy=failure_policy, interruptible=interruptible, docs=docs
+            fn,
+            failure_policy=failure_policy,
+            interruptible=interruptible,
+            docs=docs,
+            on_failure=on_failure,
         )
         instance.__doc__ = fn.__doc__
         instance.__wrapped__ = fn  # type: ignore[attr-defined]
