@@ -45,6 +45,7 @@ _EXPORTS = {
     "StructuredDatasetTransformerEngine": "aloft.types.structured",
     "StructuredDatasetType": "aloft.types.structured",
     "Webhook": "aloft.sdk.notifications",
+    "Workflow": "aloft.sdk.imperative",
     "WorkflowExecutionPhase": "aloft.sdk.notifications",
     "WorkflowFailurePolicy": "aloft.sdk.workflow",
     "approve": "aloft.sdk.gates",
@@ -94,6 +95,7 @@ __all__ = [
     "StructuredDatasetTransformerEngine",
     "StructuredDatasetType",
     "Webhook",
+    "Workflow",
     "WorkflowExecutionPhase",
     "WorkflowFailurePolicy",
     "approve",
@@ -119,6 +121,7 @@ if TYPE_CHECKING:
     from aloft.sdk.eager import EagerWorkflowTask, eager
     from aloft.sdk.eager_controller import EagerException
     from aloft.sdk.gates import approve, sleep, wait_for_input
+    from aloft.sdk.imperative import Workflow
     from aloft.sdk.launch_plan import Annotations, Identity, Labels, LaunchPlan, SecurityContext
     from aloft.sdk.map_task import ArrayNodeMapTask, map_task
     from aloft.sdk.node import create_node

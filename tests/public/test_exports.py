@@ -40,6 +40,7 @@ EXPECTED = [
     "StructuredDatasetTransformerEngine",
     "StructuredDatasetType",
     "Webhook",
+    "Workflow",
     "WorkflowExecutionPhase",
     "WorkflowFailurePolicy",
     "approve",

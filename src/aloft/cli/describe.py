@@ -6,6 +6,7 @@ from typing import Any
 
 from aloft.cli.inputs import option_name
 from aloft.sdk import Entity, PythonFunctionWorkflow
+from aloft.sdk.imperative import Workflow
 from aloft.sdk.launch_plan import LaunchPlan
 from aloft.types import python_type_name
 
@@ -26,7 +27,7 @@ def signature(entity: Entity, shown: str | None = None) -> str:
 
 def kind_of(entity: Entity) -> str:
     """``workflow``, ``launch plan`` or ``task``."""
-    if isinstance(entity, PythonFunctionWorkflow):
+    if isinstance(entity, PythonFunctionWorkflow | Workflow):
         return "workflow"
     return "launch plan" if isinstance(entity, LaunchPlan) else "task"
 

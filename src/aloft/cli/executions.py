@@ -56,7 +56,7 @@ def resume(name: str, db: str | None, signals: tuple[str, ...]) -> None:
     store = open_store(db)
     execution = ExecutionId(name=name)
     spec = store.spec(execution)
-    entity = entity_named(spec.code_root, spec.closure.workflow.id.name)
+    entity = entity_named(spec.code_root, spec.entrypoint or spec.closure.workflow.id.name)
     given = parse_signal_options(spec.closure, signals)
     if not store.load(execution).execution.phase.is_terminal:
         give_signals(store, execution, given)

@@ -58,11 +58,11 @@ def find_entity(module: ModuleType, file: str, name: str) -> Entity:
 
 
 def entity_named(code_root: str, name: str) -> Entity:
-    """The task or workflow whose full name is ``name`` (``module.function``), imported with
-    ``code_root`` first on the path, as a stored execution records them."""
+    """The entity at ``name`` (``module:attribute``, or the full name ``module.function``),
+    imported with ``code_root`` first on the path, as a stored execution records it."""
     if code_root and code_root not in sys.path:
         sys.path.insert(0, code_root)
-    module_name, _, attribute = name.rpartition(".")
+    module_name, _, attribute = name.rpartition(":" if ":" in name else ".")
     try:
         entity = getattr(importlib.import_module(module_name), attribute)
     except Exception as exc:

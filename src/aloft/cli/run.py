@@ -80,7 +80,12 @@ def run(
         workers = worker_count()  # a bad setting fails here, before anything is stored
         store = open_store(db)
         execution_id = create_durable(
-            store, entity, values, execution_name or new_name(entity), str(project_root(file))
+            store,
+            entity,
+            values,
+            execution_name or new_name(entity),
+            str(project_root(file)),
+            f"{module.__name__}:{name}",
         )
         click.echo(
             f"execution {execution_id.name} (continue it with: aloft resume {execution_id.name})",

@@ -93,7 +93,8 @@ class ExecutionSpec(Document, frozen=True, kw_only=True):
     ``max_parallelism`` caps how many task attempts of the execution run at once;
     ``code_root`` is the folder workers import task modules from when the code names no
     bundle (a local run of a file). A child execution names the node that started it in
-    ``parent``; ``labels`` and ``annotations`` come from its launch plan.
+    ``parent``; ``labels`` and ``annotations`` come from its launch plan. ``entrypoint``
+    (``module:attribute``) names the Python object a local run started it from.
     """
 
     id: ExecutionId
@@ -103,6 +104,7 @@ class ExecutionSpec(Document, frozen=True, kw_only=True):
     max_parallelism: int | None = None
     code_root: str = ""
     parent: ParentNode | None = None
+    entrypoint: str = ""
     labels: dict[str, str] = msgspec.field(default_factory=dict)
     annotations: dict[str, str] = msgspec.field(default_factory=dict)
 

@@ -48,15 +48,21 @@ def new_name(entity: Entity) -> str:
 
 
 def create_durable(
-    store: ExecutionStore, entity: Entity, values: dict[str, Any], name: str, code_root: str
+    store: ExecutionStore,
+    entity: Entity,
+    values: dict[str, Any],
+    name: str,
+    code_root: str,
+    entrypoint: str = "",
 ) -> ExecutionId:
-    """Store a new execution of ``entity`` named ``name``; a name in use is an ``InputError``."""
+    """Store a new execution of ``entity`` (found at ``entrypoint``, ``module:attribute``)
+    named ``name``; a name in use is an ``InputError``."""
     if not _NAME.fullmatch(name):
         raise InputError(
             f"execution name {name!r} is not valid: use letters, digits, '_', '-' and '.', "
             "starting with a letter or digit, at most 63 characters"
         )
-    spec = execution_spec(entity, values, ExecutionId(name=name), code_root)
+    spec = execution_spec(entity, values, ExecutionId(name=name), code_root, entrypoint)
     try:
         store.create(spec, datetime.datetime.now(datetime.UTC))
     except ExecutionExists:

@@ -115,7 +115,11 @@ def input_literals(entity: Entity, values: dict[str, Any]) -> dict[str, Literal]
 
 
 def execution_spec(
-    entity: Entity, values: dict[str, Any], execution: ExecutionId, code_root: str = ""
+    entity: Entity,
+    values: dict[str, Any],
+    execution: ExecutionId,
+    code_root: str = "",
+    entrypoint: str = "",
 ) -> ExecutionSpec:
     """What an execution of ``entity`` on ``values`` runs, with its launch plan's settings."""
     plan = entity.launch_settings()
@@ -124,6 +128,7 @@ def execution_spec(
         closure=entity.closure,
         inputs=input_literals(entity, values),
         code_root=code_root,
+        entrypoint=entrypoint,
         launch_plan=plan.id if plan else None,
         max_parallelism=plan.max_parallelism if plan else None,
         labels=plan.labels if plan else {},

@@ -27,7 +27,7 @@ from aloft.ir import (
 )
 from aloft.sdk.entity import Entity
 from aloft.sdk.interface import Interface, typed_interface
-from aloft.sdk.location import caller_location
+from aloft.sdk.location import caller_location, caller_module
 from aloft.sdk.notifications import notification_spec
 from aloft.sdk.resources import Secret
 from aloft.sdk.schedules import CronSchedule, FixedRate, schedule_spec
@@ -178,7 +178,7 @@ class LaunchPlan(Entity):
         )
         if spec.schedule is not None:
             _check_schedule(spec, interface, what)
-        plan = cls(spec, workflow, interface, workflow.module_name)
+        plan = cls(spec, workflow, interface, caller_module())
         known = cls.CACHE.get(name)
         if known is not None and known.spec != spec:
             raise DecoratorError(

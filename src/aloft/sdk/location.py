@@ -78,3 +78,14 @@ def caller_location() -> Location:
     if frame is None:  # pragma: no cover - aloft always has a caller
         return Location(display="<unknown>", source="<unknown>")
     return location(frame.f_code.co_filename, frame.f_lineno)
+
+
+def caller_module() -> str:
+    """The importable module name of the first stack frame outside aloft."""
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("aloft."):
+        frame = frame.f_back
+    if frame is None:  # pragma: no cover - aloft always has a caller
+        return "__main__"
+    name = str(frame.f_globals.get("__name__", "__main__"))
+    return module_name_for_file(frame.f_code.co_filename) if name == "__main__" else name

@@ -299,3 +299,12 @@ def test_the_eager_example_gathers_its_trials() -> None:
     tuned = aloft("run", "examples/eager.py", "tune_wf", "--trials", "4")
     assert tuned.returncode == 0, tuned.stderr
     assert tuned.stdout == "best learning rate 0.3: loss 0.05, score 0.95\n"
+
+
+def test_the_imperative_example_runs_its_assembled_pipeline() -> None:
+    result = aloft("run", "examples/imperative.py", "pipeline", "--text", "hello")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "starting\nHELLO!!!\n"
+    assert (
+        "Workflows:\n  pipeline(text: str) -> str" in aloft("run", "examples/imperative.py").stdout
+    )
