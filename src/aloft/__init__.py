@@ -56,6 +56,9 @@ _EXPORTS = {
     "eager": "aloft.sdk.eager",
     "kwtypes": "aloft.sdk.documentation",
     "map_task": "aloft.sdk.map_task",
+    "reference_launch_plan": "aloft.sdk.reference",
+    "reference_task": "aloft.sdk.reference",
+    "reference_workflow": "aloft.sdk.reference",
     "sleep": "aloft.sdk.gates",
     "task": "aloft.sdk.task",
     "wait_for_input": "aloft.sdk.gates",
@@ -106,6 +109,9 @@ __all__ = [
     "eager",
     "kwtypes",
     "map_task",
+    "reference_launch_plan",
+    "reference_task",
+    "reference_workflow",
     "sleep",
     "task",
     "wait_for_input",
@@ -126,6 +132,7 @@ if TYPE_CHECKING:
     from aloft.sdk.map_task import ArrayNodeMapTask, map_task
     from aloft.sdk.node import create_node
     from aloft.sdk.notifications import Email, PagerDuty, Slack, Webhook, WorkflowExecutionPhase
+    from aloft.sdk.reference import reference_launch_plan, reference_task, reference_workflow
     from aloft.sdk.resources import Cache, PodTemplate, Resources, Secret
     from aloft.sdk.schedules import CronSchedule, FixedRate
     from aloft.sdk.task import PythonFunctionTask, task

@@ -89,6 +89,7 @@ from aloft.ir.records import (
 from aloft.ir.task import (
     DYNAMIC_TASK_TYPE,
     EAGER_TASK_TYPE,
+    REFERENCE_TASK_TYPE,
     CacheConfig,
     CodeReference,
     ResourceSpec,
@@ -149,6 +150,7 @@ __all__ = [
     "FAILURE_ERROR_INPUT",
     "LOCAL_VERSION",
     "NONE_TYPE",
+    "REFERENCE_TASK_TYPE",
     "ROOT",
     "SCHEMA_VERSION",
     "START_NODE",

@@ -31,6 +31,14 @@ class Identifier(IRModel, frozen=True):
     def __str__(self) -> str:
         return f"{self.resource_type.value}:{self.project}/{self.domain}/{self.name}@{self.version}"
 
+    def describe_reference(self) -> str:
+        """``reference task etl.clean (project p, domain development, version v3)``."""
+        kind = self.resource_type.value.replace("_", " ")
+        return (
+            f"reference {kind} {self.name} (project {self.project}, domain {self.domain}, "
+            f"version {self.version})"
+        )
+
 
 class ExecutionId(IRModel, frozen=True):
     """Names one execution of a workflow, launch plan or task."""

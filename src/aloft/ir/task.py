@@ -66,6 +66,10 @@ DYNAMIC_TASK_TYPE = "dynamic-task"
 """The ``type`` of a ``@dynamic`` task's template: its attempt builds a workflow, which the
 engine then runs as the node's children."""
 
+REFERENCE_TASK_TYPE = "reference"
+"""The type of a task known only by its registered id and declared interface
+(``reference_task``): only a server that has it registered can run it."""
+
 EAGER_TASK_TYPE = "eager"
 """The task type of an ``@eager`` workflow: its body runs in rounds, each ending with the
 calls it waits for (the engine runs them as children) or with its outputs."""

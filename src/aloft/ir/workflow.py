@@ -11,7 +11,7 @@ from aloft.ir.identifiers import Identifier
 from aloft.ir.interface import TypedInterface
 from aloft.ir.launch_plan import LaunchPlanSpec
 from aloft.ir.literals import Literal
-from aloft.ir.task import CacheConfig, ResourceSpec, TaskTemplate
+from aloft.ir.task import REFERENCE_TASK_TYPE, CacheConfig, ResourceSpec, TaskTemplate
 from aloft.ir.types import LiteralType
 
 START_NODE = "start-node"
@@ -197,6 +197,8 @@ class WorkflowTemplate(IRModel, frozen=True):
 
     ``failure_node`` (``on_failure``) runs once the workflow has failed, before it ends
     FAILED: its inputs are bound to the workflow's, and its input ``err`` receives the error.
+    A ``reference`` workflow has an interface and no nodes: it stands for the registered
+    workflow of its id (``reference_workflow``), which only a server can run.
     """
 
     id: Identifier
@@ -206,6 +208,7 @@ class WorkflowTemplate(IRModel, frozen=True):
     failure_policy: FailurePolicy = FailurePolicy.FAIL_IMMEDIATELY
     interruptible: bool | None = None
     failure_node: Node | None = None
+    reference: bool = False
 
 
 class WorkflowClosure(IRModel, frozen=True):
@@ -216,3 +219,11 @@ class WorkflowClosure(IRModel, frozen=True):
     subworkflows: tuple[WorkflowTemplate, ...] = ()
     tasks: tuple[TaskTemplate, ...] = ()
     launch_plans: tuple[LaunchPlanSpec, ...] = ()
+
+    def references(self) -> list[Identifier]:
+        """The ids of the registered entities this closure refers to by reference only."""
+        found = [task.id for task in self.tasks if task.type == REFERENCE_TASK_TYPE]
+        workflows = [w.id for w in (self.workflow, *self.subworkflows) if w.reference]
+        plans = [plan for plan in self.launch_plans if plan.workflow in workflows]
+        launched = {plan.workflow for plan in plans}  # named by their plan instead
+        return [*found, *(w for w in workflows if w not in launched), *(p.id for p in plans)]

@@ -121,7 +121,16 @@ def execution_spec(
     code_root: str = "",
     entrypoint: str = "",
 ) -> ExecutionSpec:
-    """What an execution of ``entity`` on ``values`` runs, with its launch plan's settings."""
+    """What an execution of ``entity`` on ``values`` runs, with its launch plan's settings.
+
+    A closure that refers to registered entities is refused: only a server resolves them.
+    """
+    references = entity.closure.references()
+    if references:
+        raise InputError(
+            f"{entity.name} calls the {references[0].describe_reference()}, which only an "
+            "aloft server that has it registered can run; locally, call the entity itself"
+        )
     plan = entity.launch_settings()
     return ExecutionSpec(
         id=execution,

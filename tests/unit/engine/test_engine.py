@@ -13,10 +13,12 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
+from msgspec import structs
 
 from aloft.engine import EngineHost, ExecutionBusy
 from aloft.executors import Executor
 from aloft.ir import (
+    REFERENCE_TASK_TYPE,
     START_NODE,
     Binding,
     CodeReference,
@@ -575,3 +577,13 @@ def test_a_store_that_fails_for_a_moment_delays_a_step_without_failing_the_execu
     state = store.load(EXECUTION)
     assert state.execution.phase is ExecutionPhase.SUCCEEDED
     assert state.execution.outputs == {"o0": IntegerValue(value=3)}
+
+
+def test_a_reference_no_one_resolved_fails_its_node_naming_it() -> None:
+    reference = structs.replace(make_task("clean"), type=REFERENCE_TASK_TYPE)
+    executor = ScriptedExecutor({})
+    state = run(chain(1, reference), executor)
+    assert state.execution.phase is ExecutionPhase.FAILED
+    assert state.execution.error is not None
+    assert "the reference task clean (project default" in state.execution.error.message
+    assert "was not resolved to a registered entity" in state.execution.error.message

@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
-from aloft.ir import ExecutionError, Literal, Node, NodeKey, NodeRecord
+from aloft.ir import ErrorKind, ExecutionError, Identifier, Literal, Node, NodeKey, NodeRecord
 
 if TYPE_CHECKING:
     from aloft.engine.step import Step
@@ -54,3 +54,16 @@ class NodeHandler(ABC):
             step.node_succeeded(frame.key, outputs=outputs)
         else:
             step.node_failed(frame.key, error)
+
+
+def fail_unresolved(step: Step, key: NodeKey, reference: Identifier) -> None:
+    """Fail node ``key``, which calls a registered entity nobody resolved for this engine."""
+    step.node_failed(
+        key,
+        ExecutionError(
+            kind=ErrorKind.USER,
+            message=f"the {reference.describe_reference()} was not resolved to a registered "
+            "entity, so it cannot run here",
+            node=str(key),
+        ),
+    )

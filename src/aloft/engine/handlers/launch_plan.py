@@ -12,7 +12,7 @@ import hashlib
 from typing import TYPE_CHECKING
 
 from aloft.engine.actions import Launch
-from aloft.engine.handlers.base import NodeHandler
+from aloft.engine.handlers.base import NodeHandler, fail_unresolved
 from aloft.ir import (
     ErrorKind,
     ExecutionError,
@@ -46,6 +46,10 @@ class LaunchPlanHandler(NodeHandler):
         record: NodeRecord | None,
         inputs: dict[str, Literal],
     ) -> None:
+        plan = _plan(step, node)
+        if step.compiled.workflows[plan.workflow].reference:
+            fail_unresolved(step, key, plan.id)
+            return
         spec = _child_spec(step, node, key, inputs)
         running = NodeRecord(
             key=key,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aloft.engine.handlers.base import NodeHandler
+from aloft.engine.handlers.base import NodeHandler, fail_unresolved
 from aloft.ir import (
     Literal,
     Node,
@@ -32,6 +32,10 @@ class SubworkflowHandler(NodeHandler):
         record: NodeRecord | None,
         inputs: dict[str, Literal],
     ) -> None:
+        template = _template(step, node)
+        if template.reference:
+            fail_unresolved(step, key, template.id)
+            return
         step.view.set_node(
             NodeRecord(
                 key=key,
@@ -42,7 +46,7 @@ class SubworkflowHandler(NodeHandler):
             ),
             step.at,
         )
-        step.open_frame(key, _template(step, node), inputs)
+        step.open_frame(key, template, inputs)
 
     def resume(self, step: Step, frame: Frame, node: Node, record: NodeRecord) -> None:
         step.open_frame(record.key, _template(step, node), dict(record.inputs or {}))

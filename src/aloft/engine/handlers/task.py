@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 from msgspec import structs
 
 from aloft.engine.actions import CachePut, Submit
-from aloft.engine.handlers.base import NodeHandler
+from aloft.engine.handlers.base import NodeHandler, fail_unresolved
 from aloft.engine.handlers.eager import journal, merged_round
 from aloft.engine.retry import counted, should_retry
 from aloft.ir import (
     DYNAMIC_TASK_TYPE,
     EAGER_TASK_TYPE,
+    REFERENCE_TASK_TYPE,
     ArrayTarget,
     AttemptRecord,
     CacheEntry,
@@ -50,6 +51,9 @@ class TaskHandler(NodeHandler):
     ) -> None:
         at = step.at
         task = effective_task(step, node)
+        if task.type == REFERENCE_TASK_TYPE:
+            fail_unresolved(step, key, task.id)
+            return
         status = record.cache_status if record is not None else _look_up(step, task, inputs)
         if isinstance(status, CacheEntry):
             hit = NodeRecord(key=key, inputs=inputs, cache_status=CacheStatus.HIT, started_at=at)
