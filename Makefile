@@ -52,6 +52,9 @@ demo: $(STAMP)
 	$(BIN)/aloft run examples/dynamic.py fan_out_wf --n 500
 	@echo "== eager: examples/eager.py tune_wf --trials 4 (async Python; each call a recorded node)"
 	$(BIN)/aloft run examples/eager.py tune_wf --trials 4
+	@echo "== caching: examples/caching.py features_wf, twice (the second run is all cache hits)"
+	$(BIN)/aloft run examples/caching.py features_wf --n 5
+	$(BIN)/aloft run examples/caching.py features_wf --n 5
 	@echo "== gates: examples/gates.py review_wf, its signals given on the command line"
 	$(BIN)/aloft run --signal threshold=0.5 --signal publish=true examples/gates.py review_wf
 	@echo "== launch plans: examples/launch_plans.py quarterly_wf (each plan call is a child execution)"

@@ -48,3 +48,20 @@ class CatalogContract:
         assert sorted(e.key for e in catalog.entries()) == ["b", "c"]
         assert catalog.clear() == 2
         assert catalog.entries() == []
+
+    def test_a_reservation_is_held_by_one_owner_until_it_expires(self, catalog: Catalog) -> None:
+        assert catalog.reserve("k", "a", now=100.0, ttl=10.0) == "a"
+        assert catalog.reserve("k", "b", now=105.0, ttl=10.0) == "a"  # a holds it
+        assert catalog.reserve("k", "a", now=106.0, ttl=10.0) == "a"  # renewed by its owner
+        assert catalog.reserve("k", "b", now=115.0, ttl=10.0) == "a"  # still a's, to 116
+        assert catalog.reserve("k", "b", now=117.0, ttl=10.0) == "b"  # expired: b takes it
+        assert catalog.reserve("other", "a", now=117.0, ttl=10.0) == "a"
+
+    def test_reservations_are_extended_and_released_by_owner(self, catalog: Catalog) -> None:
+        catalog.reserve("k", "a", now=0.0, ttl=10.0)
+        catalog.extend_reservations(["a"], expires=50.0)
+        assert catalog.reserve("k", "b", now=40.0, ttl=10.0) == "a"
+        catalog.release_reservations(["a", "unknown"])
+        assert catalog.reserve("k", "b", now=41.0, ttl=10.0) == "b"
+        catalog.extend_reservations([], expires=0.0)
+        catalog.release_reservations([])

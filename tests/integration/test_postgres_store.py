@@ -55,8 +55,8 @@ def empty(opened: SqlStore, url: str) -> Iterator[SqlStore]:
     engine = postgres_engine(sa.make_url(url).database)
     with engine.connect() as conn:
         conn.exec_driver_sql(
-            "TRUNCATE events, attempts, nodes, execution_specs, executions, cache_entries"
-            " RESTART IDENTITY"
+            "TRUNCATE events, attempts, nodes, execution_specs, executions, cache_entries,"
+            " cache_reservations RESTART IDENTITY"
         )
     engine.dispose()
     store = SqlStore(url)

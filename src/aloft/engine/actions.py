@@ -42,4 +42,19 @@ class Terminate:
     execution: ExecutionId
 
 
-Action = Submit | Cancel | CachePut | Launch | Terminate
+@dataclass(frozen=True)
+class HoldReservation:
+    """Attempt ``token`` holds a cache reservation: keep it while the attempt runs."""
+
+    token: str
+
+
+@dataclass(frozen=True)
+class ReleaseReservation:
+    """Attempt ``token`` has ended: give up its cache reservation (after keeping its
+    outputs, so that those waiting find them)."""
+
+    token: str
+
+
+Action = Submit | Cancel | CachePut | Launch | Terminate | HoldReservation | ReleaseReservation

@@ -19,7 +19,15 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
-from aloft.engine.actions import Action, CachePut, Launch, Submit, Terminate
+from aloft.engine.actions import (
+    Action,
+    CachePut,
+    HoldReservation,
+    Launch,
+    ReleaseReservation,
+    Submit,
+    Terminate,
+)
 from aloft.engine.bindings import BindingError, LiteralLoader
 from aloft.engine.compiled import Compiled
 from aloft.engine.hosts import is_known_dead, new_host_id
@@ -113,6 +121,8 @@ class EngineHost:
         self._outputs: dict[str, OutputsDocument] = {}
         self._next_claim = 0.0
         self._next_renew = 0.0
+        self._reserved: set[str] = set()
+        """Tokens of attempts this host runs that hold cache reservations."""
         self._wakes: dict[ExecutionId, float] = {}
         """When each execution with waiting nodes must be stepped again."""
 
@@ -266,6 +276,9 @@ class EngineHost:
         in_flight = self.executor.in_flight()
         if in_flight:
             self.store.renew_attempts(in_flight, now + self.settings.attempt_lease_ttl)
+        if self._reserved and self.catalog is not None:
+            self._reserved.intersection_update(in_flight)
+            self.catalog.extend_reservations(self._reserved, now + self.settings.attempt_lease_ttl)
         for execution, view in self.views.items():
             if view.foreign:  # their leases may have run out by now
                 self._dirty[execution] = None
@@ -396,12 +409,16 @@ class EngineHost:
         return frozenset(lost), frozenset(expired)
 
     def _act(self, execution: ExecutionId, actions: list[Action]) -> None:
-        cached = []
+        cached, released = [], []
         for action in actions:
             if isinstance(action, Submit):
                 self.executor.submit(action.spec)
             elif isinstance(action, CachePut):
                 cached.append(action.entry)
+            elif isinstance(action, HoldReservation):
+                self._reserved.add(action.token)
+            elif isinstance(action, ReleaseReservation):
+                released.append(action.token)
             elif isinstance(action, Launch):
                 self._launch(action.spec)
             elif isinstance(action, Terminate):
@@ -414,6 +431,12 @@ class EngineHost:
                 self.catalog.put(cached)
             except Exception as exc:  # a lost entry only costs a later run its hit
                 _log.warning("could not keep %d cache entries: %s", len(cached), exc)
+        if released and self.catalog is not None:
+            self._reserved.difference_update(released)
+            try:
+                self.catalog.release_reservations(released)
+            except Exception as exc:  # it expires on its own
+                _log.warning("could not release %d cache reservations: %s", len(released), exc)
 
     def _launch(self, spec: ExecutionSpec) -> None:
         """Create a child execution, unless a step before a crash did; a host that claims no

@@ -246,10 +246,16 @@ _NODE_MOVES: dict[NodePhase, frozenset[NodePhase]] = {
         }
     ),
     NodePhase.RETRYABLE_FAILURE: frozenset(
-        {NodePhase.RUNNING, NodePhase.FAILED, NodePhase.ABORTED}
+        {NodePhase.RUNNING, NodePhase.WAITING, NodePhase.FAILED, NodePhase.ABORTED}
     ),
-    NodePhase.WAITING: frozenset(
-        {NodePhase.WAITING, NodePhase.SUCCEEDED, NodePhase.FAILED, NodePhase.ABORTED}
+    NodePhase.WAITING: frozenset(  # a task node waiting for a cache reservation runs next
+        {
+            NodePhase.WAITING,
+            NodePhase.RUNNING,
+            NodePhase.SUCCEEDED,
+            NodePhase.FAILED,
+            NodePhase.ABORTED,
+        }
     ),
 }
 

@@ -36,12 +36,28 @@ class Catalog(ABC):
         """Remove the entries of ``task`` (all, if None) created before ``older_than`` (any
         time, if None); returns how many were removed."""
 
+    # -- reservations (``cache_serialize``): one computes, the others wait for its entry -----
+
+    @abstractmethod
+    def reserve(self, key: str, owner: str, now: float, ttl: float) -> str:
+        """Hold the reservation of ``key`` for ``owner`` until ``now + ttl``, unless someone
+        else holds one that has not expired; returns who holds it now."""
+
+    @abstractmethod
+    def extend_reservations(self, owners: Iterable[str], expires: float) -> None:
+        """Keep the reservations ``owners`` hold until ``expires`` (their work goes on)."""
+
+    @abstractmethod
+    def release_reservations(self, owners: Iterable[str]) -> None:
+        """Give up the reservations ``owners`` hold."""
+
 
 class InMemoryCatalog(Catalog):
     """A catalog that lives as long as the object. Safe to share between threads."""
 
     def __init__(self) -> None:
         self._entries: dict[str, CacheEntry] = {}
+        self._reservations: dict[str, tuple[str, float]] = {}
         self._lock = threading.Lock()
 
     def get_many(self, keys: Iterable[str]) -> dict[str, CacheEntry]:
@@ -68,3 +84,25 @@ class InMemoryCatalog(Catalog):
             for key in doomed:
                 del self._entries[key]
         return len(doomed)
+
+    def reserve(self, key: str, owner: str, now: float, ttl: float) -> str:
+        with self._lock:
+            holder, expires = self._reservations.get(key, (owner, 0.0))
+            if holder == owner or expires < now:
+                self._reservations[key] = (owner, now + ttl)
+                return owner
+            return holder
+
+    def extend_reservations(self, owners: Iterable[str], expires: float) -> None:
+        wanted = set(owners)
+        with self._lock:
+            for key, (holder, _) in list(self._reservations.items()):
+                if holder in wanted:
+                    self._reservations[key] = (holder, expires)
+
+    def release_reservations(self, owners: Iterable[str]) -> None:
+        wanted = set(owners)
+        with self._lock:
+            for key, (holder, _) in list(self._reservations.items()):
+                if holder in wanted:
+                    del self._reservations[key]

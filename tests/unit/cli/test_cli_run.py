@@ -308,3 +308,25 @@ def test_the_imperative_example_runs_its_assembled_pipeline() -> None:
     assert (
         "Workflows:\n  pipeline(text: str) -> str" in aloft("run", "examples/imperative.py").stdout
     )
+
+
+def test_the_caching_example_computes_each_item_once_across_runs(tmp_path: Path) -> None:
+    log = tmp_path / "computed"
+    env = {"ALOFT_DB": f"sqlite:///{tmp_path / 'catalog.db'}"}
+
+    def run(n: int) -> str:
+        args = ("run", "examples/caching.py", "features_wf", "--n", str(n), "--log", str(log))
+        result = aloft(*args, env=env)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    assert run(3) == "3 features, total 2.450\n"
+    assert run(3) == "3 features, total 2.450\n"  # every cached node a hit: nothing ran
+    assert log.read_text().splitlines() == [
+        "featurize 0",
+        "featurize 1",
+        "featurize 2",
+        "summarize 3",
+    ]
+    assert run(4) == "4 features, total 6.860\n"
+    assert log.read_text().splitlines()[4:] == ["featurize 3", "summarize 4"]

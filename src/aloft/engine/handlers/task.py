@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from msgspec import structs
 
-from aloft.engine.actions import CachePut, Submit
+from aloft.engine.actions import CachePut, HoldReservation, ReleaseReservation, Submit
 from aloft.engine.handlers.base import NodeHandler, fail_unresolved
 from aloft.engine.handlers.eager import journal, merged_round
 from aloft.engine.retry import counted, should_retry
@@ -61,7 +61,10 @@ class TaskHandler(NodeHandler):
             return
         retrying = record is not None and record.phase is NodePhase.RETRYABLE_FAILURE
         number = record.attempt + 1 if record is not None and retrying else 0
-        submit(step, task, key, record, inputs, number, status)
+        if status is CacheStatus.MISS and task.metadata.cache.serialize:
+            _serialized(step, task, key, record, inputs, number)
+        else:
+            submit(step, task, key, record, inputs, number, status)
 
     def resume(self, step: Step, frame: Frame, node: Node, record: NodeRecord) -> None:
         if record.phase is NodePhase.RETRYABLE_FAILURE:
@@ -76,11 +79,25 @@ class TaskHandler(NodeHandler):
             step.view.touched[record.key] = None
 
     def advance(self, step: Step, frame: Frame, record: NodeRecord) -> None:
+        if record.phase is NodePhase.WAITING:  # for another's reservation of its cache key
+            task = effective_task(step, frame.plan.nodes[record.key.node_id])
+            entry = _look_up(step, task, record.inputs or {})
+            if isinstance(entry, CacheEntry):
+                hit = structs.replace(record, cache_status=CacheStatus.HIT)
+                step.node_succeeded(record.key, outputs=entry.outputs, record=hit)
+            else:
+                _serialized(step, task, record.key, record, record.inputs or {}, record.attempt)
+            return
         if record.phase is not NodePhase.RUNNING:
             return
         attempt = step.view.current_attempt(record)
         if attempt is None or attempt.phase is NodePhase.RUNNING:
             return
+        if (
+            record.cache_status is CacheStatus.MISS
+            and effective_task(step, frame.plan.nodes[record.key.node_id]).metadata.cache.serialize
+        ):
+            step.actions.append(ReleaseReservation(attempt.token))  # after its CachePut
         if attempt.phase is NodePhase.SUCCEEDED:
             built = _built_workflow(step, attempt)
             if built is not None:
@@ -138,6 +155,45 @@ class TaskHandler(NodeHandler):
             return
         inputs = record.inputs or {}
         submit(step, task, frame.key, record, inputs, record.attempt + 1, record.cache_status)
+
+
+RESERVATION_POLL = 0.5
+"""Seconds between looks at the cache of a node waiting for another's reservation."""
+
+
+def _serialized(
+    step: Step,
+    task: TaskTemplate,
+    key: NodeKey,
+    record: NodeRecord | None,
+    inputs: dict[str, Literal],
+    number: int,
+) -> None:
+    """Run a ``cache_serialize`` task only while holding its cache key's reservation; wait
+    (WAITING, looking again every ``RESERVATION_POLL``) while another attempt holds it, and
+    take the outputs it keeps."""
+    assert step.catalog is not None  # a MISS means there is a catalog
+    token = f"{step.view.token_prefix}{key}#{number}"
+    ttl = step.settings.attempt_lease_ttl
+    holder = step.catalog.reserve(cache_key(task, inputs), token, step.now, ttl)
+    if holder == token:
+        step.actions.append(HoldReservation(token))
+        submit(step, task, key, record, inputs, number, CacheStatus.MISS)
+        return
+    if record is None or record.phase is not NodePhase.WAITING:
+        waiting = NodeRecord(
+            key=key,
+            phase=NodePhase.WAITING,
+            attempt=number,
+            inputs=inputs,
+            cache_status=CacheStatus.MISS,
+            started_at=step.at,
+            updated_at=step.at,
+        )
+        if record is not None:
+            waiting = structs.replace(record, phase=NodePhase.WAITING, attempt=number)
+        step.view.set_node(waiting, step.at)
+    step.wake(key, step.now + RESERVATION_POLL)
 
 
 def submit(

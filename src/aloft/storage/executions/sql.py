@@ -482,6 +482,27 @@ class SqlStore(ExecutionStore, Catalog):
         with self._write() as conn:
             return int(conn.execute(statement).rowcount)
 
+    def reserve(self, key: str, owner: str, now: float, ttl: float) -> str:
+        """Take or renew the reservation unless a live one is someone else's; its holder."""
+        row = {"key": key, "owner": owner, "expires": now + ttl, "p_now": now}
+        with self._write() as conn:
+            conn.execute(self._upserts.reserve, row)
+            return str(conn.execute(t.select_reservation, {"p_key": key}).scalar_one())
+
+    def extend_reservations(self, owners: Iterable[str], expires: float) -> None:
+        """Keep ``owners``' reservations until ``expires``."""
+        wanted = list(owners)
+        if wanted:
+            with self._write() as conn:
+                conn.execute(t.extend_reservations, {"p_owners": wanted, "p_expires": expires})
+
+    def release_reservations(self, owners: Iterable[str]) -> None:
+        """Give up ``owners``' reservations."""
+        wanted = list(owners)
+        if wanted:
+            with self._write() as conn:
+                conn.execute(t.release_reservations, {"p_owners": wanted})
+
     def close(self) -> None:
         """Close the pooled connections."""
         self._engine.dispose()

@@ -110,6 +110,16 @@ cache_entries = sa.Table(
 )
 """The cache catalog: a cached task's outputs by key (``aloft.ir.catalog``)."""
 
+cache_reservations = sa.Table(
+    "cache_reservations",
+    metadata,
+    sa.Column("key", sa.String, primary_key=True),
+    sa.Column("owner", sa.String, nullable=False),
+    sa.Column("expires", sa.Float, nullable=False),
+    sa.Index("ix_cache_reservations_owner", "owner"),
+)
+"""Who computes a serialized cached task's outputs now, and until when."""
+
 # -- prebuilt statements -------------------------------------------------------------------------
 #
 # Built once, so SQLAlchemy compiles each only once per dialect (its compiled cache). Bound
@@ -189,6 +199,15 @@ select_events = (
 _C = cache_entries.c
 select_cache = sa.select(_C.entry).where(_C.key.in_(sa.bindparam("p_keys", expanding=True)))
 list_cache = sa.select(_C.entry).order_by(_C.created_at.desc())
+_R = cache_reservations.c
+_OWNERS: sa.BindParameter[list[str]] = sa.bindparam("p_owners", expanding=True)
+select_reservation = sa.select(_R.owner).where(_R.key == sa.bindparam("p_key"))
+extend_reservations = (
+    sa.update(cache_reservations)
+    .where(_R.owner.in_(_OWNERS))
+    .values(expires=sa.bindparam("p_expires"))
+)
+release_reservations = sa.delete(cache_reservations).where(_R.owner.in_(_OWNERS))
 
 # -- leases --------------------------------------------------------------------------------------
 
@@ -250,12 +269,15 @@ class Upserts:
     """Leaves alone (and does not count) a row whose token is another execution's."""
     put_cache: sa.Insert
     """A cache entry, replacing one under the same key."""
+    reserve: sa.Insert
+    """A cache reservation, taking over one that expired or is the same owner's."""
 
     @classmethod
     def of(cls, dialect: str) -> Upserts:
         """The statements for ``dialect`` ("postgresql" or "sqlite")."""
         insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
         node, attempt, cached = insert(nodes), insert(attempts), insert(cache_entries)
+        reservation = insert(cache_reservations)
         return cls(
             create=insert(executions)
             .on_conflict_do_nothing(index_elements=["project", "domain", "name"])
@@ -283,6 +305,12 @@ class Upserts:
                     "created_at": cached.excluded.created_at,
                     "entry": cached.excluded.entry,
                 },
+            ),
+            reserve=reservation.on_conflict_do_update(
+                index_elements=["key"],
+                set_={"owner": reservation.excluded.owner, "expires": reservation.excluded.expires},
+                where=(_R.expires < sa.bindparam("p_now"))
+                | (_R.owner == reservation.excluded.owner),
             ),
         )
 
