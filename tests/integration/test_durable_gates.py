@@ -84,3 +84,17 @@ def test_a_signal_for_no_gate_of_the_execution_is_refused_and_nothing_is_stored(
     assert "no gate waits for a signal named 'time'; signals: go, times" in refused.stderr
     with opened(db) as store:
         assert store.load(ExecutionId(name="kept")).execution.signals == {}
+
+
+def test_resume_gives_signals_to_an_execution_another_process_runs(tmp_path: Path, db: str) -> None:
+    log = tmp_path / "log"
+    command = ["run", "--durable", "--name", "live", "--db", db, str(FIXTURE), "held"]
+    process = aloft_process(*command, "--log", str(log))
+    _wait_until_waiting(db, "live", "n2")
+
+    given = aloft("resume", "live", "--db", db, "--signal", "times=2", "--signal", "go=true")
+    assert given.returncode == 0, given.stderr
+    assert given.stderr == "gave signal go, times to live, which another process runs\n"
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr
+    assert stdout == "before before\n"

@@ -6,6 +6,7 @@ import click
 
 from aloft.cli.loading import entity_named
 from aloft.cli.run import print_outcome
+from aloft.engine import ExecutionBusy
 from aloft.ir import ExecutionId, ExecutionPhase
 from aloft.runner import LocalExecution
 from aloft.runner.signals import give_signals, parse_signal_options
@@ -60,7 +61,14 @@ def resume(name: str, db: str | None, signals: tuple[str, ...]) -> None:
     given = parse_signal_options(spec.closure, signals)
     if not store.load(execution).execution.phase.is_terminal:
         give_signals(store, execution, given)
-        drive(store, execution)
+        try:
+            drive(store, execution)
+        except ExecutionBusy:
+            if not given:
+                raise
+            names = ", ".join(sorted(given))
+            click.echo(f"gave signal {names} to {name}, which another process runs", err=True)
+            return
     print_outcome(LocalExecution.of(entity, store, execution))
 
 

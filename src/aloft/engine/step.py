@@ -224,7 +224,11 @@ class Step:
             assert failure_node is not None
             record = self.view.nodes.get(frame.keys[failure_node.id])
             if record is not None and record.phase.is_terminal:
-                self._end_failed(frame, frame.handling)
+                error = frame.handling
+                if record.phase is NodePhase.FAILED and record.error is not None:
+                    also = f"; its on_failure handler failed too: {record.error.message}"
+                    error = structs.replace(error, message=error.message + also)
+                self._end_failed(frame, error)
             return
         if frame.remaining == 0:
             self._frame_succeeded(frame)

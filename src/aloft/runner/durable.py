@@ -18,7 +18,7 @@ from aloft.executors.inline import InlineExecutor
 from aloft.executors.process import ProcessExecutor
 from aloft.ir import ExecutionId, ExecutionRecord
 from aloft.runner.local import execution_spec
-from aloft.runner.signals import terminal_prompt
+from aloft.runner.signals import signal_watcher
 from aloft.sdk import Entity
 from aloft.storage import database_url, default_store, load_offloaded, worker_count
 from aloft.storage.catalog import Catalog
@@ -96,8 +96,10 @@ def drive(
             overwrite_cache=overwrite_cache,
         )
         host.take_over(execution)
-        prompt = terminal_prompt(host, store, execution, store.spec(execution).closure)
-        return host.run_until_ended(execution, prompt)
+        how = f"stop this run and give it with: aloft resume {execution.name} --signal {{0}}=VALUE"
+        closure = store.spec(execution).closure
+        watch = signal_watcher(host, store, execution, closure, how)
+        return host.run_until_ended(execution, watch)
 
 
 def terminate(store: ExecutionStore, execution: ExecutionId) -> ExecutionRecord | None:

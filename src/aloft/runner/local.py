@@ -27,9 +27,10 @@ from aloft.ir import (
     WorkflowClosure,
     describe,
 )
-from aloft.runner.signals import give_signals, terminal_prompt
+from aloft.runner.signals import give_signals, signal_watcher
 from aloft.sdk import Entity
 from aloft.sdk.arguments import suggest
+from aloft.sdk.reference import ReferenceEntity
 from aloft.storage import current_data_context, database_url, load_offloaded
 from aloft.storage.catalog import Catalog
 from aloft.storage.executions import ExecutionStore, InMemoryStore
@@ -67,7 +68,7 @@ class LocalExecution:
             return f"execution {self.record.id} ended {self.record.phase.value}"
         where = f"task {error.task} (node {error.node})" if error.task else f"node {error.node}"
         node = next((n for n in self.nodes.values() if str(n.key) == error.node), None)
-        attempts = node.attempt + 1 if node is not None else 1
+        attempts = node.user_failures + node.system_failures if node is not None else 1
         tries = f" after {attempts} attempts" if attempts > 1 else ""
         return f"{where} failed{tries}: {error.message}"
 
@@ -125,6 +126,11 @@ def execution_spec(
 
     A closure that refers to registered entities is refused: only a server resolves them.
     """
+    if isinstance(entity, ReferenceEntity):
+        raise InputError(
+            f"the {entity.id.describe_reference()} only runs on an aloft server that has it "
+            "registered"
+        )
     references = entity.closure.references()
     if references:
         raise InputError(
@@ -171,7 +177,8 @@ def execute(
         host.create(spec)
         give_signals(store, spec.id, signals or {})
         host.take_over(spec.id)
-        host.run_until_ended(spec.id, terminal_prompt(host, store, spec.id, spec.closure))
+        how = "run again with --signal {0}=VALUE"
+        host.run_until_ended(spec.id, signal_watcher(host, store, spec.id, spec.closure, how))
     return LocalExecution.of(entity, store, spec.id)
 
 

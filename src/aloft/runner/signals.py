@@ -14,6 +14,7 @@ from typing import Any
 from aloft.engine import EngineHost
 from aloft.errors import InputError, TypeTransformerError
 from aloft.ir import (
+    NONE_TYPE,
     CollectionType,
     ExecutionId,
     GateKind,
@@ -21,6 +22,7 @@ from aloft.ir import (
     Literal,
     LiteralType,
     MapType,
+    NodeKey,
     NodePhase,
     SimpleKind,
     SimpleType,
@@ -96,18 +98,24 @@ def give_signals(
         store.give_signal(execution, name, literal)
 
 
-def terminal_prompt(
-    host: EngineHost, store: ExecutionStore, execution: ExecutionId, closure: WorkflowClosure
+def signal_watcher(
+    host: EngineHost,
+    store: ExecutionStore,
+    execution: ExecutionId,
+    closure: WorkflowClosure,
+    how_to_give: str,
 ) -> Callable[[], None] | None:
-    """When stdin is a terminal and ``closure`` has gates that wait for signals: something to
-    call between turns of ``host``'s loop that asks for the signal of each gate that has
-    started waiting for one not given yet. None otherwise."""
+    """Something to call between turns of ``host``'s loop while ``execution`` runs, for each
+    gate that has started waiting for a signal not given yet: when stdin is a terminal it
+    asks for the value, otherwise it says once, on stderr, what the gate waits for and
+    ``how_to_give`` it. None if ``closure`` has no such gates."""
     gates = signal_gates(closure)
-    if not gates or not sys.stdin.isatty():
+    if not gates:
         return None
-    asked: set[str] = set()
+    interactive = sys.stdin.isatty()
+    seen: set[str] = set()
 
-    def ask() -> None:
+    def watch() -> None:
         view = host.views.get(execution)
         if view is None:
             return
@@ -118,12 +126,22 @@ def terminal_prompt(
             gate = frame.plan.nodes[record.key.node_id].target if frame else None
             if not isinstance(gate, GateTarget) or gate.gate is GateKind.SLEEP:
                 continue
-            if gate.name in view.record.signals or gate.name in asked:
+            if gate.name in view.record.signals or gate.name in seen:
                 continue
-            asked.add(gate.name)
-            store.give_signal(execution, gate.name, _ask(closure, gate))
+            seen.add(gate.name)
+            if interactive:
+                store.give_signal(execution, gate.name, _ask(closure, gate))
+            else:
+                sys.stderr.write(f"{_waits(gate, record.key)}; {how_to_give.format(gate.name)}\n")
+                sys.stderr.flush()
 
-    return ask
+    return watch
+
+
+def _waits(gate: GateTarget, key: NodeKey) -> str:
+    kind = "a yes or no" if gate.gate is GateKind.APPROVE else describe(gate.type or NONE_TYPE)
+    limit = f" for up to {gate.timeout}" if gate.timeout else ""
+    return f"gate {gate.name!r} (node {key}) waits{limit} for signal {gate.name!r} ({kind})"
 
 
 def _ask(closure: WorkflowClosure, gate: GateTarget) -> Literal:

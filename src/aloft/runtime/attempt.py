@@ -11,7 +11,7 @@ from typing import Any, cast
 
 from msgspec import structs
 
-from aloft.errors import CompileError, FlyteRecoverableException, TypeTransformerError
+from aloft.errors import FlyteRecoverableException, TypeTransformerError, UserError
 from aloft.ir import (
     DYNAMIC_TASK_TYPE,
     EAGER_TASK_TYPE,
@@ -130,8 +130,8 @@ def _run(
                     return waiting, None
             else:
                 result = task.execute(**kwargs)
-        except CompileError as exc:  # what a dynamic body builds does not compile
-            return None, _error(spec, node, ErrorKind.USER, str(exc))
+        except UserError as exc:  # how the body used aloft: a dynamic that does not compile,
+            return None, _error(spec, node, ErrorKind.USER, str(exc))  # an eager call that failed
         except FlyteRecoverableException as exc:
             trace = _user_traceback(exc)
             return None, _error(spec, node, ErrorKind.RECOVERABLE, _describe(exc), trace)

@@ -13,7 +13,9 @@ nothing recorded: the next round returns recorded outputs without running a chil
 A call of a synchronous entity (a plain task, a workflow, a launch plan) gives its value
 directly, as flytekit 1.16 does; a call of an ``async`` one (another eager workflow, an
 ``async def`` task) gives an awaitable, so ``asyncio.gather`` over such calls makes them
-pending in the same round and the engine runs them side by side.
+pending in the same round and the engine runs them side by side. (A round ends by raising a
+``BaseException`` subclass through the body at a call with no outcome yet: a body that
+catches ``BaseException`` itself, or uses a bare ``except:``, must re-raise it.)
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from aloft.errors import InputError, TypeTransformerError
+from aloft.errors import InputError, TypeTransformerError, UserError
 from aloft.ir import CallOutcome, Literal, literal_hash
+from aloft.sdk.location import caller_location
 from aloft.types import to_literal, to_python
 
 if TYPE_CHECKING:
@@ -36,7 +39,7 @@ _QUIET_TURNS = 20
 """Turns of the event loop without a new pending call after which a round ends."""
 
 
-class EagerException(Exception):
+class EagerException(UserError):
     """A task, workflow or launch plan called in an ``@eager`` body failed; the message is
     its error."""
 
@@ -145,9 +148,11 @@ def run_body(function: Any, kwargs: dict[str, Any], journal: Mapping[str, CallOu
 
 def _input_literals(entity: Entity, kwargs: dict[str, Any]) -> dict[str, Literal]:
     interface = entity.python_interface
+    where = f"{caller_location()}: {entity.name}"
     unknown = sorted(set(kwargs) - set(interface.inputs))
     if unknown:
-        raise InputError(f"{entity.name} has no input {unknown[0]!r}")
+        known = ", ".join(interface.inputs) or "none"
+        raise InputError(f"{where} has no input {unknown[0]!r}; its inputs are {known}")
     literals = {}
     for name, py_type in interface.inputs.items():
         if name in kwargs:
@@ -155,11 +160,11 @@ def _input_literals(entity: Entity, kwargs: dict[str, Any]) -> dict[str, Literal
         elif name in interface.defaults:
             value = interface.defaults[name]
         else:
-            raise InputError(f"{entity.name}: missing input {name!r}")
+            raise InputError(f"{where}: missing input {name!r}")
         try:
             literals[name] = to_literal(value, py_type)
         except TypeTransformerError as exc:
-            raise InputError(f"input {name!r} of {entity.name}: {exc}") from None
+            raise InputError(f"{where}: input {name!r}: {exc}") from None
     return literals
 
 

@@ -61,11 +61,15 @@ def sleep(duration: datetime.timedelta) -> NodeHandle:
     return handle
 
 
-def wait_for_input(name: str, timeout: datetime.timedelta, expected_type: Any) -> Promise:
+def wait_for_input(
+    name: str, timeout: datetime.timedelta | None = None, expected_type: Any = None
+) -> Promise:
     """A node that waits for signal ``name`` (a value of ``expected_type``) and gives it."""
     where = _inside_workflow("wait_for_input")
     _name(name, where)
     _duration(timeout, "timeout", where)
+    if expected_type is None:
+        raise DecoratorError(f"{where}: wait_for_input({name!r}) needs expected_type=")
     try:
         literal_type = literal_type_of(expected_type)
     except TypeTransformerError as exc:
@@ -76,7 +80,9 @@ def wait_for_input(name: str, timeout: datetime.timedelta, expected_type: Any) -
     return promise
 
 
-def approve(upstream_item: Promise, name: str, timeout: datetime.timedelta) -> Promise:
+def approve(
+    upstream_item: Promise, name: str, timeout: datetime.timedelta | None = None
+) -> Promise:
     """A node that waits for a yes (signal ``name``, a boolean) and then gives
     ``upstream_item``; a no fails it."""
     where = _inside_workflow("approve")

@@ -13,7 +13,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from aloft.compiler import TracedBinding, TracedGraph, compile_workflow
+from aloft.compiler import (
+    OutputRef,
+    TracedBinding,
+    TracedGraph,
+    binding_variant,
+    compile_workflow,
+)
 from aloft.errors import DecoratorError
 from aloft.ir import (
     START_NODE,
@@ -23,6 +29,7 @@ from aloft.ir import (
     TypedInterface,
     Variable,
     WorkflowClosure,
+    describe,
 )
 from aloft.sdk.entity import Entity, traced_binding
 from aloft.sdk.interface import Interface
@@ -103,6 +110,16 @@ class Workflow(Entity):
                     "node output"
                 )
             python_type = p.python_type
+        try:
+            binding = traced_binding(p, python_type, f"{where}, output {output_name!r}")
+            declared = literal_type_of(python_type)
+        except Exception as exc:
+            raise DecoratorError(str(exc)) from None
+        if isinstance(binding, OutputRef) and binding_variant(binding.type, declared) is None:
+            raise DecoratorError(
+                f"{where}: output {output_name!r} is declared {describe(declared)} but "
+                f"{p!r} is {describe(binding.type)}"
+            )
         self._outputs[output_name] = (p, python_type)
         self._refresh()
 

@@ -19,7 +19,9 @@ from aloft.ir import (
     Identifier,
     LaunchPlanSpec,
     Literal,
+    Notification,
     ResourceType,
+    Schedule,
     SecurityContextSpec,
     SimpleKind,
     SimpleType,
@@ -158,8 +160,8 @@ class LaunchPlan(Entity):
             workflow=workflow.closure.workflow.id,
             default_inputs=defaults,
             fixed_inputs=fixed,
-            schedule=schedule_spec(schedule) if schedule is not None else None,
-            notifications=tuple(notification_spec(n) for n in notifications or ()),
+            schedule=_schedule(schedule, what),
+            notifications=_notifications(notifications, what),
             labels=_strings(labels, what, "labels"),
             annotations=_strings(annotations, what, "annotations"),
             max_parallelism=_parallelism(max_parallelism, what),
@@ -223,6 +225,24 @@ def _literals(
         except TypeTransformerError as exc:
             raise DecoratorError(f"{what}: {setting}[{name!r}]: {exc}") from None
     return literals
+
+
+def _schedule(schedule: Any, what: str) -> Schedule | None:
+    try:
+        return schedule_spec(schedule) if schedule is not None else None
+    except DecoratorError as exc:
+        raise DecoratorError(f"{what}: {exc}") from None
+
+
+def _notifications(notifications: Any, what: str) -> tuple[Notification, ...]:
+    if notifications is None:
+        return ()
+    if not isinstance(notifications, list | tuple):
+        notifications = [notifications]
+    try:
+        return tuple(notification_spec(n) for n in notifications)
+    except DecoratorError as exc:
+        raise DecoratorError(f"{what}: {exc}") from None
 
 
 def _strings(values: Any, what: str, setting: str) -> dict[str, str]:

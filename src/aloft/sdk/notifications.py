@@ -13,16 +13,24 @@ from enum import Enum
 
 from aloft.errors import DecoratorError
 from aloft.ir import ExecutionOutcome, Notification, NotificationChannel
+from aloft.sdk.location import caller_location
 
 _ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+$")
 _URL = re.compile(r"^https?://[^\s/]+\S*$")
 
 
 class WorkflowExecutionPhase(Enum):
-    """The ends of an execution that notifications can be sent for (flytekit's names)."""
+    """The phases of an execution, by flytekit's names; notifications are sent for its ends
+    (SUCCEEDED, FAILED, ABORTED, TIMED_OUT)."""
 
+    UNDEFINED = "undefined"
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDING = "succeeding"
     SUCCEEDED = ExecutionOutcome.SUCCEEDED
+    FAILING = "failing"
     FAILED = ExecutionOutcome.FAILED
+    ABORTING = "aborting"
     ABORTED = ExecutionOutcome.ABORTED
     TIMED_OUT = ExecutionOutcome.TIMED_OUT
 
@@ -33,22 +41,30 @@ class _Notification:
     _what = "an e-mail address"
 
     def __init__(self, phases: Iterable[WorkflowExecutionPhase], recipients: Iterable[str]) -> None:
-        kind = type(self).__name__
+        what = f"{caller_location()}: {type(self).__name__}"
+        if isinstance(phases, WorkflowExecutionPhase | str) or isinstance(recipients, str):
+            raise DecoratorError(f"{what}: phases and recipients are lists, not single values")
         phases = list(phases)
         if not phases or not all(isinstance(p, WorkflowExecutionPhase) for p in phases):
             raise DecoratorError(
-                f"{kind}: phases must be one or more WorkflowExecutionPhase values "
+                f"{what}: phases must be one or more WorkflowExecutionPhase values "
                 "(SUCCEEDED, FAILED, ABORTED, TIMED_OUT)"
             )
+        for phase in phases:
+            if not isinstance(phase.value, ExecutionOutcome):
+                raise DecoratorError(
+                    f"{what}: phase {phase.name} is not an end of an execution; notify on "
+                    "SUCCEEDED, FAILED, ABORTED or TIMED_OUT"
+                )
         recipients = list(recipients)
         if not recipients:
-            raise DecoratorError(f"{kind}: give at least one recipient")
+            raise DecoratorError(f"{what}: give at least one recipient")
         for recipient in recipients:
             if not isinstance(recipient, str) or not self._pattern.fullmatch(recipient):
-                raise DecoratorError(f"{kind}: {recipient!r} is not {self._what}")
+                raise DecoratorError(f"{what}: {recipient!r} is not {self._what}")
         self.spec = Notification(
             channel=self.channel,
-            phases=tuple(dict.fromkeys(p.value for p in phases)),
+            phases=tuple(dict.fromkeys(ExecutionOutcome(p.value) for p in phases)),
             recipients=tuple(recipients),
         )
 
@@ -105,6 +121,6 @@ def notification_spec(notification: object) -> Notification:
     if isinstance(notification, _Notification):
         return notification.spec
     raise DecoratorError(
-        "notifications must be Email, Slack, PagerDuty or Webhook objects, "
+        "notifications must be a list of Email, Slack, PagerDuty or Webhook objects, "
         f"not {type(notification).__name__}"
     )

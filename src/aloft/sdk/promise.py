@@ -15,6 +15,7 @@ from aloft.compiler import OutputRef, TracedNode
 from aloft.errors import CompileError
 from aloft.ir import START_NODE
 from aloft.sdk.conditions import Check, Comparison
+from aloft.sdk.location import caller_location
 from aloft.sdk.overrides import apply_overrides
 from aloft.types import literal_type_of, python_type_name, struct_fields
 
@@ -36,8 +37,8 @@ class NodeHandle:
 
     @property
     def outputs(self) -> dict[str, Promise]:
-        """The node's outputs by name."""
-        return dict(self._outputs)
+        """The node's outputs by name (an unknown name is a ``CompileError`` naming them)."""
+        return _Outputs(self._node, self._outputs)
 
     def __getattr__(self, name: str) -> Promise:
         if name.startswith("_"):
@@ -68,6 +69,20 @@ class NodeHandle:
 
 
 VoidPromise = NodeHandle
+
+
+class _Outputs(dict[str, "Promise"]):
+    """A node's outputs by name; asking for one it does not have names those it has."""
+
+    def __init__(self, node: TracedNode, outputs: dict[str, Promise]) -> None:
+        super().__init__(outputs)
+        self._node = node
+
+    def __missing__(self, name: str) -> Promise:
+        raise CompileError(
+            f"{caller_location()}: node {self._node.id} ({self._node.name}) has no output "
+            f"{name!r}; its outputs are {', '.join(self) or 'none'}"
+        )
 
 
 class Promise:

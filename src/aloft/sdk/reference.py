@@ -41,7 +41,11 @@ class ReferenceEntity(Entity):
         kind = resource_type.value.replace("_", " ")
         for field in ("project", "domain", "name", "version"):
             value = id_.get(field)
-            if not isinstance(value, str) or not value:
+            if value is not None and not isinstance(value, str):
+                raise DecoratorError(
+                    f"{where}: reference {kind}: {field} must be a string, not {value!r}"
+                )
+            if not value:
                 raise DecoratorError(f"{where}: reference {kind} needs a non-empty {field}")
         self.id = Identifier(resource_type=resource_type, **id_)
         self.name = id_["name"]
@@ -112,7 +116,11 @@ class ReferenceLaunchPlan(ReferenceEntity):
 
 
 def _decorator(
-    make: Callable[..., ReferenceEntity], project: str, domain: str, name: str, version: str
+    make: Callable[..., ReferenceEntity],
+    project: str | None,
+    domain: str | None,
+    name: str | None,
+    version: str | None,
 ) -> Callable[[Callable[..., Any]], Any]:
     def wrap(function: Callable[..., Any]) -> Any:
         return make(function, project=project, domain=domain, name=name, version=version)
@@ -121,21 +129,30 @@ def _decorator(
 
 
 def reference_task(
-    project: str, domain: str, name: str, version: str
+    project: str | None = None,
+    domain: str | None = None,
+    name: str | None = None,
+    version: str | None = None,
 ) -> Callable[[Callable[..., Any]], ReferenceTask]:
     """Declare a registered task by its id; the function gives its interface."""
     return _decorator(ReferenceTask, project, domain, name, version)
 
 
 def reference_workflow(
-    project: str, domain: str, name: str, version: str
+    project: str | None = None,
+    domain: str | None = None,
+    name: str | None = None,
+    version: str | None = None,
 ) -> Callable[[Callable[..., Any]], ReferenceWorkflow]:
     """Declare a registered workflow by its id; the function gives its interface."""
     return _decorator(ReferenceWorkflow, project, domain, name, version)
 
 
 def reference_launch_plan(
-    project: str, domain: str, name: str, version: str
+    project: str | None = None,
+    domain: str | None = None,
+    name: str | None = None,
+    version: str | None = None,
 ) -> Callable[[Callable[..., Any]], ReferenceLaunchPlan]:
     """Declare a registered launch plan by its id; the function gives its interface."""
     return _decorator(ReferenceLaunchPlan, project, domain, name, version)

@@ -11,6 +11,7 @@ import re
 from aloft.errors import DecoratorError
 from aloft.ir import CronSchedule as CronScheduleSpec
 from aloft.ir import FixedRateSchedule, Schedule
+from aloft.sdk.location import caller_location
 
 _ALIASES = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
 _MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
@@ -39,13 +40,23 @@ class CronSchedule:
         offset: str | None = None,
         kickoff_time_input_arg: str | None = None,
     ) -> None:
+        where = caller_location()
         if (cron_expression is None) == (schedule is None):
-            raise DecoratorError("CronSchedule: give exactly one of schedule= or cron_expression=")
-        expression = str(schedule if schedule is not None else cron_expression).strip()
-        check_cron(expression)
-        if offset is not None and not _OFFSET.fullmatch(offset):
             raise DecoratorError(
-                f"CronSchedule: offset {offset!r} is not an ISO 8601 duration such as 'PT1H'"
+                f"{where}: CronSchedule: give exactly one of schedule= or cron_expression="
+            )
+        expression = schedule if schedule is not None else cron_expression
+        if not isinstance(expression, str):
+            raise DecoratorError(f"{where}: CronSchedule: the schedule must be a string")
+        expression = expression.strip()
+        try:
+            check_cron(expression)
+        except DecoratorError as exc:
+            raise DecoratorError(f"{where}: {exc}") from None
+        if offset is not None and (not isinstance(offset, str) or not _OFFSET.fullmatch(offset)):
+            raise DecoratorError(
+                f"{where}: CronSchedule: offset {offset!r} is not an ISO 8601 duration such "
+                "as 'PT1H'"
             )
         self.spec = CronScheduleSpec(
             expression=expression,
@@ -66,15 +77,16 @@ class FixedRate:
     def __init__(
         self, duration: datetime.timedelta, kickoff_time_input_arg: str | None = None
     ) -> None:
+        where = caller_location()
         if not isinstance(duration, datetime.timedelta):
             raise DecoratorError(
-                f"FixedRate: duration must be a datetime.timedelta, not {duration!r}"
+                f"{where}: FixedRate: duration must be a datetime.timedelta, not {duration!r}"
             )
         seconds = duration.total_seconds()
         if seconds < 60 or seconds % 60:
             raise DecoratorError(
-                f"FixedRate: duration must be a whole number of minutes, at least one; "
-                f"got {duration}"
+                f"{where}: FixedRate: duration must be a whole number of minutes, at least "
+                f"one; got {duration}"
             )
         self.spec = FixedRateSchedule(
             every=duration, kickoff_time_input=kickoff_time_input_arg or ""
@@ -121,10 +133,13 @@ def _check_item(
     match = _ITEM.fullmatch(item)
     problem = "" if match else "is not a number, a range, a list or a step"
     if match and match.group(1) != "*":
-        for bound in match.group(1).split("-"):
-            value = _value(bound, low, names)
-            if value is None or not low <= value <= high:
-                problem = f"is out of range ({low}-{high})"
+        values = [_value(bound, low, names) for bound in match.group(1).split("-")]
+        if any(value is None for value in values):
+            problem = "is not a number" + (" or a name" if names else "")
+        elif not all(low <= value <= high for value in values if value is not None):
+            problem = f"is out of range ({low}-{high})"
+        elif len(values) == 2 and (values[0] or 0) > (values[1] or 0):
+            problem = "is a range that runs backwards"
     if match and match.group(2) is not None and int(match.group(2)) == 0:
         problem = "has a step of 0"
     if problem:

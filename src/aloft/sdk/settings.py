@@ -48,6 +48,11 @@ def cache_config_of(
     or ``cache=Cache(...)``. Without a version, the digest of the function's source is used,
     so editing the body invalidates the cache."""
     if isinstance(cache, Cache):
+        if version or serialize or ignored_inputs:
+            raise DecoratorError(
+                f"{what}: give the cache settings in Cache(...) alone, not also as "
+                "cache_version, cache_serialize or cache_ignore_input_vars"
+            )
         version = cache.version or ""
         serialize = cache.serialize
         ignored_inputs = cache.ignored_inputs

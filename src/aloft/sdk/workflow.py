@@ -7,6 +7,7 @@ loops in it are unrolled. Type errors therefore surface when the module is impor
 from __future__ import annotations
 
 import enum
+import typing
 from collections.abc import Callable
 from typing import Any, overload
 
@@ -120,7 +121,7 @@ class PythonFunctionWorkflow(Entity):
         if not isinstance(handler, Entity) or handler.launch_settings() is not None:
             raise DecoratorError(f"{where} must be a task or a workflow, not {handler!r}")
         declared = handler.python_interface
-        if ERROR_INPUT not in declared.inputs:
+        if not _is_error_type(declared.inputs.get(ERROR_INPUT)):
             raise DecoratorError(
                 f"{where}: {handler.name} must take the error as an input "
                 f"{ERROR_INPUT}: Optional[FlyteError]"
@@ -192,3 +193,11 @@ def workflow(
         return instance
 
     return wrap(_workflow_function) if _workflow_function is not None else wrap
+
+
+def _is_error_type(py_type: Any) -> bool:
+    """Whether ``py_type`` is ``FlyteError`` or ``Optional[FlyteError]``."""
+    if py_type is FlyteError:
+        return True
+    args = set(typing.get_args(py_type))
+    return FlyteError in args and args <= {FlyteError, type(None)}

@@ -330,3 +330,23 @@ def test_the_caching_example_computes_each_item_once_across_runs(tmp_path: Path)
     ]
     assert run(4) == "4 features, total 6.860\n"
     assert log.read_text().splitlines()[4:] == ["featurize 3", "summarize 4"]
+
+
+def test_without_a_terminal_a_waiting_gate_says_what_it_waits_for() -> None:
+    command = ["run", "--signal", "threshold=0.5", "examples/gates.py", "review_wf"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "aloft", *command],
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    line = process.stderr.readline()
+    process.kill()
+    process.communicate()
+    assert line == (
+        "gate 'publish' (node n2) waits for up to 1:00:00 for signal 'publish' (a yes or no); "
+        "run again with --signal publish=VALUE\n"
+    )

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from aloft import Cache, task, workflow
+from aloft.errors import DecoratorError
 from aloft.ir import NodePhase
 from aloft.runner.local import execute
 
@@ -57,3 +60,11 @@ def test_the_cache_object_form_serializes_too(tmp_path: Path) -> None:
 
     assert pair(log=str(log)) == 20
     assert log.read_text().split() == ["1"]
+
+
+def test_cache_settings_are_given_one_way_only() -> None:
+    with pytest.raises(DecoratorError, match=r"give the cache settings in Cache\(\.\.\.\) alone"):
+
+        @task(cache=Cache(version="1"), cache_version="2")
+        def both(x: int) -> int:
+            return x

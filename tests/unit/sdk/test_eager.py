@@ -103,7 +103,7 @@ def test_a_failed_call_is_an_eager_exception_the_body_can_catch() -> None:
 
 
 def test_an_uncaught_failure_fails_the_eager_node_naming_the_call() -> None:
-    with pytest.raises(ExecutionFailedError, match=r"EagerException: .*raises failed: TypeError"):
+    with pytest.raises(ExecutionFailedError, match=r"raises failed: TypeError: not positive"):
         asyncio.run(uncaught(x=0))
 
 
@@ -128,3 +128,14 @@ def test_eager_needs_an_async_def_function() -> None:
         @eager
         def not_async(x: int) -> int:
             return x
+
+
+def test_a_wrong_call_inside_the_body_names_the_line_and_is_not_retried() -> None:
+    @eager
+    async def wrong(x: int) -> int:
+        return add_one(y=x)
+
+    run = execute(wrong, {"x": 1})
+    message = run.error_message()
+    assert "test_eager.py:" in message and "add_one has no input 'y'; its inputs are x" in message
+    assert "FlyteRecoverableException" not in message and "attempts" not in message

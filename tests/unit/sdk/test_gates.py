@@ -110,6 +110,12 @@ def test_bad_gate_settings_are_refused_naming_the_line() -> None:
         def bad_type() -> int:
             return wait_for_input("y", timeout=SHORT, expected_type=3)  # type: ignore[arg-type]
 
+    with pytest.raises(DecoratorError, match=r"wait_for_input\('y'\) needs expected_type="):
+
+        @workflow
+        def untyped() -> int:
+            return wait_for_input("y", timeout=SHORT)
+
     with pytest.raises(CompileError, match="approve\\('ok'\\) needs the output of a node"):
 
         @workflow

@@ -74,9 +74,15 @@ def test_bad_building_steps_are_refused_naming_the_line() -> None:
         wb.add_entity(shout, txt=text)
     with pytest.raises(DecoratorError, match="needs python_type= when it is not one node output"):
         wb.add_workflow_output("both", [text, text])
-    node = wb.add_entity(count, text=text)
-    wb.add_workflow_output("size", node.outputs["o0"], python_type=str)
-    with pytest.raises(CompileError, match="expected str, found int"):
-        _ = wb.closure
     with pytest.raises(DecoratorError, match="Workflow needs a name"):
         Workflow(name="")
+
+
+def test_a_missing_output_and_a_mistyped_output_are_named_at_their_line() -> None:
+    wb = Workflow(name="tests.imperative.outputs")
+    text = wb.add_workflow_input("text", str)
+    node = wb.add_entity(shout, text=text)
+    with pytest.raises(CompileError, match=r"test_imperative\.py:\d+: node n0 .* no output 'o1'"):
+        _ = node.outputs["o1"]
+    with pytest.raises(DecoratorError, match=r"output 'n' is declared int but .* is str"):
+        wb.add_workflow_output("n", node.outputs["o0"], python_type=int)

@@ -124,7 +124,7 @@ def test_schedules_and_notifications_are_stored_with_the_plan() -> None:
         ({"labels": {"a": 1}}, "labels must map strings to strings"),
         ({"schedule": CronSchedule(schedule="@hourly")}, "'x' has none"),
         ({"schedule": "daily"}, "schedule must be a CronSchedule or a FixedRate"),
-        ({"notifications": ["me@example.com"]}, "notifications must be Email, Slack"),
+        ({"notifications": ["me@example.com"]}, "notifications must be a list of Email, Slack"),
     ],
 )
 def test_bad_plan_settings_are_refused_naming_the_setting(
@@ -158,6 +158,30 @@ def test_bad_plan_settings_are_refused_naming_the_setting(
 def test_bad_schedules_and_notifications_are_refused_when_created(
     make: object, message: str
 ) -> None:
+    with pytest.raises(DecoratorError, match=message):
+        make()  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (
+            lambda: CronSchedule(schedule="a * * * *"),
+            r"test_launch_plans\.py:\d+: .*minute 'a' is not",
+        ),
+        (lambda: CronSchedule(schedule="5-1 * * * *"), "is a range that runs backwards"),
+        (lambda: CronSchedule(schedule="* * * FOO *"), "month 'FOO' is not a number or a name"),
+        (
+            lambda: Email(phases=[WorkflowExecutionPhase.RUNNING], recipients_email=["a@b.c"]),
+            "phase RUNNING is not an end of an execution",
+        ),
+        (
+            lambda: Email(phases=[WorkflowExecutionPhase.FAILED], recipients_email="a@b.c"),
+            "phases and recipients are lists",
+        ),
+    ],
+)
+def test_schedule_and_notification_errors_name_the_line(make: object, message: str) -> None:
     with pytest.raises(DecoratorError, match=message):
         make()  # type: ignore[operator]
 

@@ -86,6 +86,9 @@ def test_a_failing_handler_leaves_the_workflow_failed_with_its_own_error(tmp_pat
     run = execute(doubly_failing, {"log": str(tmp_path / "log")})
     assert run.record.phase is ExecutionPhase.FAILED
     assert "the data is bad" in run.error_message()
+    assert "its on_failure handler failed too: RuntimeError: cleaning failed too" in (
+        run.error_message()
+    )
     assert run.node("on-failure").phase is NodePhase.FAILED
 
 
@@ -116,6 +119,15 @@ def test_bad_handlers_are_refused_at_decoration_naming_the_problem() -> None:
 
         @workflow(on_failure=fine)
         def no_err(log: str) -> str:
+            return boom(log=log)
+
+    @task
+    def wrong_err(log: str, err: int = 0) -> None: ...
+
+    with pytest.raises(DecoratorError, match=r"err: Optional\[FlyteError\]"):
+
+        @workflow(on_failure=wrong_err)
+        def mistyped(log: str) -> str:
             return boom(log=log)
 
     @task

@@ -76,3 +76,15 @@ def test_a_reference_needs_its_whole_id() -> None:
 
         @reference_task(project="p", domain="d", name="n", version="")
         def unversioned(x: int) -> int: ...
+
+
+def test_a_reference_id_must_be_strings() -> None:
+    with pytest.raises(DecoratorError, match="reference workflow: version must be a string, not 1"):
+
+        @reference_workflow(project="p", domain="d", name="n", version=1)  # type: ignore[arg-type]
+        def numbered(x: int) -> int: ...
+
+    with pytest.raises(DecoratorError, match="reference launch plan needs a non-empty version"):
+
+        @reference_launch_plan(project="p", domain="d", name="n")
+        def missing(x: int) -> int: ...
