@@ -96,7 +96,7 @@ class PythonFunctionTask(Entity):
     def task_objects(self) -> dict[Identifier, Any]:
         return {self.template.id: self}
 
-    @property
+    @functools.cached_property
     def is_async(self) -> bool:
         """Whether the function is ``async def`` (called in an eager body, it is awaited)."""
         return inspect.iscoroutinefunction(self.task_function)
