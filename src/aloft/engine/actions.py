@@ -44,17 +44,18 @@ class Terminate:
 
 @dataclass(frozen=True)
 class HoldReservation:
-    """Attempt ``token`` holds a cache reservation: keep it while the attempt runs."""
+    """``owner`` holds a cache reservation: keep it alive while attempt ``token`` runs."""
 
     token: str
+    owner: str
 
 
 @dataclass(frozen=True)
 class ReleaseReservation:
-    """Attempt ``token`` has ended: give up its cache reservation (after keeping its
+    """``owner``'s attempt has ended: give up its cache reservation (after keeping its
     outputs, so that those waiting find them)."""
 
-    token: str
+    owner: str
 
 
 Action = Submit | Cancel | CachePut | Launch | Terminate | HoldReservation | ReleaseReservation

@@ -121,8 +121,8 @@ class EngineHost:
         self._outputs: dict[str, OutputsDocument] = {}
         self._next_claim = 0.0
         self._next_renew = 0.0
-        self._reserved: set[str] = set()
-        """Tokens of attempts this host runs that hold cache reservations."""
+        self._reserved: dict[str, str] = {}
+        """The attempts this host runs whose nodes hold cache reservations: token to owner."""
         self._wakes: dict[ExecutionId, float] = {}
         """When each execution with waiting nodes must be stepped again."""
 
@@ -277,8 +277,9 @@ class EngineHost:
         if in_flight:
             self.store.renew_attempts(in_flight, now + self.settings.attempt_lease_ttl)
         if self._reserved and self.catalog is not None:
-            self._reserved.intersection_update(in_flight)
-            self.catalog.extend_reservations(self._reserved, now + self.settings.attempt_lease_ttl)
+            self._reserved = {t: o for t, o in self._reserved.items() if t in in_flight}
+            expires = now + self.settings.attempt_lease_ttl
+            self.catalog.extend_reservations(self._reserved.values(), expires)
         for execution, view in self.views.items():
             if view.foreign:  # their leases may have run out by now
                 self._dirty[execution] = None
@@ -416,9 +417,9 @@ class EngineHost:
             elif isinstance(action, CachePut):
                 cached.append(action.entry)
             elif isinstance(action, HoldReservation):
-                self._reserved.add(action.token)
+                self._reserved[action.token] = action.owner
             elif isinstance(action, ReleaseReservation):
-                released.append(action.token)
+                released.append(action.owner)
             elif isinstance(action, Launch):
                 self._launch(action.spec)
             elif isinstance(action, Terminate):
@@ -432,7 +433,8 @@ class EngineHost:
             except Exception as exc:  # a lost entry only costs a later run its hit
                 _log.warning("could not keep %d cache entries: %s", len(cached), exc)
         if released and self.catalog is not None:
-            self._reserved.difference_update(released)
+            gone = set(released)
+            self._reserved = {t: o for t, o in self._reserved.items() if o not in gone}
             try:
                 self.catalog.release_reservations(released)
             except Exception as exc:  # it expires on its own
@@ -461,8 +463,10 @@ class EngineHost:
             self.store.release(self.id, [execution])
         if spec is not None and spec.parent is not None and final is not None:
             parent = spec.parent.execution
-            with contextlib.suppress(ExecutionNotFound):
+            try:
                 self.store.wake(parent)
+            except Exception as exc:  # its launch plan node looks again on its own, later
+                _log.warning("could not wake execution %s: %s", parent, exc)
             if parent in self.views:
                 self.views[parent].stale = True
                 self._dirty[parent] = None

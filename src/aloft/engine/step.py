@@ -5,7 +5,9 @@ compiled closure and the clock, and the immutable outputs documents records poin
 changes the view, noting every change and its event, and lists the attempts to submit or
 cancel. The host then writes the changes in one transaction guarded by the execution's
 version and only then acts; on a conflict it discards the view and steps again from a fresh
-load. Nothing here writes to a store or talks to a worker.
+load. Nothing here talks to a worker or writes an execution's records; the one write is a
+cache reservation a ``cache_serialize`` node takes in the catalog, which is idempotent by
+its owner (the node), so a step repeated after a conflict takes it again harmlessly.
 
 Node kinds are handled by ``aloft.engine.handlers``; this module owns what is common to all:
 frames, readiness, completion, failure policies, termination and lost attempts.
@@ -332,9 +334,10 @@ class Step:
     def _start(self, key: NodeKey) -> None:
         frame = self.view.owner[key]
         frame.queued -= 1
-        if frame.done:
-            return
         node = frame.plan.nodes[key.node_id]
+        handling = frame.handling is not None  # only its failure node may run (or retry)
+        if frame.done or (handling and node is not frame.plan.template.failure_node):
+            return
         record = self.view.nodes.get(key)
         if record is not None and record.phase not in (
             NodePhase.NOT_STARTED,
@@ -390,6 +393,9 @@ class Step:
         frame.active -= 1
         frame.remaining -= 1
         if frame.done:
+            return
+        if frame.handling is not None:  # the failure node ended, or a node it aborted
+            self._check(frame)
             return
         waiting = frame.waiting
         for downstream in frame.plan.downstream[node.id]:

@@ -248,7 +248,7 @@ _NODE_MOVES: dict[NodePhase, frozenset[NodePhase]] = {
     NodePhase.RETRYABLE_FAILURE: frozenset(
         {NodePhase.RUNNING, NodePhase.WAITING, NodePhase.FAILED, NodePhase.ABORTED}
     ),
-    NodePhase.WAITING: frozenset(  # a task node waiting for a cache reservation runs next
+    NodePhase.WAITING: frozenset(  # a gate ends; a node waiting for a cache reservation runs
         {
             NodePhase.WAITING,
             NodePhase.RUNNING,

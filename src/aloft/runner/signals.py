@@ -15,6 +15,7 @@ from aloft.engine import EngineHost
 from aloft.errors import InputError, TypeTransformerError
 from aloft.ir import (
     NONE_TYPE,
+    BranchTarget,
     CollectionType,
     ExecutionId,
     GateKind,
@@ -27,6 +28,7 @@ from aloft.ir import (
     SimpleKind,
     SimpleType,
     WorkflowClosure,
+    WorkflowTarget,
     describe,
 )
 from aloft.storage.executions import ExecutionStore
@@ -41,13 +43,24 @@ _SIMPLE = {
 
 
 def signal_gates(closure: WorkflowClosure) -> dict[str, GateTarget]:
-    """The gates of ``closure`` that wait for a signal, by signal name."""
+    """The gates of ``closure``'s own execution that wait for a signal, by signal name: those
+    of its workflow, subworkflows and conditional cases, not of launch plans it calls (those
+    run as executions of their own, with signals of their own)."""
+    workflows = {w.id: w for w in (closure.workflow, *closure.subworkflows)}
     gates: dict[str, GateTarget] = {}
-    for workflow in (closure.workflow, *closure.subworkflows):
-        for node in workflow.nodes:
+    todo, seen = [closure.workflow.id], {closure.workflow.id}
+    while todo:
+        for node in workflows[todo.pop()].nodes:
             target = node.target
             if isinstance(target, GateTarget) and target.gate is not GateKind.SLEEP:
                 gates.setdefault(target.name, target)
+            called = [target.workflow] if isinstance(target, WorkflowTarget) else []
+            if isinstance(target, BranchTarget):
+                called = [case.workflow for case in target.cases if case.workflow is not None]
+            for workflow in called:
+                if workflow not in seen:
+                    seen.add(workflow)
+                    todo.append(workflow)
     return gates
 
 

@@ -1,10 +1,12 @@
 """The controller an ``@eager`` body calls through: each call is a recorded child node.
 
 The body runs in a worker, as real ``async`` Python, once per *round*. Every task, workflow
-or launch plan it calls gets a deterministic id (its position among the body's calls and a
-digest of what it calls and with which inputs). A call whose outcome the engine has
-recorded (the round's *journal*) returns its outputs at once, or raises ``EagerException``
-if it failed; a call not recorded yet is noted as pending and the body waits for it. Once
+or launch plan it calls gets a deterministic id: a digest of what it calls with which inputs,
+and how many identical calls the body made before it. (Not its position among all calls:
+coroutines gathered together interleave differently once some of their calls are recorded.)
+A call whose outcome the engine has recorded (the round's *journal*) returns its outputs at
+once, or raises ``EagerException`` if it failed; a call not recorded yet is noted as pending
+and the body waits for it. Once
 the body can go no further, the round ends with the pending calls, which the engine runs as
 child nodes of the eager node; the next round runs the body again with their outcomes in
 the journal. So the body is replayed, never resumed, and a crash between rounds loses
@@ -74,13 +76,16 @@ class EagerController:
 
     journal: Mapping[str, CallOutcome]
     pending: dict[str, PendingCall] = field(default_factory=dict)
-    _position: int = 0
+    _seen: dict[str, int] = field(default_factory=dict)
+    """How many calls of each (entity, inputs) digest the body made so far."""
 
     def call(self, entity: Entity, kwargs: dict[str, Any]) -> Any:
         """What calling ``entity`` with ``kwargs`` inside the body gives."""
         inputs = _input_literals(entity, kwargs)
-        call_id = f"c{self._position}-{_digest(entity, inputs)}"
-        self._position += 1
+        digest = _digest(entity, inputs)
+        occurrence = self._seen.get(digest, 0)
+        self._seen[digest] = occurrence + 1
+        call_id = f"c{digest}-{occurrence}"
         if getattr(entity, "is_async", False):
             return self._awaited(call_id, entity, inputs)
         return self._outcome(call_id, entity, inputs)

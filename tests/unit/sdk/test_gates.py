@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from aloft import approve, sleep, task, wait_for_input, workflow
+from aloft import LaunchPlan, approve, sleep, task, wait_for_input, workflow
 from aloft.errors import CompileError, DecoratorError, ExecutionFailedError, InputError
 from aloft.ir import GateKind, GateTarget, IntegerValue, NodePhase
 from aloft.runner.local import execute
@@ -121,3 +121,18 @@ def test_bad_gate_settings_are_refused_naming_the_line() -> None:
         @workflow
         def nothing_to_approve() -> int:
             return approve(3, "ok", timeout=SHORT)  # type: ignore[arg-type]
+
+
+def test_a_gate_of_a_launch_plan_belongs_to_the_child_execution_not_the_caller() -> None:
+    @workflow
+    def asks() -> int:
+        return wait_for_input("inner", timeout=SHORT, expected_type=int)
+
+    plan = LaunchPlan.get_or_create(asks, name="tests.gates.asks")
+
+    @workflow
+    def calls_it() -> int:
+        return plan()
+
+    with pytest.raises(InputError, match="no gate waits for a signal named 'inner'"):
+        signal_literal(calls_it.closure, "inner", 1, text=False)

@@ -148,3 +148,26 @@ def test_bad_handlers_are_refused_at_decoration_naming_the_problem() -> None:
         @workflow(on_failure=LaunchPlan.get_or_create(plain, name="tests.on_failure.plan"))
         def planned(log: str) -> str:
             return boom(log=log)
+
+
+@task
+def note_after(log: str, text: str, after: str) -> str:
+    return note.task_function(log=log, text=text)
+
+
+@workflow(on_failure=clean_up)
+def stops_at_the_failure(log: str) -> str:
+    first = note(log=log, text="first")
+    boom(log=log)
+    return note_after(log=log, text="after the failure", after=first)
+
+
+def test_nothing_else_starts_once_the_workflow_failed_and_its_handler_runs(
+    tmp_path: Path,
+) -> None:
+    log = tmp_path / "log"
+    run = execute(stops_at_the_failure, {"log": str(log)})
+    assert run.record.phase is ExecutionPhase.FAILED
+    lines = log.read_text().splitlines()
+    assert lines[0] == "first" and lines[1].startswith("cleaned after n1")
+    assert "after the failure" not in lines

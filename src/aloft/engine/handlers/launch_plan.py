@@ -3,7 +3,8 @@
 The child is an execution of its own (its own records, event log and lease), named after
 the parent and the node so that starting it again after a crash finds the one already
 created. When the child ends, its host wakes the parent (``ExecutionStore.wake``), whose
-next step reads the child's record and ends the node with its outputs or its error.
+next step reads the child's record and ends the node with its outputs or its error; the node
+also looks again every ``CHILD_POLL`` seconds, in case that wake-up was lost.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ from aloft.ir import (
 if TYPE_CHECKING:
     from aloft.engine.step import Step
     from aloft.engine.view import Frame
+
+CHILD_POLL = 5.0
+"""Seconds after which a launch plan node looks at its child again, even unwoken: the
+child's host wakes the parent in a transaction of its own, which a crash can lose."""
 
 
 class LaunchPlanHandler(NodeHandler):
@@ -73,6 +78,7 @@ class LaunchPlanHandler(NodeHandler):
             return
         child = step.read_execution(record.child)
         if child is None or not child.phase.is_terminal:
+            step.wake(record.key, step.now + CHILD_POLL)  # should its wake-up be lost
             return
         if child.phase is ExecutionPhase.SUCCEEDED:
             step.node_succeeded(record.key, outputs=child.outputs or {})

@@ -71,11 +71,12 @@ class TaskHandler(NodeHandler):
             step.enqueue(frame, record.key)
             return
         attempt = step.view.current_attempt(record)
-        running = attempt is not None and attempt.phase is NodePhase.RUNNING
-        if record.workflow is not None and not running:  # its children run (or have run)
-            step.compiled.add(record.workflow)
+        if attempt is not None and attempt.phase is NodePhase.RUNNING:
+            return
+        if record.workflow is not None and _built_by(step, attempt, record.workflow):
+            step.compiled.add(record.workflow)  # its children run (or have run)
             step.open_frame(record.key, record.workflow.workflow, {})
-        elif not running:
+        else:  # its attempt ended and nothing was made of it yet
             step.view.touched[record.key] = None
 
     def advance(self, step: Step, frame: Frame, record: NodeRecord) -> None:
@@ -93,18 +94,15 @@ class TaskHandler(NodeHandler):
         attempt = step.view.current_attempt(record)
         if attempt is None or attempt.phase is NodePhase.RUNNING:
             return
-        if (
-            record.cache_status is CacheStatus.MISS
-            and effective_task(step, frame.plan.nodes[record.key.node_id]).metadata.cache.serialize
-        ):
-            step.actions.append(ReleaseReservation(attempt.token))  # after its CachePut
+        task = effective_task(step, frame.plan.nodes[record.key.node_id])
+        if record.cache_status is CacheStatus.MISS and task.metadata.cache.serialize:
+            step.actions.append(ReleaseReservation(_owner(step, record.key)))  # after CachePut
         if attempt.phase is NodePhase.SUCCEEDED:
+            if record.workflow is not None and _built_by(step, attempt, record.workflow):
+                return  # already running what this attempt built
             built = _built_workflow(step, attempt)
             if built is not None:
-                if (
-                    effective_task(step, frame.plan.nodes[record.key.node_id]).type
-                    == EAGER_TASK_TYPE
-                ):
+                if task.type == EAGER_TASK_TYPE:
                     built = merged_round(record.workflow, built)
                 _run_built(step, record, built)
                 return
@@ -173,11 +171,10 @@ def _serialized(
     (WAITING, looking again every ``RESERVATION_POLL``) while another attempt holds it, and
     take the outputs it keeps."""
     assert step.catalog is not None  # a MISS means there is a catalog
-    token = f"{step.view.token_prefix}{key}#{number}"
+    owner = _owner(step, key)
     ttl = step.settings.attempt_lease_ttl
-    holder = step.catalog.reserve(cache_key(task, inputs), token, step.now, ttl)
-    if holder == token:
-        step.actions.append(HoldReservation(token))
+    if step.catalog.reserve(cache_key(task, inputs), owner, step.now, ttl) == owner:
+        step.actions.append(HoldReservation(f"{step.view.token_prefix}{key}#{number}", owner))
         submit(step, task, key, record, inputs, number, CacheStatus.MISS)
         return
     if record is None or record.phase is not NodePhase.WAITING:
@@ -194,6 +191,12 @@ def _serialized(
             waiting = structs.replace(record, phase=NodePhase.WAITING, attempt=number)
         step.view.set_node(waiting, step.at)
     step.wake(key, step.now + RESERVATION_POLL)
+
+
+def _owner(step: Step, key: NodeKey) -> str:
+    """Who holds a cache reservation for node ``key``: the node itself, so that its retries
+    keep the reservation its first attempt took."""
+    return f"{step.view.spec.id}|{key}"
 
 
 def submit(
@@ -300,6 +303,15 @@ def keep_cached(
         node=str(node),
     )
     step.actions.append(CachePut(entry))
+
+
+def _built_by(step: Step, attempt: AttemptRecord | None, workflow: WorkflowClosure) -> bool:
+    """Whether ``workflow`` (stored with the node) holds what ``attempt`` built: a dynamic's
+    workflow, or an eager round's calls (each round's workflow has an id of its own)."""
+    if attempt is None or attempt.phase is not NodePhase.SUCCEEDED:
+        return False
+    built = _built_workflow(step, attempt)
+    return built is not None and built.workflow.id == workflow.workflow.id
 
 
 def _built_workflow(step: Step, attempt: AttemptRecord) -> WorkflowClosure | None:
