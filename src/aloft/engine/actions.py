@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aloft.ir import CacheEntry, ExecutionId, ExecutionSpec, TaskAttemptSpec
+from aloft.ir import CacheEntry, ExecutionId, ExecutionSpec, NodeKey, TaskAttemptSpec
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,12 @@ class Terminate:
     """Ask a child execution to end ABORTED."""
 
     execution: ExecutionId
+
+
+def reservation_owner(execution: ExecutionId, node: NodeKey) -> str:
+    """Who holds a cache reservation for ``node``: the node itself, so that its retries keep
+    the reservation its first attempt took."""
+    return f"{execution}|{node}"
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,13 @@ from dataclasses import dataclass
 
 from msgspec import structs
 
-from aloft.engine.actions import Action, Cancel, Terminate
+from aloft.engine.actions import (
+    Action,
+    Cancel,
+    ReleaseReservation,
+    Terminate,
+    reservation_owner,
+)
 from aloft.engine.bindings import BindingError, LiteralLoader, resolve_bindings
 from aloft.engine.compiled import Compiled
 from aloft.engine.failure import error_literal
@@ -32,6 +38,7 @@ from aloft.ir import (
     FAILURE_ERROR_INPUT,
     ROOT,
     START_NODE,
+    CacheStatus,
     ErrorKind,
     ExecutionError,
     ExecutionId,
@@ -458,6 +465,9 @@ class Step:
             if not record.phase.is_terminal and _below(key, top):
                 if record.child is not None:
                     self.actions.append(Terminate(record.child))
+                if record.cache_status is CacheStatus.MISS:  # it may hold a reservation
+                    owner = reservation_owner(view.spec.id, key)
+                    self.actions.append(ReleaseReservation(owner))
                 view.set_node(
                     structs.replace(record, phase=NodePhase.ABORTED, updated_at=self.at), self.at
                 )

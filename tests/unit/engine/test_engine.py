@@ -21,6 +21,7 @@ from aloft.ir import (
     REFERENCE_TASK_TYPE,
     START_NODE,
     Binding,
+    CacheConfig,
     CodeReference,
     ErrorKind,
     ExecutionError,
@@ -48,7 +49,9 @@ from aloft.ir import (
     WorkflowClosure,
     WorkflowTarget,
     WorkflowTemplate,
+    cache_key,
 )
+from aloft.storage.catalog import InMemoryCatalog
 from aloft.storage.executions import Changes, ExecutionSnapshot, InMemoryStore, StoreError
 
 INT = Variable(type=SimpleType(simple=SimpleKind.INTEGER))
@@ -587,3 +590,25 @@ def test_a_reference_no_one_resolved_fails_its_node_naming_it() -> None:
     assert state.execution.error is not None
     assert "the reference task clean (project default" in state.execution.error.message
     assert "was not resolved to a registered entity" in state.execution.error.message
+
+
+def test_a_serialized_node_holds_its_cache_key_and_a_terminate_gives_it_back() -> None:
+    cached = structs.replace(
+        make_task("inc"),
+        metadata=TaskMetadata(cache=CacheConfig(enabled=True, version="1", serialize=True)),
+    )
+    store, catalog = InMemoryStore(), InMemoryCatalog()
+    create(store, wide(2, cached), x=1)
+    executor = ScriptedExecutor({}, hold=True)
+    host = EngineHost(
+        store, executor, data_root="file:///nowhere", claim_interval=0.0, catalog=catalog
+    )
+    turns(host)
+    assert len(executor.waiting) == 1  # the identical second node waits for the first
+    assert store.load(EXECUTION).nodes[key("n1")].phase is NodePhase.WAITING
+    cache = cache_key(cached, {"x": IntegerValue(value=1)})
+    assert catalog.reserve(cache, "someone else", time.time(), 10.0) != "someone else"
+
+    assert store.request_abort(EXECUTION)
+    host.run_until_ended(EXECUTION)
+    assert catalog.reserve(cache, "someone else", time.time(), 10.0) == "someone else"

@@ -6,7 +6,13 @@ from typing import TYPE_CHECKING
 
 from msgspec import structs
 
-from aloft.engine.actions import CachePut, HoldReservation, ReleaseReservation, Submit
+from aloft.engine.actions import (
+    CachePut,
+    HoldReservation,
+    ReleaseReservation,
+    Submit,
+    reservation_owner,
+)
 from aloft.engine.handlers.base import NodeHandler, fail_unresolved
 from aloft.engine.handlers.eager import journal, merged_round
 from aloft.engine.retry import counted, should_retry
@@ -194,9 +200,7 @@ def _serialized(
 
 
 def _owner(step: Step, key: NodeKey) -> str:
-    """Who holds a cache reservation for node ``key``: the node itself, so that its retries
-    keep the reservation its first attempt took."""
-    return f"{step.view.spec.id}|{key}"
+    return reservation_owner(step.view.spec.id, key)
 
 
 def submit(
