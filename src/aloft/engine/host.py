@@ -443,9 +443,11 @@ class EngineHost:
     def _launch(self, spec: ExecutionSpec) -> None:
         """Create a child execution, unless a step before a crash did; a host that claims no
         new work (a local run) runs it itself."""
+        if spec.id in self.views:  # running here already
+            return
         with contextlib.suppress(ExecutionExists):
             self.create(spec)
-        if not self.claim_new and spec.id not in self.views:
+        if not self.claim_new:
             with contextlib.suppress(ExecutionBusy):
                 self.take_over(spec.id)
 
@@ -457,19 +459,22 @@ class EngineHost:
 
     def _let_go(self, execution: ExecutionId, final: ExecutionRecord | None) -> None:
         """Stop holding ``execution``: it ended (``final``), or could not be stepped. The
-        parent of an ended child execution is woken to take its outcome."""
+        parent of an ended child execution takes its outcome: at once if this host holds it,
+        else when its host is woken through the store."""
         spec = self._specs.get(execution)
         with contextlib.suppress(Exception):
             self.store.release(self.id, [execution])
         if spec is not None and spec.parent is not None and final is not None:
             parent = spec.parent.execution
-            try:
-                self.store.wake(parent)
-            except Exception as exc:  # its launch plan node looks again on its own, later
-                _log.warning("could not wake execution %s: %s", parent, exc)
-            if parent in self.views:
-                self.views[parent].stale = True
+            view = self.views.get(parent)
+            if view is not None:  # held here: its launch plan node reads the child's end
+                view.touched[spec.parent.node] = None
                 self._dirty[parent] = None
+            else:
+                try:
+                    self.store.wake(parent)
+                except Exception as exc:  # its launch plan node looks again on its own
+                    _log.warning("could not wake execution %s: %s", parent, exc)
         self._forget(execution)
         if execution in self._watched:
             self._watched[execution] = final or self.store.load(execution).execution
