@@ -88,4 +88,4 @@ def _value(operand: Operand, inputs: dict[str, Literal]) -> Any:
         return None
     if not isinstance(literal, _PRIMITIVES):
         raise ConditionError(f"conditions compare primitive values, not {type(literal).__name__}")
-    return literal.value
+    return literal.number if isinstance(literal, FloatValue) else literal.value

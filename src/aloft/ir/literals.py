@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import math
 
 from aloft.ir.base import IRModel
 from aloft.ir.types import BlobDimensionality
@@ -23,9 +24,30 @@ class IntegerValue(_LiteralBase, frozen=True, tag="int"):
 
 
 class FloatValue(_LiteralBase, frozen=True, tag="float"):
-    """A floating-point number."""
+    """A floating-point number. NaN and the infinities, for which JSON has no numbers, are
+    held as the strings ``"nan"``, ``"inf"`` and ``"-inf"``, so every float survives a round
+    trip through JSON: make one with ``FloatValue.of`` and read it with ``number``."""
 
-    value: float
+    value: float | str
+
+    def __post_init__(self) -> None:
+        if isinstance(self.value, str) and self.value not in _NON_FINITE:
+            raise ValueError(
+                f"a float literal is a number, 'nan', 'inf' or '-inf', not {self.value!r}"
+            )
+
+    @classmethod
+    def of(cls, number: float) -> FloatValue:
+        """The literal of ``number``, whatever float it is."""
+        return cls(value=number if math.isfinite(number) else str(number))
+
+    @property
+    def number(self) -> float:
+        """The float held."""
+        return float(self.value)
+
+
+_NON_FINITE = frozenset({"nan", "inf", "-inf"})
 
 
 class StringValue(_LiteralBase, frozen=True, tag="str"):

@@ -79,12 +79,12 @@ class FloatTransformer(TypeTransformer[float]):
 
     def to_literal(self, value: Any, py_type: Any) -> Literal:
         if type(value) is float:
-            return FloatValue(value=value)
-        return FloatValue(value=self.from_json_value(value, py_type))
+            return FloatValue.of(value)
+        return FloatValue.of(self.from_json_value(value, py_type))
 
     def to_python(self, literal: Literal, py_type: Any) -> float:
         if type(literal) is FloatValue:
-            return literal.value
+            return literal.number
         if type(literal) is IntegerValue:
             return float(literal.value)
         raise literal_mismatch(float, literal)

@@ -59,6 +59,8 @@ LITERALS: list[ir.Literal] = [
     ir.NoneValue(),
     ir.IntegerValue(value=-5),
     ir.FloatValue(value=2.5),
+    ir.FloatValue.of(float("nan")),
+    ir.FloatValue.of(float("-inf")),
     ir.StringValue(value="héllo"),
     ir.BooleanValue(value=True),
     ir.DatetimeValue(value=NOW),
@@ -189,3 +191,9 @@ def test_the_schema_describes_every_document_type() -> None:
     assert schema["x-aloft-schema-version"] == ir.SCHEMA_VERSION
     for name in ("WorkflowClosure", "TaskTemplate", "LaunchPlanSpec", "ExecutionSpec"):
         assert name in schema["$defs"]
+
+
+def test_a_float_literal_is_a_number_or_one_of_the_non_finite_names() -> None:
+    with pytest.raises(msgspec.ValidationError, match="a float literal is a number, 'nan'"):
+        ir.from_json(b'{"kind": "float", "value": "lots"}', ir.FloatValue)
+    assert ir.FloatValue.of(float("inf")).number == float("inf")
