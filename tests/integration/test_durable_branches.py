@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import signal
-import time
 from pathlib import Path
 
 import pytest
-from durable import ROOT, aloft_process, opened, wait_for_file
+from durable import ROOT, aloft_process, kill_when, opened, wait_for_file
 
 from aloft.ir import ExecutionId, NodeKey, NodePhase
 
@@ -21,11 +19,10 @@ def test_a_killed_conditional_resumes_in_its_case_without_rerunning_or_unskippin
 ) -> None:
     log, marker = tmp_path / "log", tmp_path / "pid"
     command = ["run", "--durable", "--name", "signs", "--db", db, str(FIXTURE), "sign"]
-    process = aloft_process(*command, "--n", "3", "--log", str(log), "--marker", str(marker))
-    wait_for_file(marker)
-    process.send_signal(signal.SIGKILL)
-    process.communicate()
-    time.sleep(0.2)  # its workers die with it
+    kill_when(
+        aloft_process(*command, "--n", "3", "--log", str(log), "--marker", str(marker)),
+        lambda: wait_for_file(marker),
+    )
 
     resumed = aloft_process("resume", "signs", "--db", db)
     stdout, stderr = resumed.communicate(timeout=60)
@@ -45,11 +42,10 @@ def test_a_killed_dynamic_resumes_without_building_again_or_rerunning_children(
 ) -> None:
     log, marker = tmp_path / "log", tmp_path / "pid"
     command = ["run", "--durable", "--name", "built", "--db", db, str(FIXTURE), "built"]
-    process = aloft_process(*command, "--log", str(log), "--marker", str(marker), "--steps", "4")
-    wait_for_file(marker)
-    process.send_signal(signal.SIGKILL)
-    process.communicate()
-    time.sleep(0.2)
+    kill_when(
+        aloft_process(*command, "--log", str(log), "--marker", str(marker), "--steps", "4"),
+        lambda: wait_for_file(marker),
+    )
     assert log.read_text().split() == ["compiled", "0", "1"]
 
     resumed = aloft_process("resume", "built", "--db", db)

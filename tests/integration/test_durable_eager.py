@@ -3,12 +3,10 @@ not completed: its body is replayed over the recorded calls."""
 
 from __future__ import annotations
 
-import signal
-import time
 from pathlib import Path
 
 import pytest
-from durable import ROOT, aloft_process, opened, wait_for_file
+from durable import ROOT, aloft_process, kill_when, opened, wait_for_file
 
 from aloft.ir import ExecutionId, NodeKey, NodePhase
 
@@ -22,11 +20,10 @@ def test_a_killed_eager_workflow_resumes_without_rerunning_completed_calls(
 ) -> None:
     log, marker = tmp_path / "log", tmp_path / "pid"
     command = ["run", "--durable", "--name", "eager", "--db", db, str(FIXTURE), "steps"]
-    process = aloft_process(*command, "--log", str(log), "--marker", str(marker))
-    wait_for_file(marker)  # three calls done, the fourth running
-    process.send_signal(signal.SIGKILL)
-    process.communicate()
-    time.sleep(0.2)
+    kill_when(
+        aloft_process(*command, "--log", str(log), "--marker", str(marker)),
+        lambda: wait_for_file(marker),
+    )  # three calls done, the fourth running
     assert log.read_text().split() == ["step0", "step1", "step2"]
 
     resumed = aloft_process("resume", "eager", "--db", db)

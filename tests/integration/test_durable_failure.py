@@ -3,12 +3,10 @@ not run again, and the execution ends FAILED with the task's error."""
 
 from __future__ import annotations
 
-import signal
-import time
 from pathlib import Path
 
 import pytest
-from durable import ROOT, aloft_process, opened, wait_for_file
+from durable import ROOT, aloft_process, kill_when, opened, wait_for_file
 
 from aloft.ir import ExecutionId, ExecutionPhase, NodeKey, NodePhase
 
@@ -20,11 +18,10 @@ pytestmark = pytest.mark.integration
 def test_a_killed_failure_handler_runs_on_after_a_restart(tmp_path: Path, db: str) -> None:
     log, marker = tmp_path / "log", tmp_path / "pid"
     command = ["run", "--durable", "--name", "guarded", "--db", db, str(FIXTURE), "guarded"]
-    process = aloft_process(*command, "--log", str(log), "--marker", str(marker))
-    wait_for_file(marker)
-    process.send_signal(signal.SIGKILL)
-    process.communicate()
-    time.sleep(0.2)
+    kill_when(
+        aloft_process(*command, "--log", str(log), "--marker", str(marker)),
+        lambda: wait_for_file(marker),
+    )
 
     resumed = aloft_process("resume", "guarded", "--db", db)
     _, stderr = resumed.communicate(timeout=60)

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import signal
 import time
 from pathlib import Path
 
 import pytest
-from durable import ROOT, aloft, aloft_process, opened
+from durable import ROOT, aloft, aloft_process, kill_when, opened, wait_until_waiting
 
 from aloft.ir import ExecutionId, NodeKey, NodePhase
 
@@ -17,29 +16,14 @@ FIXTURE = ROOT / "tests" / "fixtures" / "durable_gates.py"
 pytestmark = pytest.mark.integration
 
 
-def _wait_until_waiting(db: str, name: str, node: str) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with opened(db) as store:
-                record = store.load(ExecutionId(name=name)).nodes.get(NodeKey(path=(node,)))
-        except Exception:  # not stored yet
-            record = None
-        if record is not None and record.phase is NodePhase.WAITING:
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"node {node} of {name} never started waiting")
-
-
 def test_a_waiting_execution_survives_a_kill_and_resumes_with_its_signals(
     tmp_path: Path, db: str
 ) -> None:
     log = tmp_path / "log"
     command = ["run", "--durable", "--name", "held", "--db", db, str(FIXTURE), "held"]
-    process = aloft_process(*command, "--log", str(log))
-    _wait_until_waiting(db, "held", "n2")  # after the task: it waits for it
-    process.send_signal(signal.SIGKILL)
-    process.communicate()
+    kill_when(
+        aloft_process(*command, "--log", str(log)), lambda: wait_until_waiting(db, "held", "n2")
+    )  # after the task: it waits for it
 
     resumed = aloft("resume", "held", "--db", db, "--signal", "times=3", "--signal", "go=true")
     assert resumed.returncode == 0, resumed.stderr
@@ -56,10 +40,9 @@ def test_a_gate_times_out_from_when_it_started_even_across_a_restart(
 ) -> None:
     log = tmp_path / "log"
     command = ["run", "--durable", "--name", "late", "--db", db, str(FIXTURE), "held_briefly"]
-    process = aloft_process(*command, "--log", str(log))
-    _wait_until_waiting(db, "late", "n1")
-    process.send_signal(signal.SIGKILL)
-    process.communicate()
+    kill_when(
+        aloft_process(*command, "--log", str(log)), lambda: wait_until_waiting(db, "late", "n1")
+    )
     time.sleep(2.0)
 
     started = time.monotonic()
@@ -74,10 +57,9 @@ def test_a_signal_for_no_gate_of_the_execution_is_refused_and_nothing_is_stored(
 ) -> None:
     log = tmp_path / "log"
     command = ["run", "--durable", "--name", "kept", "--db", db, str(FIXTURE), "held"]
-    process = aloft_process(*command, "--log", str(log))
-    _wait_until_waiting(db, "kept", "n1")
-    process.send_signal(signal.SIGKILL)
-    process.communicate()
+    kill_when(
+        aloft_process(*command, "--log", str(log)), lambda: wait_until_waiting(db, "kept", "n1")
+    )
 
     refused = aloft("resume", "kept", "--db", db, "--signal", "time=3")
     assert refused.returncode == 2
@@ -90,7 +72,7 @@ def test_resume_gives_signals_to_an_execution_another_process_runs(tmp_path: Pat
     log = tmp_path / "log"
     command = ["run", "--durable", "--name", "live", "--db", db, str(FIXTURE), "held"]
     process = aloft_process(*command, "--log", str(log))
-    _wait_until_waiting(db, "live", "n2")
+    wait_until_waiting(db, "live", "n2")
 
     given = aloft("resume", "live", "--db", db, "--signal", "times=2", "--signal", "go=true")
     assert given.returncode == 0, given.stderr

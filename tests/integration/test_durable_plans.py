@@ -3,12 +3,10 @@ calling node, and a killed run resumes both without re-running what either recor
 
 from __future__ import annotations
 
-import signal
-import time
 from pathlib import Path
 
 import pytest
-from durable import ROOT, aloft_process, opened, wait_for_file
+from durable import ROOT, aloft_process, kill_when, opened, wait_for_file
 
 from aloft.ir import ExecutionId, ExecutionPhase, NodeKey
 
@@ -22,11 +20,10 @@ def test_a_killed_parent_resumes_its_child_execution_without_rerunning_recorded_
 ) -> None:
     log, marker = tmp_path / "log", tmp_path / "pid"
     command = ["run", "--durable", "--name", "caller", "--db", db, str(FIXTURE), "parent_wf"]
-    process = aloft_process(*command, "--log", str(log), "--marker", str(marker))
-    wait_for_file(marker)  # the child's task is running
-    process.send_signal(signal.SIGKILL)
-    process.communicate()
-    time.sleep(0.2)
+    kill_when(
+        aloft_process(*command, "--log", str(log), "--marker", str(marker)),
+        lambda: wait_for_file(marker),
+    )  # the child's task is running
 
     resumed = aloft_process("resume", "caller", "--db", db)
     stdout, stderr = resumed.communicate(timeout=60)
