@@ -9,16 +9,14 @@ itself, and a restart does not build the workflow again.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any, overload
 
 from msgspec import structs
 
 from aloft.ir import DYNAMIC_TASK_TYPE, Identifier, ResourceType, TypedInterface, WorkflowClosure
-from aloft.sdk.arguments import reject_unknown
 from aloft.sdk.location import function_location
-from aloft.sdk.task import TASK_ARGUMENTS, PythonFunctionTask
+from aloft.sdk.task import PythonFunctionTask, task_decorator
 from aloft.sdk.trace_body import trace_body
 
 
@@ -68,13 +66,4 @@ def dynamic(
 
     Takes the arguments ``@task`` takes; they apply to the attempt that builds the workflow.
     """
-    unknown = {key: value for key, value in settings.items() if key not in TASK_ARGUMENTS}
-    reject_unknown("@dynamic", unknown, TASK_ARGUMENTS)
-    given = {key: value for key, value in settings.items() if value is not None}
-
-    def wrap(fn: Callable[..., Any]) -> DynamicWorkflowTask:
-        instance = DynamicWorkflowTask(fn, **given)
-        functools.update_wrapper(instance, fn)
-        return instance
-
-    return wrap(_task_function) if _task_function is not None else wrap
+    return task_decorator(DynamicWorkflowTask, "@dynamic", _task_function, settings)

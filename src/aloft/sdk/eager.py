@@ -12,7 +12,6 @@ Called outside a workflow, an eager workflow gives a coroutine, as flytekit's do
 from __future__ import annotations
 
 import asyncio
-import functools
 import inspect
 from collections.abc import Callable, Mapping
 from typing import Any, overload
@@ -30,10 +29,9 @@ from aloft.ir import (
     TypedInterface,
     WorkflowClosure,
 )
-from aloft.sdk.arguments import reject_unknown
 from aloft.sdk.eager_controller import active_controller, run_body
 from aloft.sdk.location import function_location
-from aloft.sdk.task import TASK_ARGUMENTS, PythonFunctionTask
+from aloft.sdk.task import PythonFunctionTask, task_decorator
 from aloft.sdk.tracing import active_builder
 
 
@@ -108,13 +106,4 @@ def eager(
 
     Takes the arguments ``@task`` takes; they apply to each run of the body.
     """
-    unknown = {key: value for key, value in settings.items() if key not in TASK_ARGUMENTS}
-    reject_unknown("@eager", unknown, TASK_ARGUMENTS)
-    given = {key: value for key, value in settings.items() if value is not None}
-
-    def wrap(fn: Callable[..., Any]) -> EagerWorkflowTask:
-        instance = EagerWorkflowTask(fn, **given)
-        functools.update_wrapper(instance, fn)
-        return instance
-
-    return wrap(_task_function) if _task_function is not None else wrap
+    return task_decorator(EagerWorkflowTask, "@eager", _task_function, settings)

@@ -112,6 +112,26 @@ class PythonFunctionTask(Entity):
         return f"<task {self.name}>"
 
 
+TaskKind = TypeVar("TaskKind", bound=PythonFunctionTask)
+
+
+def task_decorator(
+    kind: type[TaskKind], what: str, function: Callable[..., Any] | None, settings: dict[str, Any]
+) -> TaskKind | Callable[[Callable[..., Any]], TaskKind]:
+    """What ``@dynamic`` and ``@eager`` share: used bare (``function`` given) or with the
+    settings ``@task`` takes, each checked; ``what`` names the decorator in errors."""
+    unknown = {key: value for key, value in settings.items() if key not in TASK_ARGUMENTS}
+    reject_unknown(what, unknown, TASK_ARGUMENTS)
+    given = {key: value for key, value in settings.items() if value is not None}
+
+    def wrap(fn: Callable[..., Any]) -> TaskKind:
+        instance = kind(fn, **given)
+        functools.update_wrapper(instance, fn)
+        return instance
+
+    return wrap(function) if function is not None else wrap
+
+
 def _in_test_module(fn: Callable[..., Any]) -> bool:
     """Whether ``fn`` comes from a ``test_*.py`` file, where flytekit allows nested tasks (they
     run in the test's own process)."""

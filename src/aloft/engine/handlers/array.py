@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from msgspec import structs
 
 from aloft.engine.actions import Submit
-from aloft.engine.handlers.base import NodeHandler
+from aloft.engine.handlers.base import NodeHandler, start_node, user_error
 from aloft.engine.handlers.task import effective_task, keep_cached, located
 from aloft.engine.retry import counted, should_retry
 from aloft.ir import (
@@ -82,21 +82,18 @@ class ArrayHandler(NodeHandler):
         try:
             mapped = _Mapped.of(step, node, inputs)
         except _BadInputs as exc:
-            error = ExecutionError(kind=ErrorKind.USER, message=str(exc), node=str(key))
-            step.node_failed(key, error, record=record)
+            step.node_failed(key, user_error(str(exc), key), record=record)
             return
         task = effective_task(step, node)
         caching = _caches(step, task)
-        running = NodeRecord(
-            key=key,
-            phase=NodePhase.RUNNING,
-            inputs=inputs,
+        running = start_node(
+            step,
+            key,
+            NodePhase.RUNNING,
+            inputs,
             items=_look_up(step, task, mapped) if caching else ArrayItems.new(mapped.size),
             cache_status=CacheStatus.MISS if caching else CacheStatus.DISABLED,
-            started_at=step.at,
-            updated_at=step.at,
         )
-        step.view.set_node(running, step.at)
         self._move_on(step, node, running)
 
     def resume(self, step: Step, frame: Frame, node: Node, record: NodeRecord) -> None:

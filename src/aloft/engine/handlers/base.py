@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from aloft.ir import ErrorKind, ExecutionError, Identifier, Literal, Node, NodeKey, NodeRecord
+from aloft.ir import (
+    ErrorKind,
+    ExecutionError,
+    Identifier,
+    Literal,
+    Node,
+    NodeKey,
+    NodePhase,
+    NodeRecord,
+)
 
 if TYPE_CHECKING:
     from aloft.engine.step import Step
@@ -56,14 +65,26 @@ class NodeHandler(ABC):
             step.node_failed(frame.key, error)
 
 
+def start_node(
+    step: Step, key: NodeKey, phase: NodePhase, inputs: dict[str, Literal], **fields: Any
+) -> NodeRecord:
+    """Record node ``key`` as started now, in ``phase``, on ``inputs`` (and ``fields``)."""
+    record = NodeRecord(
+        key=key, phase=phase, inputs=inputs, started_at=step.at, updated_at=step.at, **fields
+    )
+    step.view.set_node(record, step.at)
+    return record
+
+
+def user_error(message: str, key: NodeKey) -> ExecutionError:
+    """A failure of node ``key`` the user's workflow caused (not retried)."""
+    return ExecutionError(kind=ErrorKind.USER, message=message, node=str(key))
+
+
 def fail_unresolved(step: Step, key: NodeKey, reference: Identifier) -> None:
     """Fail node ``key``, which calls a registered entity nobody resolved for this engine."""
-    step.node_failed(
-        key,
-        ExecutionError(
-            kind=ErrorKind.USER,
-            message=f"the {reference.describe_reference()} was not resolved to a registered "
-            "entity, so it cannot run here",
-            node=str(key),
-        ),
+    message = (
+        f"the {reference.describe_reference()} was not resolved to a registered entity, so it "
+        "cannot run here"
     )
+    step.node_failed(key, user_error(message, key))

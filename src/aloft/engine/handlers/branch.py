@@ -12,12 +12,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from aloft.engine.conditions import ConditionError, holds
-from aloft.engine.handlers.base import NodeHandler
+from aloft.engine.handlers.base import NodeHandler, start_node, user_error
 from aloft.ir import (
     BranchCase,
     BranchTarget,
-    ErrorKind,
-    ExecutionError,
     Literal,
     Node,
     NodeKey,
@@ -47,27 +45,19 @@ class BranchHandler(NodeHandler):
         try:
             chosen = next((i for i, case in enumerate(target.cases) if _taken(case, inputs)), None)
         except ConditionError as exc:
-            step.node_failed(key, _error(f"conditional {target.name!r}: {exc}", key))
+            step.node_failed(key, user_error(f"conditional {target.name!r}: {exc}", key))
             return
         if chosen is None:
-            step.node_failed(key, _error(f"no case of conditional {target.name!r} held", key))
+            step.node_failed(key, user_error(f"no case of conditional {target.name!r} held", key))
             return
         taken = target.cases[chosen]
-        running = NodeRecord(
-            key=key,
-            phase=NodePhase.RUNNING,
-            inputs=inputs,
-            branch=chosen,
-            started_at=step.at,
-            updated_at=step.at,
-        )
-        step.view.set_node(running, step.at)
+        running = start_node(step, key, NodePhase.RUNNING, inputs, branch=chosen)
         for index, case in enumerate(target.cases):
             if index != chosen and case.workflow is not None:
                 _skip(step, key, step.compiled.workflows[case.workflow])
         if taken.workflow is None:
             message = f"conditional {target.name!r}: {taken.error or 'failed'}"
-            step.node_failed(key, _error(message, key), record=running)
+            step.node_failed(key, user_error(message, key), record=running)
             return
         step.open_frame(key, step.compiled.workflows[taken.workflow], inputs)
 
@@ -91,10 +81,6 @@ def _skip(step: Step, key: NodeKey, template: WorkflowTemplate) -> None:
     for node in template.nodes:
         skipped = NodeRecord(key=key.child(node.id), phase=NodePhase.SKIPPED, updated_at=step.at)
         step.view.set_node(skipped, step.at)
-
-
-def _error(message: str, key: NodeKey) -> ExecutionError:
-    return ExecutionError(kind=ErrorKind.USER, message=message, node=str(key))
 
 
 def _target(node: Node) -> BranchTarget:

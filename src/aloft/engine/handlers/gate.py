@@ -11,11 +11,9 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
-from aloft.engine.handlers.base import NodeHandler
+from aloft.engine.handlers.base import NodeHandler, start_node, user_error
 from aloft.ir import (
     BooleanValue,
-    ErrorKind,
-    ExecutionError,
     GateKind,
     GateTarget,
     Literal,
@@ -45,15 +43,7 @@ class GateHandler(NodeHandler):
         record: NodeRecord | None,
         inputs: dict[str, Literal],
     ) -> None:
-        waiting = NodeRecord(
-            key=key,
-            phase=NodePhase.WAITING,
-            inputs=inputs,
-            started_at=step.at,
-            updated_at=step.at,
-        )
-        step.view.set_node(waiting, step.at)
-        self.advance(step, frame, waiting)
+        self.advance(step, frame, start_node(step, key, NodePhase.WAITING, inputs))
 
     def resume(self, step: Step, frame: Frame, node: Node, record: NodeRecord) -> None:
         step.view.touched[record.key] = None
@@ -73,14 +63,8 @@ class GateHandler(NodeHandler):
         if signal is not None:
             _signalled(step, gate, record, signal)
         elif gate.timeout is not None and step.now >= started + _seconds(gate.timeout):
-            step.node_failed(
-                record.key,
-                ExecutionError(
-                    kind=ErrorKind.USER,
-                    message=f"gate {gate.name!r} timed out: no signal within {gate.timeout}",
-                    node=str(record.key),
-                ),
-            )
+            message = f"gate {gate.name!r} timed out: no signal within {gate.timeout}"
+            step.node_failed(record.key, user_error(message, record.key))
         elif gate.timeout is not None:
             step.wake(record.key, started + _seconds(gate.timeout))
 
@@ -92,14 +76,7 @@ def _signalled(step: Step, gate: GateTarget, record: NodeRecord, signal: Literal
         value = (record.inputs or {}).get("value")
         step.node_succeeded(record.key, outputs={GATE_OUTPUT: value} if value else {})
     else:
-        step.node_failed(
-            record.key,
-            ExecutionError(
-                kind=ErrorKind.USER,
-                message=f"gate {gate.name!r} was rejected",
-                node=str(record.key),
-            ),
-        )
+        step.node_failed(record.key, user_error(f"gate {gate.name!r} was rejected", record.key))
 
 
 def _seconds(duration: datetime.timedelta | None) -> float:

@@ -13,7 +13,7 @@ import hashlib
 from typing import TYPE_CHECKING
 
 from aloft.engine.actions import Launch
-from aloft.engine.handlers.base import NodeHandler, fail_unresolved
+from aloft.engine.handlers.base import NodeHandler, fail_unresolved, start_node
 from aloft.ir import (
     ErrorKind,
     ExecutionError,
@@ -56,15 +56,7 @@ class LaunchPlanHandler(NodeHandler):
             fail_unresolved(step, key, plan.id)
             return
         spec = _child_spec(step, node, key, inputs)
-        running = NodeRecord(
-            key=key,
-            phase=NodePhase.RUNNING,
-            inputs=inputs,
-            child=spec.id,
-            started_at=step.at,
-            updated_at=step.at,
-        )
-        step.view.set_node(running, step.at)
+        start_node(step, key, NodePhase.RUNNING, inputs, child=spec.id)
         step.actions.append(Launch(spec))
 
     def resume(self, step: Step, frame: Frame, node: Node, record: NodeRecord) -> None:

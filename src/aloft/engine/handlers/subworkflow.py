@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aloft.engine.handlers.base import NodeHandler, fail_unresolved
+from aloft.engine.handlers.base import NodeHandler, fail_unresolved, start_node
 from aloft.ir import (
     Literal,
     Node,
@@ -36,16 +36,7 @@ class SubworkflowHandler(NodeHandler):
         if template.reference:
             fail_unresolved(step, key, template.id)
             return
-        step.view.set_node(
-            NodeRecord(
-                key=key,
-                phase=NodePhase.RUNNING,
-                inputs=inputs,
-                started_at=step.at,
-                updated_at=step.at,
-            ),
-            step.at,
-        )
+        start_node(step, key, NodePhase.RUNNING, inputs)
         step.open_frame(key, template, inputs)
 
     def resume(self, step: Step, frame: Frame, node: Node, record: NodeRecord) -> None:

@@ -13,7 +13,7 @@ from aloft.engine.actions import (
     Submit,
     reservation_owner,
 )
-from aloft.engine.handlers.base import NodeHandler, fail_unresolved
+from aloft.engine.handlers.base import NodeHandler, fail_unresolved, start_node
 from aloft.engine.handlers.eager import journal, merged_round
 from aloft.engine.retry import counted, should_retry
 from aloft.ir import (
@@ -24,6 +24,7 @@ from aloft.ir import (
     AttemptRecord,
     CacheEntry,
     CacheStatus,
+    CallOutcome,
     ExecutionError,
     Literal,
     Node,
@@ -180,21 +181,17 @@ def _serialized(
     owner = _owner(step, key)
     ttl = step.settings.attempt_lease_ttl
     if step.catalog.reserve(cache_key(task, inputs), owner, step.now, ttl) == owner:
-        step.actions.append(HoldReservation(f"{step.view.token_prefix}{key}#{number}", owner))
-        submit(step, task, key, record, inputs, number, CacheStatus.MISS)
+        token = submit(step, task, key, record, inputs, number, CacheStatus.MISS)
+        step.actions.append(HoldReservation(token, owner))
         return
-    if record is None or record.phase is not NodePhase.WAITING:
-        waiting = NodeRecord(
-            key=key,
-            phase=NodePhase.WAITING,
-            attempt=number,
-            inputs=inputs,
-            cache_status=CacheStatus.MISS,
-            started_at=step.at,
-            updated_at=step.at,
+    if record is None:
+        start_node(
+            step, key, NodePhase.WAITING, inputs, attempt=number, cache_status=CacheStatus.MISS
         )
-        if record is not None:
-            waiting = structs.replace(record, phase=NodePhase.WAITING, attempt=number)
+    elif record.phase is not NodePhase.WAITING:
+        waiting = structs.replace(
+            record, phase=NodePhase.WAITING, attempt=number, updated_at=step.at
+        )
         step.view.set_node(waiting, step.at)
     step.wake(key, step.now + RESERVATION_POLL)
 
@@ -211,21 +208,14 @@ def submit(
     inputs: dict[str, Literal],
     number: int,
     status: CacheStatus,
-) -> None:
-    """Start attempt ``number`` of task node ``key`` (``record``: its state so far)."""
+) -> str:
+    """Start attempt ``number`` of task node ``key`` (``record``: its state so far); returns
+    the attempt's token."""
     view, at = step.view, step.at
     execution = view.spec.id
     token = f"{view.token_prefix}{key}#{number}"
     if record is None:
-        running = NodeRecord(
-            key=key,
-            phase=NodePhase.RUNNING,
-            token=token,
-            inputs=inputs,
-            cache_status=status,
-            started_at=at,
-            updated_at=at,
-        )
+        start_node(step, key, NodePhase.RUNNING, inputs, token=token, cache_status=status)
     else:
         running = structs.replace(
             record,
@@ -236,7 +226,7 @@ def submit(
             error=None,
             updated_at=at,
         )
-    view.set_node(running, at)
+        view.set_node(running, at)
     view.set_attempt(
         AttemptRecord(
             execution=execution,
@@ -249,7 +239,9 @@ def submit(
         ),
         at,
     )
-    calls = journal(step, key, record.workflow) if record is not None and record.workflow else ()
+    calls: tuple[CallOutcome, ...] = ()  # the journal of an eager node's next round
+    if task.type == EAGER_TASK_TYPE and record is not None and record.workflow is not None:
+        calls = journal(step, key, record.workflow)
     step.actions.append(
         Submit(
             TaskAttemptSpec(
@@ -261,10 +253,11 @@ def submit(
                 inputs=inputs,
                 output_prefix=attempt_prefix(step.settings.data_root, execution, key, number),
                 code_root=view.spec.code_root,
-                calls=calls if task.type == EAGER_TASK_TYPE else (),
+                calls=calls,
             )
         )
     )
+    return token
 
 
 def _look_up(
