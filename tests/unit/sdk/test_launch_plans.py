@@ -4,6 +4,8 @@ and child executions when a plan is called inside a workflow."""
 from __future__ import annotations
 
 import datetime
+import threading
+import time
 
 import pytest
 
@@ -15,11 +17,16 @@ from aloft import (
     Webhook,
     WorkflowExecutionPhase,
     task,
+    wait_for_input,
     workflow,
 )
+from aloft.engine import EngineHost
+from aloft.engine.handlers.launch_plan import CHILD_POLL
 from aloft.errors import DecoratorError, ExecutionFailedError, InputError
-from aloft.ir import ExecutionPhase, IntegerValue, LaunchPlanTarget, NodeKey
-from aloft.runner.local import execute
+from aloft.executors.inline import InlineExecutor
+from aloft.ir import ExecutionId, ExecutionPhase, IntegerValue, LaunchPlanTarget, NodeKey
+from aloft.runner.local import execute, execution_spec
+from aloft.storage.executions import InMemoryStore
 
 
 @task
@@ -206,3 +213,33 @@ def test_the_kickoff_input_must_be_a_datetime_input() -> None:
         )
     with pytest.raises(InputError, match="has no input 'factor'"):
         execute(tripled, {"factor": 2})
+
+
+@workflow
+def waits_for_a_signal() -> int:
+    return wait_for_input("go", timeout=datetime.timedelta(minutes=5), expected_type=int)
+
+
+waiting_plan = LaunchPlan.get_or_create(waits_for_a_signal, name="tests.waiting_plan")
+
+
+@workflow
+def calls_a_waiting_plan() -> int:
+    return waiting_plan()
+
+
+def test_a_launch_plan_node_looks_at_its_child_again_even_if_never_woken() -> None:
+    """The child's host wakes the parent in a transaction of its own, which a crash can
+    lose; the node does not rely on it and asks to be looked at again after CHILD_POLL."""
+    store = InMemoryStore()
+    spec = execution_spec(calls_a_waiting_plan, {}, ExecutionId(name="parent"))
+    with InlineExecutor() as executor:
+        host = EngineHost(store, executor, data_root="file:///nowhere", claim_new=False)
+        host.create(spec)
+        host.take_over(spec.id)
+        stop = threading.Event()
+        for _ in range(3):
+            host.run_once(stop)
+        timers = host.views[spec.id].timers
+    assert NodeKey(path=("n0",)) in timers
+    assert timers[NodeKey(path=("n0",))] - time.time() == pytest.approx(CHILD_POLL, abs=1.0)

@@ -58,6 +58,7 @@ class LaunchPlanHandler(NodeHandler):
         spec = _child_spec(step, node, key, inputs)
         start_node(step, key, NodePhase.RUNNING, inputs, child=spec.id)
         step.actions.append(Launch(spec))
+        step.wake(key, step.now + CHILD_POLL)  # should the child's wake-up be lost
 
     def resume(self, step: Step, frame: Frame, node: Node, record: NodeRecord) -> None:
         """Launch the child again (a no-op if it exists) so that a host that was handed only
