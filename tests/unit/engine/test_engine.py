@@ -612,3 +612,29 @@ def test_a_serialized_node_holds_its_cache_key_and_a_terminate_gives_it_back() -
     assert store.request_abort(EXECUTION)
     host.run_until_ended(EXECUTION)
     assert catalog.reserve(cache, "someone else", time.time(), 10.0) == "someone else"
+
+
+def test_a_reservation_lives_as_long_as_its_attempt_runs() -> None:
+    cached = structs.replace(
+        make_task("inc"),
+        metadata=TaskMetadata(cache=CacheConfig(enabled=True, version="1", serialize=True)),
+    )
+    store, catalog = InMemoryStore(), InMemoryCatalog()
+    create(store, wide(1, cached), x=2)
+    executor = ScriptedExecutor({}, hold=True)
+    host = EngineHost(
+        store,
+        executor,
+        data_root="file:///nowhere",
+        claim_interval=0.0,
+        lease_ttl=0.3,
+        attempt_lease_ttl=0.5,
+        catalog=catalog,
+    )
+    cache = cache_key(cached, {"x": IntegerValue(value=2)})
+    deadline = time.monotonic() + 1.5  # three times the reservation's own lease
+    while time.monotonic() < deadline:
+        turns(host, 1)
+        time.sleep(0.05)
+    assert len(executor.waiting) == 1  # still running: its reservation was kept alive
+    assert catalog.reserve(cache, "someone else", time.time(), 10.0) != "someone else"
