@@ -36,6 +36,7 @@ from aloft.storage.executions import (
     Changes,
     ExecutionExists,
     ExecutionNotFound,
+    ExecutionQuery,
     ExecutionStore,
     InvalidTransition,
     SignalConflict,
@@ -200,13 +201,56 @@ class ExecutionStoreContract:
         for minutes, name in enumerate(["a", "b", "c"]):
             self.created(store, name, minutes)
         self.started(store, "d")
-        assert [r.id.name for r in store.list_executions()] == ["d", "c", "b", "a"]
-        assert [r.id.name for r in store.list_executions(limit=2)] == ["d", "c"]
-        queued = store.list_executions(phase=ExecutionPhase.QUEUED)
+        assert [r.id.name for r in store.list_executions().records] == ["d", "c", "b", "a"]
+        first = store.list_executions(ExecutionQuery(limit=2))
+        assert [r.id.name for r in first.records] == ["d", "c"]
+        queued = store.list_executions(ExecutionQuery(phase=ExecutionPhase.QUEUED)).records
         assert [r.id.name for r in queued] == ["c", "b", "a"]
-        running = store.list_executions(phase=ExecutionPhase.RUNNING)
+        running = store.list_executions(ExecutionQuery(phase=ExecutionPhase.RUNNING)).records
         assert [(r.id.name, r.version) for r in running] == [("d", 1)]
-        assert store.list_executions(phase=ExecutionPhase.FAILED) == []
+        assert store.list_executions(ExecutionQuery(phase=ExecutionPhase.FAILED)).records == []
+
+    def test_list_executions_pages_through_everything_once_either_way(
+        self, store: ExecutionStore
+    ) -> None:
+        for minutes in range(7):
+            self.created(store, f"e{minutes}", minutes)
+        for oldest_first in (False, True):
+            seen: list[str] = []
+            after = None
+            while True:
+                query = ExecutionQuery(limit=3, after=after, oldest_first=oldest_first)
+                page = store.list_executions(query)
+                seen += [r.id.name for r in page.records]
+                if page.next is None:
+                    break
+                after = page.next
+            expected = [f"e{i}" for i in range(7)]
+            assert seen == (expected if oldest_first else expected[::-1])
+
+    def test_list_executions_filters_by_scope_entity_plan_labels_and_time(
+        self, store: ExecutionStore
+    ) -> None:
+        plan = Identifier(resource_type=ResourceType.LAUNCH_PLAN, name="nightly")
+        store.create(spec("plain"), at(0))
+        store.create(
+            structs.replace(spec("labelled"), labels={"team": "ml", "tier": "gold"}), at(1)
+        )
+        store.create(structs.replace(spec("planned"), launch_plan=plan), at(2))
+        other = structs.replace(spec("elsewhere"), id=ExecutionId(name="elsewhere", project="q"))
+        store.create(other, at(3))
+
+        def names(**filters: object) -> list[str]:
+            return [r.id.name for r in store.list_executions(ExecutionQuery(**filters)).records]  # type: ignore[arg-type]
+
+        assert names(project="q") == ["elsewhere"]
+        assert names(project="p", domain="d") == ["planned", "labelled", "plain"]
+        assert names(launch_plan="nightly") == ["planned"]
+        assert names(workflow="wf") == ["elsewhere", "planned", "labelled", "plain"]
+        assert names(workflow="other") == []
+        assert names(labels={"team": "ml"}) == ["labelled"]
+        assert names(labels={"team": "ml", "tier": "silver"}) == []
+        assert names(created_after=at(1), created_before=at(3)) == ["planned", "labelled"]
 
     def test_records_carry_the_schema_version(self, store: ExecutionStore) -> None:
         execution, _ = self.started(store)

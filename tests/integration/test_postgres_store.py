@@ -110,7 +110,7 @@ def test_stores_opening_a_fresh_database_at_once_all_succeed(
         start.wait()
         store = SqlStore(url)
         try:
-            return [r.id for r in store.list_executions()]
+            return [r.id for r in store.list_executions().records]
         finally:
             store.close()
 

@@ -10,6 +10,7 @@ from aloft.engine import ExecutionBusy
 from aloft.ir import ExecutionId, ExecutionPhase
 from aloft.runner import LocalExecution
 from aloft.runner.signals import give_signals, parse_signal_options
+from aloft.storage.executions import ExecutionQuery
 
 _DB_HELP = "Database URL (default: the configured one)."
 
@@ -32,7 +33,8 @@ def list_executions(db: str | None, phase: str | None, limit: int) -> None:
     from aloft.runner.durable import open_store
 
     store = open_store(db)
-    records = store.list_executions(phase=ExecutionPhase(phase) if phase else None, limit=limit)
+    query = ExecutionQuery(phase=ExecutionPhase(phase) if phase else None, limit=limit)
+    records = store.list_executions(query).records
     if not records:
         click.echo("no executions")
         return

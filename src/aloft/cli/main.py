@@ -11,6 +11,7 @@ from aloft.cli.cache import cache
 from aloft.cli.executions import executions, resume, terminate
 from aloft.cli.ir import ir
 from aloft.cli.run import run
+from aloft.cli.serve import serve
 from aloft.errors import AloftError, ExecutionFailedError, UserError
 
 EXIT_FAILED = 1
@@ -31,6 +32,7 @@ cli.add_command(executions)
 cli.add_command(resume)
 cli.add_command(terminate)
 cli.add_command(cache)
+cli.add_command(serve)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -54,6 +54,7 @@ from aloft.ir import (
     WorkflowTemplate,
 )
 from aloft.storage.catalog import Catalog
+from aloft.storage.layout import bundles_prefix
 
 OutputsReader = Callable[[str], OutputsDocument]
 """Reads the outputs document at a URI (immutable, so it may be cached)."""
@@ -75,6 +76,11 @@ class EngineSettings:
     system_retries: int = DEFAULT_SYSTEM_RETRIES
     attempt_lease_ttl: float = 30.0
     overwrite_cache: bool = False
+
+    @property
+    def bundles(self) -> str:
+        """The folder of registered code bundles, which workers fetch task code from."""
+        return bundles_prefix(self.data_root)
 
 
 class Step:
@@ -361,6 +367,18 @@ class Step:
             except BindingError as exc:
                 self.node_failed(key, _error(str(exc), key))
                 return
+        recovered = self.view.spec.recovered.get(str(key)) if record is None else None
+        if recovered is not None:
+            started = NodeRecord(
+                key=key, inputs=inputs, recovered=True, started_at=self.at, updated_at=self.at
+            )
+            self.node_succeeded(
+                key,
+                outputs=recovered.outputs,
+                outputs_uri=recovered.outputs_uri,
+                record=started,
+            )
+            return
         handler_for(node).start(self, frame, node, key, record, inputs)
 
     def _advance(self, key: NodeKey) -> None:

@@ -28,6 +28,7 @@ from aloft.ir.execution import (
     ItemResult,
     NodePhase,
     ParentNode,
+    RecoveredNode,
     TaskAttemptResult,
     TaskAttemptSpec,
 )
@@ -41,6 +42,7 @@ from aloft.ir.identifiers import (
     ResourceType,
 )
 from aloft.ir.interface import TypedInterface, Variable
+from aloft.ir.json_values import literal_fits, literal_from_json, literal_to_json
 from aloft.ir.launch_plan import (
     CronSchedule,
     ExecutionOutcome,
@@ -230,6 +232,7 @@ __all__ = [
     "PickleType",
     "PickleValue",
     "PromiseBinding",
+    "RecoveredNode",
     "ResourceSpec",
     "ResourceType",
     "Schedule",
@@ -261,7 +264,10 @@ __all__ = [
     "execution_move_allowed",
     "from_json",
     "json_schema",
+    "literal_fits",
+    "literal_from_json",
     "literal_hash",
+    "literal_to_json",
     "node_move_allowed",
     "to_json",
 ]

@@ -87,6 +87,14 @@ class ParentNode(IRModel, frozen=True):
     node: NodeKey
 
 
+class RecoveredNode(IRModel, frozen=True):
+    """A node that succeeded in the execution a recovery re-runs: its outputs, inline or in
+    the outputs document at ``outputs_uri``."""
+
+    outputs: dict[str, Literal] | None = None
+    outputs_uri: str = ""
+
+
 class ExecutionSpec(Document, frozen=True, kw_only=True):
     """What to run: the compiled closure and its input literals.
 
@@ -95,6 +103,9 @@ class ExecutionSpec(Document, frozen=True, kw_only=True):
     bundle (a local run of a file). A child execution names the node that started it in
     ``parent``; ``labels`` and ``annotations`` come from its launch plan. ``entrypoint``
     (``module:attribute``) names the Python object a local run started it from.
+
+    A recovery (``recover_from``) re-runs a failed execution: a node found in ``recovered``
+    (by node key) when it is about to start succeeds at once with the outputs it had there.
     """
 
     id: ExecutionId
@@ -107,6 +118,8 @@ class ExecutionSpec(Document, frozen=True, kw_only=True):
     entrypoint: str = ""
     labels: dict[str, str] = msgspec.field(default_factory=dict)
     annotations: dict[str, str] = msgspec.field(default_factory=dict)
+    recover_from: ExecutionId | None = None
+    recovered: dict[str, RecoveredNode] = msgspec.field(default_factory=dict)
 
 
 class ArrayItem(IRModel, frozen=True):
@@ -141,10 +154,11 @@ class TaskAttemptSpec(IRModel, frozen=True):
     Everything a worker needs travels here, so a worker reads no ambient setting to decide
     where data goes: ``output_prefix`` is the attempt's own folder in the blob store (its
     ``outputs.json``, log and offloaded values go under it), ``code_root`` the folder to
-    import the task's module from when its code reference names no bundle. The executor stops
-    an attempt once its task's timeout has passed since it started running (time spent
-    waiting for a worker does not count), or at ``deadline`` (seconds since the epoch), an
-    absolute bound on the attempt, whichever comes first.
+    import the task's module from when its code reference names no bundle, ``bundles`` the
+    blob-store folder where code bundles named by digest are, for tasks whose code names a
+    bundle. The executor stops an attempt once its task's timeout has passed since it started
+    running (time spent waiting for a worker does not count), or at ``deadline`` (seconds since
+    the epoch), an absolute bound on the attempt, whichever comes first.
 
     A batch attempt of an array node lists its ``items`` instead of ``inputs``: the worker
     runs the task once per item, each with its own conversion and outcome. A round of an
@@ -160,6 +174,7 @@ class TaskAttemptSpec(IRModel, frozen=True):
     output_prefix: str
     deadline: float | None = None
     code_root: str = ""
+    bundles: str = ""
     items: tuple[ArrayItem, ...] = ()
     calls: tuple[CallOutcome, ...] = ()
 

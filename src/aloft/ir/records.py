@@ -141,7 +141,8 @@ class NodeRecord(Document, frozen=True, kw_only=True):
     ``outputs.json`` document at ``outputs_uri``. An array node holds its ``items``; a
     branch node the index of the case it took (``branch``); a dynamic node the ``workflow``
     its task built, which runs as the node's children; a launch plan node the ``child``
-    execution it started.
+    execution it started. A ``recovered`` node took its outputs from the execution its own
+    recovers, without running.
     """
 
     key: NodeKey
@@ -159,6 +160,7 @@ class NodeRecord(Document, frozen=True, kw_only=True):
     branch: int | None = None
     workflow: WorkflowClosure | None = None
     child: ExecutionId | None = None
+    recovered: bool = False
     started_at: datetime.datetime | None = None
     updated_at: datetime.datetime | None = None
 

@@ -126,6 +126,8 @@ _SIMPLE_NAMES = {
 }
 
 NONE_TYPE = SimpleType(simple=SimpleKind.NONE)
+BOOLEAN_TYPE = SimpleType(simple=SimpleKind.BOOLEAN)
+"""What an approval is given as."""
 
 
 def describe(literal_type: LiteralType) -> str:

@@ -220,6 +220,27 @@ class WorkflowClosure(IRModel, frozen=True):
     tasks: tuple[TaskTemplate, ...] = ()
     launch_plans: tuple[LaunchPlanSpec, ...] = ()
 
+    def signal_gates(self) -> dict[str, GateTarget]:
+        """The gates of this closure's own execution that wait for a signal, by signal name:
+        those of its workflow, subworkflows and conditional cases, not of launch plans it
+        calls (those run as executions of their own, with signals of their own)."""
+        workflows = {w.id: w for w in (self.workflow, *self.subworkflows)}
+        gates: dict[str, GateTarget] = {}
+        todo, seen = [self.workflow.id], {self.workflow.id}
+        while todo:
+            for node in workflows[todo.pop()].nodes:
+                target = node.target
+                if isinstance(target, GateTarget) and target.gate is not GateKind.SLEEP:
+                    gates.setdefault(target.name, target)
+                called = [target.workflow] if isinstance(target, WorkflowTarget) else []
+                if isinstance(target, BranchTarget):
+                    called = [case.workflow for case in target.cases if case.workflow is not None]
+                for workflow in called:
+                    if workflow not in seen:
+                        seen.add(workflow)
+                        todo.append(workflow)
+        return gates
+
     def references(self) -> list[Identifier]:
         """The ids of the registered entities this closure refers to by reference only."""
         found = [task.id for task in self.tasks if task.type == REFERENCE_TASK_TYPE]

@@ -15,7 +15,6 @@ from aloft.engine import EngineHost
 from aloft.errors import InputError, TypeTransformerError
 from aloft.ir import (
     NONE_TYPE,
-    BranchTarget,
     CollectionType,
     ExecutionId,
     GateKind,
@@ -28,7 +27,6 @@ from aloft.ir import (
     SimpleKind,
     SimpleType,
     WorkflowClosure,
-    WorkflowTarget,
     describe,
 )
 from aloft.storage.executions import ExecutionStore
@@ -40,28 +38,6 @@ _SIMPLE = {
     SimpleKind.STRING: str,
     SimpleKind.BOOLEAN: bool,
 }
-
-
-def signal_gates(closure: WorkflowClosure) -> dict[str, GateTarget]:
-    """The gates of ``closure``'s own execution that wait for a signal, by signal name: those
-    of its workflow, subworkflows and conditional cases, not of launch plans it calls (those
-    run as executions of their own, with signals of their own)."""
-    workflows = {w.id: w for w in (closure.workflow, *closure.subworkflows)}
-    gates: dict[str, GateTarget] = {}
-    todo, seen = [closure.workflow.id], {closure.workflow.id}
-    while todo:
-        for node in workflows[todo.pop()].nodes:
-            target = node.target
-            if isinstance(target, GateTarget) and target.gate is not GateKind.SLEEP:
-                gates.setdefault(target.name, target)
-            called = [target.workflow] if isinstance(target, WorkflowTarget) else []
-            if isinstance(target, BranchTarget):
-                called = [case.workflow for case in target.cases if case.workflow is not None]
-            for workflow in called:
-                if workflow not in seen:
-                    seen.add(workflow)
-                    todo.append(workflow)
-    return gates
 
 
 def signal_type(gate: GateTarget) -> Any:
@@ -79,7 +55,7 @@ def signal_type(gate: GateTarget) -> Any:
 
 def signal_literal(closure: WorkflowClosure, name: str, value: Any, *, text: bool) -> Literal:
     """``value`` (a Python value, or text when ``text``) as the literal of signal ``name``."""
-    gates = signal_gates(closure)
+    gates = closure.signal_gates()
     gate = gates.get(name)
     if gate is None:
         known = ", ".join(sorted(gates)) or "none"
@@ -122,7 +98,7 @@ def signal_watcher(
     gate that has started waiting for a signal not given yet: when stdin is a terminal it
     asks for the value, otherwise it says once, on stderr, what the gate waits for and
     ``how_to_give`` it. None if ``closure`` has no such gates."""
-    gates = signal_gates(closure)
+    gates = closure.signal_gates()
     if not gates:
         return None
     interactive = sys.stdin.isatty()

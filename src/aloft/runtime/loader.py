@@ -1,7 +1,10 @@
 """Finding a task's code from its ``CodeReference``.
 
-A failure here does not go away on retry (the module or the name is missing), so it is a
-``CodeLoadError``: the node fails at once with its message.
+Code that names a bundle is imported from that bundle, fetched from the blob store and
+unpacked once per digest (``aloft.storage.bundles``); other code from the attempt's code
+root, else from wherever Python finds it. A failure here does not go away on retry (the
+module, the name or the bundle is missing), so it is a ``CodeLoadError``: the node fails at
+once with its message.
 """
 
 from __future__ import annotations
@@ -16,25 +19,28 @@ from typing import Any, cast
 from aloft.errors import UserError
 from aloft.ir import CodeReference
 from aloft.runtime.protocol import RunnableTask
+from aloft.storage.bundles import BundleError, fetch
+from aloft.storage.layout import bundle_uri
 
 
 class CodeLoadError(UserError):
     """A task's code cannot be found where its code reference says."""
 
 
-def load_task(code: CodeReference, code_root: str = "") -> RunnableTask:
-    """Import ``code.module`` (from ``code_root`` first) and return its task ``code.qualname``."""
-    if code.bundle:
-        raise CodeLoadError(
-            f"task {code.module}.{code.qualname} comes from code bundle {code.bundle}, "
-            "and this worker cannot fetch code bundles (registration comes with the server)"
-        )
+def load_task(code: CodeReference, code_root: str = "", bundles: str = "") -> RunnableTask:
+    """Import ``code.module`` and return its task ``code.qualname``.
+
+    The module comes from the code bundle ``code.bundle`` when the reference names one, found
+    in the blob-store folder ``bundles``; else from ``code_root`` first.
+    """
     if "<locals>" in code.qualname:
         raise CodeLoadError(
             f"task {code.module}.{code.qualname} is defined inside a function, so a worker "
             "cannot import it; define it at module level"
         )
-    if code_root:
+    if code.bundle:
+        _import_from(_bundle_folder(code, bundles), code.module)
+    elif code_root:
         _import_from(code_root, code.module)
     try:
         target: Any = importlib.import_module(code.module)
@@ -48,6 +54,19 @@ def load_task(code: CodeReference, code_root: str = "") -> RunnableTask:
         except AttributeError:
             raise CodeLoadError(f"module {code.module!r} has no task {code.qualname!r}") from None
     return cast(RunnableTask, target)
+
+
+def _bundle_folder(code: CodeReference, bundles: str) -> str:
+    """The local folder code bundle ``code.bundle`` is unpacked in, fetched if need be."""
+    if not bundles:
+        raise CodeLoadError(
+            f"task {code.module}.{code.qualname} comes from code bundle {code.bundle}, "
+            "but the attempt names no bundle store to fetch it from"
+        )
+    try:
+        return str(fetch(bundle_uri(bundles, code.bundle), code.bundle))
+    except BundleError as exc:
+        raise CodeLoadError(f"task {code.module}.{code.qualname}: {exc}") from None
 
 
 def _import_from(code_root: str, module: str) -> None:

@@ -10,7 +10,7 @@ from aloft.runtime.loader import CodeLoadError, load_task
 def run_attempt(spec: TaskAttemptSpec, *, write_outputs: bool = True) -> TaskAttemptResult:
     """Load the task ``spec`` names and run it; a load failure fails the attempt for good."""
     try:
-        task = load_task(spec.task.code, spec.code_root)
+        task = load_task(spec.task.code, spec.code_root, spec.bundles)
     except CodeLoadError as exc:
         return failed_result(spec, ErrorKind.USER, str(exc))
     return execute_attempt(spec, task, write_outputs=write_outputs)

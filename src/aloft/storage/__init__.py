@@ -1,8 +1,8 @@
 """Storage: the blob store (fsspec), where an execution's data lives, offloading.
 
 fsspec is imported only when a blob is first read or written, so importing this package
-stays cheap. The metadata store lives in ``aloft.storage.executions``; code bundles come with the
-control plane.
+stays cheap. The metadata store lives in ``aloft.storage.executions``, code bundles (packing,
+checking, the workers' cache) in ``aloft.storage.bundles``.
 """
 
 from aloft.storage.blob import BlobStore, HashingWriter

@@ -5,7 +5,10 @@ the aloft home (``ALOFT_HOME``, default ``~/.aloft``):
 
 - blob store: ``ALOFT_STORE``, ``[storage] url``, ``{home}/store``;
 - metadata database: ``ALOFT_DB``, ``[database] url``, ``sqlite:///{home}/aloft.db``;
-- worker processes: ``ALOFT_WORKERS``, ``[executor] workers``, the machine's CPUs.
+- worker processes: ``ALOFT_WORKERS``, ``[executor] workers``, the machine's CPUs;
+- the server's address: ``ALOFT_SERVER_HOST`` / ``ALOFT_SERVER_PORT``, ``[server] host`` /
+  ``port``, 127.0.0.1:8420;
+- the server clients talk to: ``ALOFT_REMOTE``, ``[remote] url``, http://127.0.0.1:8420.
 
 The config file is ``ALOFT_CONFIG`` or ``{home}/config.toml``::
 
@@ -21,6 +24,13 @@ The config file is ``ALOFT_CONFIG`` or ``{home}/config.toml``::
 
     [executor]
     workers = 8
+
+    [server]
+    host = "0.0.0.0"
+    port = 8420
+
+    [remote]
+    url = "http://aloft.internal:8420"
 """
 
 from __future__ import annotations
@@ -98,6 +108,38 @@ def worker_count() -> int:
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ConfigError(f"{path}: executor.workers must be a positive integer, got {workers!r}")
     return workers
+
+
+def server_address() -> tuple[str, int | None]:
+    """The address ``aloft serve`` listens on: ``ALOFT_SERVER_HOST`` / ``ALOFT_SERVER_PORT``,
+    else ``[server] host`` / ``port``, else 127.0.0.1 (a port of None: the default one)."""
+    path, section = _section("server")
+    host = os.environ.get("ALOFT_SERVER_HOST") or section.get("host", "127.0.0.1")
+    if not isinstance(host, str) or not host:
+        raise ConfigError(f"{path}: server.host must be a non-empty string, got {host!r}")
+    text = os.environ.get("ALOFT_SERVER_PORT")
+    if text is not None:
+        if not text.isdigit() or not 0 < int(text) < 65536:
+            raise ConfigError(f"ALOFT_SERVER_PORT must be a port number, got {text!r}")
+        return host, int(text)
+    port = section.get("port")
+    if port is not None and (
+        isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536
+    ):
+        raise ConfigError(f"{path}: server.port must be a port number, got {port!r}")
+    return host, port
+
+
+def remote_url() -> str | None:
+    """The server the remote client and ``--remote`` talk to: ``ALOFT_REMOTE``, else
+    ``[remote] url`` (None: neither is set)."""
+    path, section = _section("remote")
+    url = os.environ.get("ALOFT_REMOTE") or section.get("url")
+    if url is not None and (
+        not isinstance(url, str) or not url.startswith(("http://", "https://"))
+    ):
+        raise ConfigError(f"{path}: remote.url must be an http(s) URL, got {url!r}")
+    return url
 
 
 def load_storage_config() -> StorageConfig:

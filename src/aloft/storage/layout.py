@@ -1,7 +1,11 @@
-"""Where an execution's data lives in the blob store.
+"""Where an execution's data and registered code live in the blob store.
 
 {root}/executions/{project}/{domain}/{execution}/{node path...}[/item-{i}]/{attempt}/
     outputs.json  logs.txt  deck.html  checkpoints/  raw/
+{root}/bundles/{digest}.tar.gz
+
+Code bundles are named by the SHA-256 of their bytes, so registering the same code twice
+stores it once.
 
 An array node's items run in batch attempts, each under ``{node path...}/batch-{batch}/``.
 
@@ -58,3 +62,13 @@ def checkpoint_prefix(prefix: str) -> str:
 def deck_uri(prefix: str) -> str:
     """Where an attempt's deck is written."""
     return f"{prefix}/deck.html"
+
+
+def bundles_prefix(root: str) -> str:
+    """The folder of code bundles under the store root URI ``root``."""
+    return f"{root.rstrip('/')}/bundles"
+
+
+def bundle_uri(bundles: str, digest: str) -> str:
+    """Where the code bundle ``digest`` is stored, in the bundles folder ``bundles``."""
+    return f"{bundles.rstrip('/')}/{digest}.tar.gz"

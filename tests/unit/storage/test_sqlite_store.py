@@ -103,7 +103,7 @@ def test_a_reopened_file_keeps_everything(path: Path) -> None:
         assert snapshot.execution.version == version + 1
         assert second.events(execution) == events
         assert second.lease(execution) == ("host-a", 15.0)
-        assert second.list_executions() == [snapshot.execution]
+        assert second.list_executions().records == [snapshot.execution]
     finally:
         second.close()
 

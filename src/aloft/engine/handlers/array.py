@@ -275,6 +275,7 @@ def _submit(
                 inputs={},
                 output_prefix=batch_prefix(step.settings.data_root, execution, key, batch),
                 code_root=view.spec.code_root,
+                bundles=step.settings.bundles if task.code.bundle else "",
                 items=tuple(
                     ArrayItem(index=i, attempt=items.attempt(i), inputs=mapped.inputs_of(i))
                     for i in indexes

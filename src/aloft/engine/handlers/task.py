@@ -253,6 +253,7 @@ def submit(
                 inputs=inputs,
                 output_prefix=attempt_prefix(step.settings.data_root, execution, key, number),
                 code_root=view.spec.code_root,
+                bundles=step.settings.bundles if task.code.bundle else "",
                 calls=calls,
             )
         )

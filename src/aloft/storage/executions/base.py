@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from aloft.errors import InputError, PlatformError
@@ -106,6 +106,59 @@ class ResultOutcome:
 
 
 @dataclass(frozen=True)
+class ExecutionQuery:
+    """Which executions ``list_executions`` returns, in which order, one page at a time.
+
+    Every filter given must hold: ``labels`` must all be among the execution's labels, and
+    ``created_after`` / ``created_before`` bound its creation time (inclusive, exclusive).
+    ``after`` is the ``next`` position of the previous page.
+    """
+
+    phase: ExecutionPhase | None = None
+    project: str | None = None
+    domain: str | None = None
+    workflow: str | None = None
+    launch_plan: str | None = None
+    labels: Mapping[str, str] = field(default_factory=dict)
+    created_after: datetime.datetime | None = None
+    created_before: datetime.datetime | None = None
+    oldest_first: bool = False
+    limit: int = 100
+    after: int | None = None
+
+    def matches(self, spec: ExecutionSpec, record: ExecutionRecord) -> bool:
+        """Whether the execution of ``spec`` with ``record`` passes every filter (what a store
+        without an index of its own checks)."""
+        created = record.created_at or datetime.datetime.min.replace(tzinfo=datetime.UTC)
+        launch_plan = spec.launch_plan.name if spec.launch_plan is not None else None
+        return (
+            (self.phase is None or record.phase is self.phase)
+            and self.project in (None, spec.id.project)
+            and self.domain in (None, spec.id.domain)
+            and self.workflow in (None, spec.closure.workflow.id.name)
+            and self.launch_plan in (None, launch_plan)
+            and all(spec.labels.get(k) == v for k, v in self.labels.items())
+            and (
+                self.created_after is None
+                or (created is not None and created >= self.created_after)
+            )
+            and (
+                self.created_before is None
+                or (created is not None and created < self.created_before)
+            )
+        )
+
+
+@dataclass(frozen=True)
+class ExecutionPage:
+    """One page of executions, and the position to pass as ``after`` for the next (``None``:
+    this was the last)."""
+
+    records: list[ExecutionRecord]
+    next: int | None = None
+
+
+@dataclass(frozen=True)
 class Claim:
     """What ``claim`` handed to an engine host.
 
@@ -139,10 +192,9 @@ class ExecutionStore(ABC):
         """A copy of ``execution``'s execution record alone (its phase, outputs, error)."""
 
     @abstractmethod
-    def list_executions(
-        self, *, phase: ExecutionPhase | None = None, limit: int = 100
-    ) -> list[ExecutionRecord]:
-        """Execution records, newest first."""
+    def list_executions(self, query: ExecutionQuery | None = None) -> ExecutionPage:
+        """The execution records ``query`` selects (default: the newest 100), newest first
+        unless it asks for the oldest."""
 
     @abstractmethod
     def events(self, execution: ExecutionId) -> list[Event]:

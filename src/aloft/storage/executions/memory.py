@@ -19,7 +19,6 @@ from aloft.ir import (
     Event,
     EventKind,
     ExecutionId,
-    ExecutionPhase,
     ExecutionRecord,
     ExecutionSpec,
     Literal,
@@ -32,6 +31,8 @@ from aloft.storage.executions.base import (
     Claim,
     ExecutionExists,
     ExecutionNotFound,
+    ExecutionPage,
+    ExecutionQuery,
     ExecutionSnapshot,
     ExecutionStore,
     InvalidTransition,
@@ -113,14 +114,19 @@ class InMemoryStore(ExecutionStore):
         with self._lock:
             return self._get(execution).record
 
-    def list_executions(
-        self, *, phase: ExecutionPhase | None = None, limit: int = 100
-    ) -> list[ExecutionRecord]:
+    def list_executions(self, query: ExecutionQuery | None = None) -> ExecutionPage:
+        query = query or ExecutionQuery()
         with self._lock:
-            records = [s.record for s in self._executions.values()]
-        if phase is not None:
-            records = [r for r in records if r.phase is phase]
-        return records[::-1][:limit]
+            stored = list(enumerate(self._executions.values()))
+        if not query.oldest_first:
+            stored.reverse()
+        if query.after is not None:
+            after = query.after
+            stored = [(i, s) for i, s in stored if (i > after if query.oldest_first else i < after)]
+        found = [(i, s.record) for i, s in stored if query.matches(s.spec, s.record)]
+        page = found[: query.limit]
+        more = len(found) > query.limit
+        return ExecutionPage([r for _, r in page], page[-1][0] if more else None)
 
     def events(self, execution: ExecutionId) -> list[Event]:
         with self._lock:

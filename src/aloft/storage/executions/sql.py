@@ -33,7 +33,6 @@ from aloft.ir import (
     Event,
     EventKind,
     ExecutionId,
-    ExecutionPhase,
     ExecutionRecord,
     ExecutionSpec,
     Literal,
@@ -50,6 +49,8 @@ from aloft.storage.executions.base import (
     Claim,
     ExecutionExists,
     ExecutionNotFound,
+    ExecutionPage,
+    ExecutionQuery,
     ExecutionSnapshot,
     ExecutionStore,
     InvalidTransition,
@@ -67,6 +68,7 @@ from aloft.storage.executions.rules import (
 from aloft.storage.executions.sql_direct import DirectStatements, execute_many
 from aloft.storage.executions.sql_known import DEFAULT_CAPACITY, KnownExecutions, KnownRecords
 from aloft.storage.executions.sql_results import ResultBatch
+from aloft.storage.registry import Registry
 
 _log = logging.getLogger("aloft.store")
 
@@ -181,6 +183,9 @@ class SqlStore(ExecutionStore, Catalog):
             "lease_owner": "",
             "lease_expires": 0.0,
             "created_at": now.timestamp(),
+            "workflow": spec.closure.workflow.id.name,
+            "launch_plan": spec.launch_plan.name if spec.launch_plan is not None else "",
+            "labels": t.labels_text(spec.labels),
         }
         with self._write() as conn:
             row_id = conn.execute(self._upserts.create, row).scalar()
@@ -218,16 +223,15 @@ class SqlStore(ExecutionStore, Catalog):
             _, version, stored = self._row(conn, execution, lock=False)
         return structs.replace(from_json(stored, ExecutionRecord), version=version)
 
-    def list_executions(
-        self, *, phase: ExecutionPhase | None = None, limit: int = 100
-    ) -> list[ExecutionRecord]:
-        """Execution records, newest first, only those in ``phase`` if given."""
-        statement = t.list_executions.limit(limit)
-        if phase is not None:
-            statement = statement.where(t.executions.c.phase == phase.value)
+    def list_executions(self, query: ExecutionQuery | None = None) -> ExecutionPage:
+        """The execution records ``query`` selects; a page's position is its last row id."""
+        query = query or ExecutionQuery()
+        statement = t.list_executions(query).limit(query.limit + 1)
         with self._engine.connect() as conn:
-            records = conn.execute(statement).scalars().all()
-        return [from_json(record, ExecutionRecord) for record in records]
+            rows = conn.execute(statement).all()
+        page = rows[: query.limit]
+        records = [from_json(record, ExecutionRecord) for _, record in page]
+        return ExecutionPage(records, page[-1][0] if len(rows) > query.limit else None)
 
     def events(self, execution: ExecutionId) -> list[Event]:
         """The event log of ``execution``, in the order it was appended."""
@@ -502,6 +506,21 @@ class SqlStore(ExecutionStore, Catalog):
         if wanted:
             with self._write() as conn:
                 conn.execute(t.release_reservations, {"p_owners": wanted})
+
+    def count_by_phase(self) -> dict[str, int]:
+        """How many executions are stored in each phase (phases with none left out)."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(t.count_by_phase).all()
+        return {str(phase): int(count) for phase, count in rows}
+
+    def count_running_attempts(self) -> int:
+        """How many task attempts are recorded as running."""
+        with self._engine.connect() as conn:
+            return int(conn.execute(t.count_running_attempts).scalar() or 0)
+
+    def registry(self) -> Registry:
+        """The registry of entities and projects in this database."""
+        return Registry(self._snapshot, self._write)
 
     def close(self) -> None:
         """Close the pooled connections."""

@@ -10,6 +10,7 @@ the stored record.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,7 @@ from aloft.ir import (
     from_json,
     to_json,
 )
+from aloft.storage.executions.base import ExecutionQuery
 
 _ROW_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 """A 64-bit surrogate key; ``INTEGER`` on SQLite, where only that makes it the rowid."""
@@ -50,10 +52,18 @@ executions = sa.Table(
     sa.Column("lease_owner", sa.String, nullable=False),
     sa.Column("lease_expires", sa.Float, nullable=False),
     sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("workflow", sa.String, nullable=False, server_default=""),
+    sa.Column("launch_plan", sa.String, nullable=False, server_default=""),
+    sa.Column("labels", sa.Text, nullable=False, server_default="{}"),
     sa.UniqueConstraint("project", "domain", "name", name="uq_executions_name"),
     sa.Index("ix_executions_phase", "phase", "id"),
     sa.Index("ix_executions_lease_owner", "lease_owner"),
+    sa.Index("ix_executions_scope", "project", "domain", "id"),
+    sa.Index("ix_executions_workflow", "workflow", "id"),
+    sa.Index("ix_executions_launch_plan", "launch_plan", "id"),
 )
+"""``workflow`` and ``launch_plan`` are the names of what an execution runs (the launch
+plan's empty if none), ``labels`` its labels as JSON with sorted keys: filters of listings."""
 
 specs = sa.Table(
     "execution_specs",
@@ -82,6 +92,7 @@ attempts = sa.Table(
     sa.Column("phase", sa.String, nullable=False),
     sa.Column("lease_expires", sa.Float, nullable=True),
     sa.Index("ix_attempts_execution", "execution_id"),
+    sa.Index("ix_attempts_phase", "phase"),
 )
 
 events = sa.Table(
@@ -120,6 +131,48 @@ cache_reservations = sa.Table(
 )
 """Who computes a serialized cached task's outputs now, and until when."""
 
+projects = sa.Table(
+    "projects",
+    metadata,
+    sa.Column("name", sa.String, primary_key=True),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+)
+"""The projects of the registry (each has the same domains)."""
+
+entities = sa.Table(
+    "entities",
+    metadata,
+    sa.Column("id", _ROW_ID, primary_key=True, autoincrement=True),
+    sa.Column("resource_type", sa.String, nullable=False),
+    sa.Column("project", sa.String, nullable=False),
+    sa.Column("domain", sa.String, nullable=False),
+    sa.Column("name", sa.String, nullable=False),
+    sa.Column("version", sa.String, nullable=False),
+    sa.Column("digest", sa.String, nullable=False),
+    sa.Column("template", sa.Text, nullable=False),
+    sa.Column("closure", sa.Text, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.UniqueConstraint(
+        "resource_type", "project", "domain", "name", "version", name="uq_entities_version"
+    ),
+    sa.Index("ix_entities_name", "resource_type", "project", "domain", "name", "id"),
+)
+"""Registered tasks, workflows and launch plans, one row per version: the entity's own IR
+(``template``) and the closure an execution of it runs, and their ``digest``."""
+
+launch_plan_states = sa.Table(
+    "launch_plan_states",
+    metadata,
+    sa.Column("project", sa.String, primary_key=True),
+    sa.Column("domain", sa.String, primary_key=True),
+    sa.Column("name", sa.String, primary_key=True),
+    sa.Column("active_version", sa.String, nullable=False),
+    sa.Column("last_fired", sa.Float, nullable=True),
+)
+"""Which version of a launch plan is active (its schedule fires), and when its schedule last
+fired."""
+
 # -- prebuilt statements -------------------------------------------------------------------------
 #
 # Built once, so SQLAlchemy compiles each only once per dialect (its compiled cache). Bound
@@ -157,8 +210,45 @@ update_execution = (
         pending=sa.bindparam("p_pending"),
     )
 )
-list_executions = sa.select(_E.record).order_by(_E.id.desc())
-"""Newest first: in the order they were created in the database."""
+
+count_by_phase = sa.select(_E.phase, sa.func.count()).group_by(_E.phase)
+count_running_attempts = (
+    sa.select(sa.func.count()).select_from(attempts).where(_A.phase == NodePhase.RUNNING.value)
+)
+
+
+def list_executions(query: ExecutionQuery) -> sa.Select[int, str]:
+    """The row ids and records of the executions ``query`` selects, newest first (in the
+    order they were created in the database) unless it asks for the oldest."""
+    statement = sa.select(_E.id, _E.record)
+    conditions: list[sa.ColumnElement[bool]] = []
+    if query.phase is not None:
+        conditions.append(_E.phase == query.phase.value)
+    for column, value in (
+        (_E.project, query.project),
+        (_E.domain, query.domain),
+        (_E.workflow, query.workflow),
+        (_E.launch_plan, query.launch_plan),
+    ):
+        if value is not None:
+            conditions.append(column == value)
+    for key, value in sorted(query.labels.items()):
+        pair = labels_text({key: value})[1:-1]  # '"k":"v"' as it appears in the column
+        conditions.append(_E.labels.contains(pair, autoescape=True))
+    if query.created_after is not None:
+        conditions.append(_E.created_at >= query.created_after.timestamp())
+    if query.created_before is not None:
+        conditions.append(_E.created_at < query.created_before.timestamp())
+    if query.after is not None:
+        conditions.append(_E.id > query.after if query.oldest_first else _E.id < query.after)
+    order = _E.id.asc() if query.oldest_first else _E.id.desc()
+    return statement.where(*conditions).order_by(order)
+
+
+def labels_text(labels: dict[str, str]) -> str:
+    """How the ``labels`` column holds an execution's labels: compact JSON, keys sorted."""
+    return json.dumps(labels, sort_keys=True, separators=(",", ":"))
+
 
 select_nodes = sa.select(_N.key, _N.record).where(_N.execution_id == sa.bindparam("p_id"))
 select_some_nodes = select_nodes.where(_N.key.in_(sa.bindparam("p_keys", expanding=True)))

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD = "0003"
+HEAD = "0004"
 """The newest revision in ``versions/``."""
 
 _ADVISORY_LOCK = 0x616C6F6674

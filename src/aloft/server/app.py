@@ -1,0 +1,105 @@
+"""The server application: the REST API, health and metrics in front of the control plane,
+with the engine host and its worker pool running beside them (``aloft serve``)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from fastapi import FastAPI, Request, Response
+from prometheus_client import CollectorRegistry, Histogram
+
+from aloft import __version__
+from aloft.server import errors
+from aloft.server.api import router
+from aloft.server.control_plane import MAX_BUNDLE_BYTES, ControlPlane
+from aloft.server.engine_service import EngineService, PoolUse
+from aloft.server.metrics import CONTENT_TYPE, PlatformCollector, metrics_text
+from aloft.storage import BlobStore
+from aloft.storage.executions.sql import SqlStore
+
+MAX_JSON_BYTES = 32 << 20
+"""The largest JSON request body taken (code bundles may be larger)."""
+_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600)
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """What a server runs on: the metadata database URL, the blob store (root URI and fsspec
+    options), and how many worker processes run tasks (0: none, an API-only server)."""
+
+    database: str
+    store: str
+    store_options: dict[str, object]
+    workers: int
+
+
+def create_app(config: ServerConfig) -> FastAPI:
+    """The server's ASGI application; the engine starts and stops with its lifespan."""
+    metrics = CollectorRegistry()
+    latency = Histogram(
+        "aloft_task_attempt_seconds",
+        "Seconds from handing a task attempt to the worker pool to its result.",
+        buckets=_LATENCY_BUCKETS,
+        registry=metrics,
+    )
+    engine = (
+        EngineService(config.database, config.store, config.workers, latency.observe)
+        if config.workers
+        else None
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = SqlStore(config.database)
+        app.state.control_plane = ControlPlane(store, BlobStore(config.store, config.store_options))
+        pool: Callable[[], PoolUse] = engine.pool_use if engine else (lambda: PoolUse(0, 0))
+        metrics.register(PlatformCollector(store, pool))
+        if engine is not None:
+            engine.start()
+        logging.getLogger("aloft.server").info("aloft server ready")
+        try:
+            yield
+        finally:
+            if engine is not None:
+                engine.stop()
+            store.close()
+
+    app = FastAPI(
+        title="aloft",
+        version=__version__,
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    app.include_router(router)
+
+    @app.middleware("http")
+    async def limit_body(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        limit = (
+            MAX_BUNDLE_BYTES if request.url.path.startswith("/api/v1/bundles/") else MAX_JSON_BYTES
+        )
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            return errors.error_response(413, f"request body is larger than {limit >> 20} MiB")
+        return await call_next(request)
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        """200 ``ok`` while the server serves and its engine host runs, else 503."""
+        if engine is not None and engine.failure is not None:
+            return errors.error_response(503, f"the engine host stopped: {engine.failure}")
+        return Response(b'{"status":"ok"}', media_type="application/json")
+
+    @app.get("/metrics")
+    def prometheus() -> Response:
+        """The Prometheus metrics."""
+        return Response(metrics_text(metrics), media_type=CONTENT_TYPE)
+
+    return app

@@ -1,0 +1,86 @@
+"""The request bodies of the REST API, validated by FastAPI before any handler runs (a bad
+one is a 422 naming the field)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from aloft.ir import ResourceType
+
+_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"
+
+
+class Body(BaseModel):
+    """Unknown fields are refused: a misspelt one would otherwise be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class NewProject(Body):
+    """A project to create."""
+
+    name: str = Field(pattern=_NAME)
+    description: str = Field("", max_length=10_000)
+
+
+class EntityBody(Body):
+    """One entity of a registration, as the client compiled it."""
+
+    resource_type: ResourceType
+    template: dict[str, Any]
+    closure: dict[str, Any]
+
+
+class RegistrationBody(Body):
+    """Entities to register under one version, with the code bundle their tasks come from."""
+
+    project: str = Field("default", pattern=_NAME)
+    domain: str = "development"
+    version: str = Field("", max_length=63)
+    bundle: str = Field("", pattern=r"^([0-9a-f]{64})?$")
+    entities: list[EntityBody] = Field(min_length=1, max_length=10_000)
+
+
+class EntityRef(Body):
+    """A registered task, workflow or launch plan (its newest version if none is given)."""
+
+    resource_type: ResourceType
+    name: str = Field(min_length=1, max_length=500)
+    version: str = Field("", max_length=63)
+
+
+class NewExecution(Body):
+    """An execution to launch: what, on which inputs (JSON ``inputs`` converted by each
+    input's type, or IR ``literals``), named how, labelled how."""
+
+    project: str = Field("default", pattern=_NAME)
+    domain: str = "development"
+    name: str = Field("", pattern=r"^([A-Za-z0-9][A-Za-z0-9_.-]{0,62})?$")
+    entity: EntityRef
+    inputs: dict[str, Any] = Field(default_factory=dict)
+    literals: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    labels: dict[str, str] = Field(default_factory=dict)
+    annotations: dict[str, str] = Field(default_factory=dict)
+
+
+class Relaunch(Body):
+    """Relaunch an execution, optionally under a chosen name."""
+
+    name: str = Field("", pattern=r"^([A-Za-z0-9][A-Za-z0-9_.-]{0,62})?$")
+
+
+class Recover(Body):
+    """Recover a failed execution, optionally with another version of what it ran."""
+
+    name: str = Field("", pattern=r"^([A-Za-z0-9][A-Za-z0-9_.-]{0,62})?$")
+    version: str = Field("", max_length=63)
+
+
+class SignalBody(Body):
+    """A gate's signal: a JSON ``value`` converted by the gate's type, or an IR ``literal``."""
+
+    name: str = Field(min_length=1, max_length=500)
+    value: Any = None
+    literal: dict[str, Any] | None = None
