@@ -77,8 +77,17 @@ def resume(name: str, db: str | None, signals: tuple[str, ...]) -> None:
 @click.command()
 @click.argument("name")
 @click.option("--db", help=_DB_HELP)
-def terminate(name: str, db: str | None) -> None:
-    """Stop durable execution NAME: its running tasks are killed and it ends ABORTED."""
+@click.option("--remote", "url", metavar="URL", help="Stop an execution of this server instead.")
+@click.option("--project", default="default", show_default=True, help="With --remote.")
+@click.option("--domain", default="development", show_default=True, help="With --remote.")
+def terminate(name: str, db: str | None, url: str | None, project: str, domain: str) -> None:
+    """Stop execution NAME: its running tasks are killed and it ends ABORTED (a durable
+    local one, or with --remote one of a server)."""
+    if url is not None:
+        from aloft.cli.remote import terminate_remote
+
+        terminate_remote(name, url, project, domain)
+        return
     from aloft.runner.durable import open_store
     from aloft.runner.durable import terminate as end
 

@@ -10,6 +10,7 @@ from aloft import __version__
 from aloft.cli.cache import cache
 from aloft.cli.executions import executions, resume, terminate
 from aloft.cli.ir import ir
+from aloft.cli.remote import get, logs, recover, register, relaunch, signal
 from aloft.cli.run import run
 from aloft.cli.serve import serve
 from aloft.errors import AloftError, ExecutionFailedError, UserError
@@ -33,6 +34,8 @@ cli.add_command(resume)
 cli.add_command(terminate)
 cli.add_command(cache)
 cli.add_command(serve)
+for command in (register, get, relaunch, recover, signal, logs):
+    cli.add_command(command)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,5 +1,5 @@
 """``aloft run [--durable [--name NAME] [--db URL]] [--signal NAME=VALUE] FILE [NAME]
-[--input value ...]``."""
+[--input value ...]``, and ``aloft run --remote [URL] [--wait] FILE NAME ...``."""
 
 from __future__ import annotations
 
@@ -38,11 +38,25 @@ _HELP = ("-h", "--help")
     metavar="NAME=VALUE",
     help="Give a gate's signal (repeatable); gates not given one ask at the terminal.",
 )
+@click.option(
+    "--remote",
+    "remote",
+    is_flag=True,
+    help="Run on an aloft server: --remote [URL] FILE NAME (default URL: ALOFT_REMOTE, the "
+    "config file, http://127.0.0.1:8420); the code is registered on the fly.",
+)
+@click.option("--wait", is_flag=True, help="With --remote: show progress, print the outputs.")
+@click.option("--project", default="default", show_default=True, help="With --remote.")
+@click.option("--domain", default="development", show_default=True, help="With --remote.")
 @click.argument("file", required=False)
 @click.argument("name", required=False)
 @click.pass_context
 def run(
     ctx: click.Context,
+    remote: bool,
+    wait: bool,
+    project: str,
+    domain: str,
     durable: bool,
     execution_name: str | None,
     db: str | None,
@@ -59,6 +73,13 @@ def run(
     process dies, `aloft resume NAME` continues it.
     """
     args = list(ctx.args)
+    url = None
+    if remote and file is not None and file.startswith(("http://", "https://")):
+        url, file, name = file, name, args.pop(0) if args else None
+    if remote and durable:
+        raise click.UsageError("--remote runs on the server, which is durable: drop --durable")
+    if not remote and (wait or project != "default" or domain != "development"):
+        raise click.UsageError("--wait, --project and --domain only apply to --remote runs")
     if file is None or (name is None and any(a in _HELP for a in args)) or file in _HELP:
         click.echo(ctx.get_help())
         return
@@ -73,6 +94,13 @@ def run(
         click.echo(entity_help(entity, file, name))
         return
     values = parse_inputs(entity, args)
+    if remote:
+        from aloft.cli.remote import run_remote
+
+        if signals or overwrite_cache:
+            raise click.UsageError("--signal and --overwrite-cache do not apply to --remote runs")
+        run_remote(url, project, domain, entity, values, wait)
+        return
     given = parse_signal_options(entity.closure, signals)
     if durable:
         from aloft.runner.durable import create_durable, drive, new_name, open_store

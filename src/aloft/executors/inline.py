@@ -34,7 +34,7 @@ TaskResolver = Callable[[TaskAttemptSpec], RunnableTask]
 
 def resolve_by_reference(spec: TaskAttemptSpec) -> RunnableTask:
     """Import the task named by ``spec.task.code`` (from ``spec.code_root``)."""
-    return load_task(spec.task.code, spec.code_root)
+    return load_task(spec.task.code, spec.code_root, spec.bundles)
 
 
 def resolver_with(known: Mapping[Identifier, RunnableTask]) -> TaskResolver:

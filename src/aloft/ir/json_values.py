@@ -124,11 +124,10 @@ def literal_to_json(literal: Literal) -> Any:
         case UnionValue() | HashedValue():
             return literal_to_json(literal.value)
         case BlobValue() | StructuredDatasetValue():
-            return (
-                {"uri": literal.uri, "format": literal.format}
-                if literal.format
-                else {"uri": literal.uri}
-            )
+            shown = {"uri": literal.uri}
+            if literal.format:
+                shown["format"] = literal.format
+            return shown
         case PickleValue():
             return {"pickle": literal.uri or len(literal.data)}
         case OffloadedValue():

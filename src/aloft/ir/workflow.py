@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from enum import StrEnum
 
+import msgspec
+
 from aloft.ir.base import IRModel
 from aloft.ir.branch import BranchCase
 from aloft.ir.identifiers import Identifier
@@ -219,6 +221,18 @@ class WorkflowClosure(IRModel, frozen=True):
     subworkflows: tuple[WorkflowTemplate, ...] = ()
     tasks: tuple[TaskTemplate, ...] = ()
     launch_plans: tuple[LaunchPlanSpec, ...] = ()
+
+    def with_code_bundle(self, bundle: str) -> WorkflowClosure:
+        """This closure with every task whose code names no bundle taken from ``bundle``:
+        what a task from a registered bundle builds at run time (a dynamic or eager body)
+        comes from that same bundle."""
+        tasks = tuple(
+            msgspec.structs.replace(task, code=msgspec.structs.replace(task.code, bundle=bundle))
+            if task.code.module and not task.code.bundle and task.type != REFERENCE_TASK_TYPE
+            else task
+            for task in self.tasks
+        )
+        return msgspec.structs.replace(self, tasks=tasks)
 
     def signal_gates(self) -> dict[str, GateTarget]:
         """The gates of this closure's own execution that wait for a signal, by signal name:

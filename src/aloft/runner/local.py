@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,14 +63,7 @@ class LocalExecution:
 
     def error_message(self) -> str:
         """One line saying which task failed, how often it was tried, and why."""
-        error = self.record.error
-        if error is None:
-            return f"execution {self.record.id} ended {self.record.phase.value}"
-        where = f"task {error.task} (node {error.node})" if error.task else f"node {error.node}"
-        node = next((n for n in self.nodes.values() if str(n.key) == error.node), None)
-        attempts = node.user_failures + node.system_failures if node is not None else 1
-        tries = f" after {attempts} attempts" if attempts > 1 else ""
-        return f"{where} failed{tries}: {error.message}"
+        return failure_message(self.record, self.nodes.values())
 
     def output_literals(self) -> dict[str, Literal]:
         """The outputs as literals; raises ``ExecutionFailedError`` if it failed."""
@@ -87,6 +80,19 @@ class LocalExecution:
     def outputs(self) -> Any:
         """The outputs as Python values, shaped as the entity declares them."""
         return self.entity.shape_outputs(list(self.output_values().values()))
+
+
+def failure_message(record: ExecutionRecord, nodes: Iterable[NodeRecord]) -> str:
+    """One line saying which task of the execution of ``record`` failed, how often it was
+    tried, and why (``nodes``: the execution's node records)."""
+    error = record.error
+    if error is None:
+        return f"execution {record.id} ended {record.phase.value}"
+    where = f"task {error.task} (node {error.node})" if error.task else f"node {error.node}"
+    node = next((n for n in nodes if str(n.key) == error.node), None)
+    attempts = node.user_failures + node.system_failures if node is not None else 1
+    tries = f" after {attempts} attempts" if attempts > 1 else ""
+    return f"{where} failed{tries}: {error.message}"
 
 
 def input_literals(entity: Entity, values: dict[str, Any]) -> dict[str, Literal]:

@@ -121,13 +121,13 @@ def _run(
             if task_type == DYNAMIC_TASK_TYPE:
                 name_of_workflow = f"{name}[{node}]"
                 built = cast(DynamicTask, task).compile_dynamic(name_of_workflow, **kwargs)
-                return built, None
+                return _in_bundle(spec, built), None
             if task_type == EAGER_TASK_TYPE:
                 journal = {call.id: call for call in spec.calls}
                 round_name = f"{name}[{node}]#round-{attempt}"
                 result, waiting = cast(EagerTask, task).run_round(journal, round_name, **kwargs)
                 if waiting is not None:
-                    return waiting, None
+                    return _in_bundle(spec, waiting), None
             else:
                 result = task.execute(**kwargs)
         except UserError as exc:  # how the body used aloft: a dynamic that does not compile,
@@ -233,3 +233,9 @@ def _user_traceback(exc: BaseException) -> str:
     if tb is not None and tb.tb_next is not None:
         tb = tb.tb_next
     return "".join(traceback.format_exception(type(exc), exc, tb))
+
+
+def _in_bundle(spec: TaskAttemptSpec, closure: WorkflowClosure) -> WorkflowClosure:
+    """``closure``, built by the task of ``spec``, with its tasks' code in that task's bundle."""
+    bundle = spec.task.code.bundle
+    return closure.with_code_bundle(bundle) if bundle else closure

@@ -117,46 +117,6 @@ def register(body: RegistrationBody, request: Request) -> Response:
     return json_response({"version": done.version, "entities": entities})
 
 
-@router.get("/{kind}/{project}/{domain}")
-def list_entities(kind: str, project: str, domain: str, request: Request) -> Response:
-    """The newest version of every entity of ``kind`` in a project and domain."""
-    control = plane(request)
-    control.check_scope(project, domain)
-    found = control.registry.latest(_kind(kind), project, domain)
-    return json_response({"entities": [_summary(e) for e in found]})
-
-
-@router.get("/{kind}/{project}/{domain}/{name}")
-def list_versions(
-    kind: str,
-    project: str,
-    domain: str,
-    name: str,
-    request: Request,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
-) -> Response:
-    """The versions of one entity, newest first."""
-    control = plane(request)
-    control.check_scope(project, domain)
-    found = control.registry.versions(_kind(kind), project, domain, name, limit)
-    if not found:
-        raise NotFound(f"no {_kind(kind).value.replace('_', ' ')} {name} in {project}/{domain}")
-    return json_response({"entities": [_summary(e) for e in found]})
-
-
-@router.get("/{kind}/{project}/{domain}/{name}/{version}")
-def get_entity(
-    kind: str, project: str, domain: str, name: str, version: str, request: Request
-) -> Response:
-    """One registered version (``latest``: the newest), with its IR."""
-    id = Identifier(_kind(kind), name, project, domain, "" if version == "latest" else version)
-    entity = plane(request).entity(id)
-    body = _summary(entity)
-    body["template"] = msgspec.Raw(entity.template.encode())
-    body["closure"] = msgspec.Raw(entity.closure.encode())
-    return json_response(body)
-
-
 # -- executions -------------------------------------------------------------------------------
 
 
@@ -293,6 +253,49 @@ def get_log(
     return PlainTextResponse(text)
 
 
+# -- entities (last: their paths would match every other collection's) ---------------------
+
+
+@router.get("/{kind}/{project}/{domain}")
+def list_entities(kind: str, project: str, domain: str, request: Request) -> Response:
+    """The newest version of every entity of ``kind`` in a project and domain."""
+    control = plane(request)
+    control.check_scope(project, domain)
+    found = control.registry.latest(_kind(kind), project, domain)
+    return json_response({"entities": [_summary(e) for e in found]})
+
+
+@router.get("/{kind}/{project}/{domain}/{name}")
+def list_versions(
+    kind: str,
+    project: str,
+    domain: str,
+    name: str,
+    request: Request,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
+) -> Response:
+    """The versions of one entity, newest first."""
+    control = plane(request)
+    control.check_scope(project, domain)
+    found = control.registry.versions(_kind(kind), project, domain, name, limit)
+    if not found:
+        raise NotFound(f"no {_kind(kind).value.replace('_', ' ')} {name} in {project}/{domain}")
+    return json_response({"entities": [_summary(e) for e in found]})
+
+
+@router.get("/{kind}/{project}/{domain}/{name}/{version}")
+def get_entity(
+    kind: str, project: str, domain: str, name: str, version: str, request: Request
+) -> Response:
+    """One registered version (``latest``: the newest), with its IR."""
+    id = Identifier(_kind(kind), name, project, domain, "" if version == "latest" else version)
+    entity = plane(request).entity(id)
+    body = _summary(entity)
+    body["template"] = msgspec.Raw(entity.template.encode())
+    body["closure"] = msgspec.Raw(entity.closure.encode())
+    return json_response(body)
+
+
 # -- helpers ----------------------------------------------------------------------------------
 
 
@@ -344,8 +347,4 @@ def _spec_fields(spec: ExecutionSpec) -> dict[str, Any]:
 
 
 def _node(record: NodeRecord, attempts: list[AttemptRecord]) -> dict[str, Any]:
-    fields = msgspec.structs.asdict(record)
-    fields["key"] = str(record.key)
-    fields.pop("workflow", None)  # a dynamic node's built workflow: large, and in the IR below
-    fields["attempts"] = attempts
-    return fields
+    return {"key": str(record.key), "record": record, "attempts": attempts}

@@ -38,7 +38,8 @@ TEMPLATE_TYPES: dict[ResourceType, type[Any]] = {
 }
 """The IR type of each kind's own template."""
 
-_ID_FIELDS = frozenset({"resource_type", "name", "project", "domain", "version"})
+_ID_FIELDS = frozenset({"resource_type", "name"})
+"""The fields an identifier always has in JSON (the others are left out at their defaults)."""
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ def _stamped(value: Any, project: str, domain: str, version: str, bundle: str) -
     if not isinstance(value, dict):
         return value
     stamped = {k: _stamped(v, project, domain, version, bundle) for k, v in value.items()}
-    if stamped.keys() >= _ID_FIELDS and stamped.get("version") == LOCAL_VERSION:
+    if stamped.keys() >= _ID_FIELDS and stamped.get("version", LOCAL_VERSION) == LOCAL_VERSION:
         stamped.update(project=project, domain=domain, version=version)
     elif {"module", "qualname"} <= stamped.keys() and not stamped.get("bundle"):
         stamped["bundle"] = bundle

@@ -289,7 +289,7 @@ BAD: list[tuple[Any, Any, str, str]] = [
         Outer,
         {"inner": {"a": 1, "b": None}, "items": []},
         "input 'p'",
-        'input \'p\': expected Outer, got {"inner": {"a": 1, "b": null}, "i... '
+        'input \'p\': expected Outer, got {"inner": {"a": 1, "b": null}, "items... '
         "(missing field 'color')",
     ),
     (
