@@ -41,7 +41,10 @@ _HELP = ("-h", "--help")
 @click.option(
     "--remote",
     "remote",
-    is_flag=True,
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[URL]",
     help="Run on an aloft server: --remote [URL] FILE NAME (default URL: ALOFT_REMOTE, the "
     "config file, http://127.0.0.1:8420); the code is registered on the fly.",
 )
@@ -53,7 +56,7 @@ _HELP = ("-h", "--help")
 @click.pass_context
 def run(
     ctx: click.Context,
-    remote: bool,
+    remote: str | None,
     wait: bool,
     project: str,
     domain: str,
@@ -73,12 +76,14 @@ def run(
     process dies, `aloft resume NAME` continues it.
     """
     args = list(ctx.args)
-    url = None
-    if remote and file is not None and file.startswith(("http://", "https://")):
-        url, file, name = file, name, args.pop(0) if args else None
-    if remote and durable:
+    url = remote or None
+    if url is not None and not url.startswith(("http://", "https://")):  # it was FILE
+        if name is not None:
+            args.insert(0, name)
+        url, file, name = None, url, file
+    if remote is not None and durable:
         raise click.UsageError("--remote runs on the server, which is durable: drop --durable")
-    if not remote and (wait or project != "default" or domain != "development"):
+    if remote is None and (wait or project != "default" or domain != "development"):
         raise click.UsageError("--wait, --project and --domain only apply to --remote runs")
     if file is None or (name is None and any(a in _HELP for a in args)) or file in _HELP:
         click.echo(ctx.get_help())
@@ -94,7 +99,7 @@ def run(
         click.echo(entity_help(entity, file, name))
         return
     values = parse_inputs(entity, args)
-    if remote:
+    if remote is not None:
         from aloft.cli.remote import run_remote
 
         if signals or overwrite_cache:

@@ -270,6 +270,8 @@ def _simple_from_json(
                 return NoneValue()
         case SimpleKind.INTEGER:
             if isinstance(value, int) and not isinstance(value, bool):
+                if not -(2**63) <= value < 2**63:
+                    raise _refuse(value, literal_type, where, "outside the 64-bit range")
                 return IntegerValue(value=int(value))
         case SimpleKind.FLOAT:
             if number:

@@ -37,7 +37,13 @@ from aloft.ir import (
 from aloft.ir.types import BOOLEAN_TYPE
 from aloft.server.inputs import resolve_inputs
 from aloft.server.references import resolve_references
-from aloft.server.registration import EntityDraft, bundles_named, default_version, stamp
+from aloft.server.registration import (
+    EntityDraft,
+    bundles_named,
+    check_drafts,
+    default_version,
+    stamp,
+)
 from aloft.storage import BlobStore
 from aloft.storage.bundles import check
 from aloft.storage.executions import (
@@ -153,6 +159,7 @@ class ControlPlane:
         _check_name(project, "project name")
         if not drafts:
             raise InputError("entities: nothing to register")
+        check_drafts(drafts)
         if bundles_named(drafts):
             if not bundle:
                 raise InputError("bundle: the entities' tasks have code, so name its bundle")

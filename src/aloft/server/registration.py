@@ -52,6 +52,14 @@ class EntityDraft:
     closure: dict[str, Any]
 
 
+def check_drafts(drafts: Sequence[EntityDraft]) -> None:
+    """``InputError`` naming the first draft whose IR does not decode as its kind's."""
+    for index, draft in enumerate(drafts):
+        where = f"entities[{index}]"
+        _decode(draft.template, TEMPLATE_TYPES[draft.resource_type], f"{where}.template")
+        _decode(draft.closure, WorkflowClosure, f"{where}.closure")
+
+
 def default_version(bundle: str, drafts: Sequence[EntityDraft]) -> str:
     """The version a registration gets when none is given: a digest of the code bundle and
     every entity's IR, so the same code and IR always register as the same version."""
