@@ -14,7 +14,11 @@ ifdef ALOFT_TEST_POSTGRES_URL
 export ALOFT_TEST_POSTGRES_URL
 endif
 
-.PHONY: .venv venv test lint format demo bench constraints clean
+.PHONY: .venv venv test lint format demo demo-server demo-stop bench constraints clean
+
+DEMO_PORT ?= 8420
+DEMO_URL := http://127.0.0.1:$(DEMO_PORT)
+DEMO_PID := .aloft-demo-server.pid
 
 # The virtualenv, reinstalled whenever the dependencies or their pins change.
 $(STAMP): pyproject.toml constraints.txt
@@ -67,6 +71,33 @@ demo: $(STAMP)
 	@echo "Sources are in examples/. Run one yourself: $(BIN)/aloft run examples/hello.py hello_wf --name you"
 	@echo "List what a file defines: $(BIN)/aloft run examples/etl.py   Inputs: ... etl_wf --help"
 	@echo "Durable executions live in $${ALOFT_HOME:-~/.aloft}/aloft.db: $(BIN)/aloft executions list, aloft resume NAME"
+	@$(MAKE) --no-print-directory demo-server
+
+# The platform: the server on embedded defaults in the background, the examples registered,
+# one run on it with live progress. `make demo-stop` stops the server.
+demo-server: $(STAMP)
+	@echo
+	@echo "== server: aloft serve on $(DEMO_URL) (SQLite and a folder under $${ALOFT_HOME:-~/.aloft})"
+	@if $(BIN)/python -c "import httpx; httpx.get('$(DEMO_URL)/healthz', timeout=1)" 2>/dev/null; then \
+	  echo "a server answers on $(DEMO_URL) already: using it"; \
+	else \
+	  $(BIN)/aloft serve --port $(DEMO_PORT) --log-level warning > .aloft-demo-server.log 2>&1 & echo $$! > $(DEMO_PID); \
+	  $(BIN)/python -c "import httpx, time; exec('for _ in range(300):\n try:\n  httpx.get(\'$(DEMO_URL)/healthz\', timeout=1); break\n except httpx.HTTPError: time.sleep(0.1)')"; \
+	fi
+	$(BIN)/aloft register examples/ --remote $(DEMO_URL)
+	$(BIN)/aloft run --remote $(DEMO_URL) --wait examples/etl.py etl_wf
+	@name=$$($(BIN)/aloft get executions --remote $(DEMO_URL) --limit 1 | tail -1 | cut -d' ' -f1); \
+	echo; \
+	echo "The server runs on $(DEMO_URL) (API /api/v1, OpenAPI /api/v1/openapi.json, docs /api/v1/docs, /metrics)."; \
+	echo "Its last execution is $$name. Look at it with:"; \
+	echo "  $(BIN)/aloft get execution $$name --nodes --remote $(DEMO_URL)"; \
+	echo "  $(BIN)/aloft logs $$name n0 --remote $(DEMO_URL)"; \
+	echo "  $(BIN)/aloft get executions --remote $(DEMO_URL)"; \
+	echo "  $(BIN)/aloft run --remote $(DEMO_URL) --wait examples/map_reduce.py wf --n 1000"; \
+	echo "Stop the server with: make demo-stop"
+
+demo-stop:
+	@if [ -f $(DEMO_PID) ]; then kill $$(cat $(DEMO_PID)) 2>/dev/null && echo "server stopped" || echo "the server had stopped"; rm -f $(DEMO_PID); else echo "no demo server started by make demo"; fi
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)

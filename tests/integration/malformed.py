@@ -80,7 +80,7 @@ def malformed_requests() -> list[Request]:
             },
         )
     )
-    for wrong in ["launch", "EXECUTE", "x" * 70, "", " ", "a/b"]:
+    for wrong in ["x" * 70, " ", "a/b", "-x", "bad name", "\u00e9t\u00e9"]:
         requests.append(_post(_EXECUTIONS, {**launch, "project": "default", "name": wrong}))
     for kind in ["workflow", "task", "launch_plan"]:
         for name in ["nope", "server_flows", "server_flows.nope", "x" * 600]:

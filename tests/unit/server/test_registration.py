@@ -1,0 +1,86 @@
+"""Registration as the server does it: the client's IR gets the registered names, the code
+bundle, and digests that make registering idempotent."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from aloft import task, workflow
+from aloft.errors import InputError
+from aloft.ir import ResourceType, TaskTarget, TaskTemplate, WorkflowClosure, from_json
+from aloft.remote.registration import draft_of
+from aloft.server.cursors import decode_cursor, encode_cursor
+from aloft.server.registration import EntityDraft, check_drafts, default_version, stamp
+
+
+@task
+def add_one(x: int) -> int:
+    return x + 1
+
+
+@workflow
+def plus_two(x: int) -> int:
+    return add_one(x=add_one(x=x))
+
+
+def drafts() -> list[EntityDraft]:
+    made = []
+    for entity in (add_one, plus_two):
+        body = draft_of(entity)
+        assert body is not None
+        made.append(
+            EntityDraft(ResourceType(body["resource_type"]), body["template"], body["closure"])
+        )
+    return made
+
+
+def test_every_id_and_code_reference_gets_the_registered_names_and_bundle() -> None:
+    registered = stamp(drafts(), "proj", "staging", "v7", "b" * 64)
+    task_entity, workflow_entity = registered
+    assert (task_entity.id.project, task_entity.id.domain, task_entity.id.version) == (
+        "proj",
+        "staging",
+        "v7",
+    )
+    template = from_json(task_entity.template, TaskTemplate)
+    assert template.code.bundle == "b" * 64
+    closure = from_json(workflow_entity.closure, WorkflowClosure)
+    assert closure.workflow.id.version == "v7"
+    assert {t.id.version for t in closure.tasks} == {"v7"}
+    assert {t.code.bundle for t in closure.tasks} == {"b" * 64}
+    target = closure.workflow.nodes[0].target
+    assert isinstance(target, TaskTarget)
+    assert target.task.project == "proj"
+
+
+def test_the_same_content_gets_the_same_version_and_digests_and_other_code_another() -> None:
+    first = default_version("a" * 64, drafts())
+    assert default_version("a" * 64, list(reversed(drafts()))) == first
+    assert default_version("c" * 64, drafts()) != first
+    same = stamp(drafts(), "p", "development", first, "a" * 64)
+    again = stamp(drafts(), "p", "development", first, "a" * 64)
+    assert [e.digest for e in same] == [e.digest for e in again]
+    other_bundle = stamp(drafts(), "p", "development", first, "c" * 64)
+    assert [e.digest for e in same] != [e.digest for e in other_bundle]
+
+
+def test_a_draft_that_is_not_ir_is_refused_naming_it() -> None:
+    good = drafts()
+    broken = EntityDraft(ResourceType.TASK, {"id": 1}, good[0].closure)
+    with pytest.raises(InputError, match=r"entities\[1\]\.template is not a valid TaskTemplate"):
+        check_drafts([good[0], broken])
+    wrong_kind = EntityDraft(ResourceType.WORKFLOW, good[0].template, good[0].closure)
+    with pytest.raises(InputError, match=r"entities\[0\]\.template is not a valid"):
+        check_drafts([wrong_kind])
+
+
+def test_cursors_round_trip_and_refuse_tampering_and_the_other_order() -> None:
+    cursor = encode_cursor(41, "-created_at")
+    assert decode_cursor(cursor, "-created_at") == 41
+    with pytest.raises(InputError, match="is not a cursor of this listing"):
+        decode_cursor(cursor, "created_at")
+    for bad in ["", "x", "!!!", json.dumps({"after": 1})]:
+        with pytest.raises(InputError, match="cursor"):
+            decode_cursor(bad, "-created_at")
