@@ -10,7 +10,15 @@ from aloft import __version__
 from aloft.cli.cache import cache
 from aloft.cli.executions import executions, resume, terminate
 from aloft.cli.ir import ir
-from aloft.cli.remote import get, logs, recover, register, relaunch, signal
+from aloft.cli.remote import (
+    get,
+    launch_plan,
+    logs,
+    recover,
+    register,
+    relaunch,
+    signal,
+)
 from aloft.cli.run import run
 from aloft.cli.serve import serve
 from aloft.errors import AloftError, ExecutionFailedError, UserError
@@ -34,7 +42,7 @@ cli.add_command(resume)
 cli.add_command(terminate)
 cli.add_command(cache)
 cli.add_command(serve)
-for command in (register, get, relaunch, recover, signal, logs):
+for command in (register, get, relaunch, recover, signal, logs, launch_plan):
     cli.add_command(command)
 
 

@@ -304,3 +304,30 @@ def terminate_remote(name: str, url: str | None, project: str, domain: str) -> N
     with connect(url, project, domain) as remote:
         remote.terminate(name)
     click.echo(f"termination of {name} requested")
+
+
+@click.group("launchplan")
+def launch_plan() -> None:
+    """Activate and deactivate launch plans (an active one's schedule fires)."""
+
+
+@launch_plan.command("activate")
+@click.argument("name")
+@click.argument("version")
+@server_options
+def activate(name: str, version: str, url: str | None, project: str, domain: str) -> None:
+    """Make VERSION of launch plan NAME the active one: its schedule fires from now on."""
+    with connect(url, project, domain) as remote:
+        remote.activate(name, version)
+    click.echo(f"launch plan {name} version {version} is active")
+
+
+@launch_plan.command("deactivate")
+@click.argument("name")
+@click.argument("version")
+@server_options
+def deactivate(name: str, version: str, url: str | None, project: str, domain: str) -> None:
+    """Stop the schedule of launch plan NAME."""
+    with connect(url, project, domain) as remote:
+        remote.activate(name, version, active=False)
+    click.echo(f"launch plan {name} is inactive")

@@ -365,6 +365,13 @@ class Remote:
         response = self._raw("GET", f"{_path(self._id(execution))}/logs", params=params)
         return response.text
 
+    def activate(self, launch_plan: str, version: str, *, active: bool = True) -> None:
+        """Make ``version`` of ``launch_plan`` the active one (its schedule fires from now), or
+        with ``active`` false stop its schedule."""
+        action = "activate" if active else "deactivate"
+        path = f"/launch_plans/{self.project}/{self.domain}/{launch_plan}/{version}/{action}"
+        self._send("POST", path)
+
     def get(self, kind: ResourceType, name: str = "", version: str = "") -> list[dict[str, Any]]:
         """Registered entities of ``kind`` in this client's project and domain: the newest
         of each (no ``name``), the versions of one, or one version with its IR."""

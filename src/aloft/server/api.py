@@ -253,6 +253,22 @@ def get_log(
     return PlainTextResponse(text)
 
 
+@router.post("/launch_plans/{project}/{domain}/{name}/{version}/activate")
+def activate(project: str, domain: str, name: str, version: str, request: Request) -> Response:
+    """Make this version of the launch plan the active one: its schedule fires from now."""
+    id = Identifier(ResourceType.LAUNCH_PLAN, name, project, domain, version)
+    plane(request).activate(id, True)
+    return json_response({"id": id, "active": True})
+
+
+@router.post("/launch_plans/{project}/{domain}/{name}/{version}/deactivate")
+def deactivate(project: str, domain: str, name: str, version: str, request: Request) -> Response:
+    """Stop the launch plan's schedule (whichever version was active)."""
+    id = Identifier(ResourceType.LAUNCH_PLAN, name, project, domain, version)
+    plane(request).activate(id, False)
+    return json_response({"id": id, "active": False})
+
+
 # -- entities (last: their paths would match every other collection's) ---------------------
 
 
@@ -289,8 +305,11 @@ def get_entity(
 ) -> Response:
     """One registered version (``latest``: the newest), with its IR."""
     id = Identifier(_kind(kind), name, project, domain, "" if version == "latest" else version)
-    entity = plane(request).entity(id)
+    control = plane(request)
+    entity = control.entity(id)
     body = _summary(entity)
+    if entity.id.resource_type is ResourceType.LAUNCH_PLAN:
+        body["active"] = control.registry.is_active(entity.id)
     body["template"] = msgspec.Raw(entity.template.encode())
     body["closure"] = msgspec.Raw(entity.closure.encode())
     return json_response(body)

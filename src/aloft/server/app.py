@@ -1,5 +1,6 @@
 """The server application: the REST API, health and metrics in front of the control plane,
-with the engine host and its worker pool running beside them (``aloft serve``)."""
+with the engine host and its worker pool, and the scheduler, running beside them
+(``aloft serve``)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from aloft.server.api import router
 from aloft.server.control_plane import MAX_BUNDLE_BYTES, ControlPlane
 from aloft.server.engine_service import EngineService, PoolUse
 from aloft.server.metrics import CONTENT_TYPE, PlatformCollector, metrics_text
+from aloft.server.scheduler import Scheduler
 from aloft.storage import BlobStore
 from aloft.storage.executions.sql import SqlStore
 
@@ -54,15 +56,19 @@ def create_app(config: ServerConfig) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = SqlStore(config.database)
-        app.state.control_plane = ControlPlane(store, BlobStore(config.store, config.store_options))
+        control = ControlPlane(store, BlobStore(config.store, config.store_options))
+        app.state.control_plane = control
+        scheduler = Scheduler(control)
         pool: Callable[[], PoolUse] = engine.pool_use if engine else (lambda: PoolUse(0, 0))
         metrics.register(PlatformCollector(store, pool))
         if engine is not None:
             engine.start()
+        scheduler.start()
         logging.getLogger("aloft.server").info("aloft server ready")
         try:
             yield
         finally:
+            scheduler.stop()
             if engine is not None:
                 engine.stop()
             store.close()

@@ -176,7 +176,17 @@ class ControlPlane:
             new = self.registry.register(registered)
         except InputError as exc:
             raise Conflict(str(exc)) from None
+        for entity, created in zip(registered, new, strict=True):
+            plan = entity.id.resource_type is ResourceType.LAUNCH_PLAN
+            if plan and created and from_json(entity.template, LaunchPlanSpec).auto_activate:
+                self.registry.set_active(entity.id, True)
         return Registration(version, list(zip(names, new, strict=True)))
+
+    def activate(self, id: Identifier, active: bool) -> None:
+        """Make launch plan version ``id`` the active one, whose schedule fires (or, with
+        ``active`` false, stop the launch plan's schedule)."""
+        self.entity(id)
+        self.registry.set_active(id, active)
 
     def entity(self, id: Identifier) -> RegisteredEntity:
         """The registered entity ``id`` names (its newest version if the version is empty)."""

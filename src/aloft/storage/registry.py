@@ -156,8 +156,8 @@ class Registry:
     # -- launch plan states ---------------------------------------------------------------------
 
     def set_active(self, id: Identifier, active: bool) -> None:
-        """Make version ``id`` of a launch plan the active one (its schedule fires), or
-        deactivate the launch plan (any version)."""
+        """Make version ``id`` of a launch plan the active one (its schedule fires from now
+        on), or deactivate the launch plan (any version)."""
         self.get(id)  # it must exist
         key = {"project": id.project, "domain": id.domain, "name": id.name}
         states = t.launch_plan_states
@@ -165,7 +165,8 @@ class Registry:
         with self._write() as conn:
             conn.execute(sa.delete(states).where(*where))
             if active:
-                conn.execute(sa.insert(states), {**key, "active_version": id.version})
+                row = {**key, "active_version": id.version, "last_fired": now()}
+                conn.execute(sa.insert(states), row)
 
     def active(self) -> list[tuple[Identifier, float | None]]:
         """Every active launch plan version and when its schedule last fired."""
