@@ -189,6 +189,41 @@ def test_recover_after_fixing_the_code_reruns_only_the_failed_node_and_what_foll
         assert not nodes["n2"].recovered
 
 
+def test_a_reference_task_runs_the_registered_task_it_names(server: Server, tmp_path: Path) -> None:
+    module = load_file(str(FLOWS))
+    with Remote(server.url) as remote:
+        version = remote.register(module.double)
+    project = tmp_path / "caller"
+    project.mkdir()
+    (project / "caller.py").write_text(
+        f"""
+from aloft import reference_task, workflow
+
+
+@reference_task(
+    project="default", domain="development", name="server_flows.double", version="{version}"
+)
+def double(x: int) -> int: ...
+
+
+@workflow
+def twice(x: int) -> int:
+    return double(x=double(x=x))
+"""
+    )
+    done = aloft(
+        "run", "--remote", server.url, "--wait", str(project / "caller.py"), "twice", "--x", "5"
+    )
+    assert (done.returncode, done.stdout) == (0, "20\n"), done.stderr
+    missing = (project / "caller.py").read_text().replace(version, "no-such-version")
+    (project / "caller.py").write_text(missing)
+    refused = aloft(
+        "run", "--remote", server.url, "--wait", str(project / "caller.py"), "twice", "--x", "5"
+    )
+    assert refused.returncode == 2
+    assert "is not registered on this server" in refused.stderr
+
+
 def test_code_bundles_that_leave_their_folder_are_refused(server: Server) -> None:
     with httpx.Client(base_url=f"{server.url}/api/v1") as http:
         for what, (digest, data) in escaping_bundles().items():

@@ -45,6 +45,7 @@ def serve(
     import uvicorn
 
     from aloft.server.app import ServerConfig, create_app
+    from aloft.storage.executions.sql import SqlStore
     from aloft.storage.config import database_url, load_storage_config, worker_count
 
     # Flags win over the environment, which wins over the config file: set them in the
@@ -64,6 +65,7 @@ def serve(
     address = server_address()
     listen_host = host or address[0]
     listen_port = port if port is not None else (address[1] or DEFAULT_PORT)
+    SqlStore(config.database).close()  # a bad URL or an unreachable database: say so now
     app = create_app(config)
     click.echo(
         f"aloft server on http://{listen_host}:{listen_port} (API: /api/v1, docs: /api/v1/docs)"

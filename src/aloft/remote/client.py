@@ -417,7 +417,7 @@ class Remote:
                     raise ServerUnavailable(
                         f"cannot reach the aloft server at {self.url}: {exc}"
                     ) from None
-                time.sleep(min(0.2 * 2**attempt, 2.0))
+                time.sleep(min(0.1 * 2**attempt, 1.0))
             except httpx.HTTPError as exc:
                 raise ServerUnavailable(f"request to {self.url} failed: {exc}") from None
         if response.status_code < 400 or (missing_ok and response.status_code == 404):
