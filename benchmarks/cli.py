@@ -19,11 +19,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from benchmarks import envs, report
+from benchmarks.aloft_server import start_aloft_server
 from benchmarks.machine import env_details, git_commit, machine_details
 from benchmarks.measure import become_subreaper
 from benchmarks.paths import BENCH_DIR, REPO_ROOT, STATE_DIR, redact
 from benchmarks.postgres import PostgresDatabases, shown
-from benchmarks.prefect_server import PrefectServer, start_prefect_server
+from benchmarks.prefect_server import start_prefect_server
 from benchmarks.registry import WORKLOADS, WORKLOADS_BY_NAME, Workload
 from benchmarks.runner import (
     FAILED,
@@ -35,6 +36,7 @@ from benchmarks.runner import (
     plan_cell,
     probe_aloft,
 )
+from benchmarks.servers import RunningServer
 from benchmarks.systems import SYSTEMS, SYSTEMS_BY_NAME, System
 
 ENGINE_OVERHEAD = "engine-overhead"
@@ -109,14 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         if cell.status != RUN:
             print(f"  {cell.key:<32} {cell.status}: {redact(cell.note)}")
 
-    server_info: dict[str, Any] = {}
-    server = maybe_start_server(cells, server_info)
-    runner = Runner(
-        timeout_s=timeout,
-        server_url=server.url if server else None,
-        server_cpu=server.cpu_s if server else None,
-        postgres=postgres,
-    )
+    server_info: dict[str, dict[str, Any]] = {}
+    servers = start_servers(cells, server_info)
+    runner = Runner(timeout_s=timeout, servers=servers, postgres=postgres)
     try:
         for workload in workloads:
             row = [cell for cell in cells if cell.workload is workload]
@@ -125,9 +122,9 @@ def main(argv: list[str] | None = None) -> int:
             workload_runs = min(runs, workload.max_runs or runs)
             runner.run_workload(row, workload_runs, warmup=workload.warmup and not args.no_warmup)
     finally:
-        if server is not None:
-            server_info["total_cpu_s"] = server.stop()
-            print(f"[prefect-server] stopped; {server_info['total_cpu_s']:.1f} s CPU in all")
+        for name, server in servers.items():
+            server_info[name]["total_cpu_s"] = server.stop()
+            print(f"[{name}] stopped; {server_info[name]['total_cpu_s']:.1f} s CPU in all")
         if postgres is not None:
             drop_databases(postgres)
 
@@ -147,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         cells=cells,
         engine_overhead=overhead,
         engine_overhead_error=overhead_error,
-        server=server_info,
+        servers=server_info,
         postgres=postgres_info,
         runs=runs,
         quick=args.quick,
@@ -236,24 +233,40 @@ def drop_databases(postgres: PostgresDatabases) -> None:
         print(f"[postgres] dropped {left} leftover databases")
 
 
-def maybe_start_server(cells: list[Cell], info: dict[str, Any]) -> PrefectServer | None:
-    """Start the Prefect server if a prefect-server cell will run; on failure, fail those."""
-    needing = [c for c in cells if c.status == RUN and c.system.needs_server]
-    if not needing:
-        return None
-    system = needing[0].system
-    print("[prefect-server] starting prefect server on 127.0.0.1 ...")
-    try:
-        server = start_prefect_server(system, STATE_DIR / "prefect-server-daemon")
-    except (RuntimeError, OSError) as error:
-        info["error"] = redact(str(error))
-        for cell in needing:
-            cell.status, cell.note = FAILED, f"prefect server did not start: {info['error']}"
-        return None
-    info["startup_s"] = server.startup_s
-    info["startup_cpu_s"] = server.cpu_at_start_s
-    print(f"[prefect-server] healthy after {server.startup_s:.1f} s")
-    return server
+def start_servers(cells: list[Cell], info: dict[str, dict[str, Any]]) -> dict[str, RunningServer]:
+    """Start the server of each system with a cell to run (Prefect's, aloft's), by system
+    name; if one does not start, that system's cells fail and the others still run."""
+    servers: dict[str, RunningServer] = {}
+    for system in SYSTEMS:
+        needing = [c for c in cells if c.status == RUN and c.system is system]
+        if not system.needs_server or not needing:
+            continue
+        print(f"[{system.name}] starting its server on 127.0.0.1 ...")
+        info[system.name] = {}
+        try:
+            server = start_server(system)
+        except (RuntimeError, OSError) as error:
+            info[system.name]["error"] = redact(str(error))
+            for cell in needing:
+                cell.status, cell.note = (
+                    FAILED,
+                    f"server did not start: {info[system.name]['error']}",
+                )
+            continue
+        info[system.name]["startup_s"] = server.startup_s
+        info[system.name]["startup_cpu_s"] = server.cpu_at_start_s
+        print(f"[{system.name}] healthy after {server.startup_s:.1f} s at {server.url}")
+        servers[system.name] = server
+    return servers
+
+
+def start_server(system: System) -> RunningServer:
+    """Start ``system``'s server in a folder of the runner's state."""
+    if system.server == "prefect":
+        return start_prefect_server(system, STATE_DIR / "prefect-server-daemon")
+    if system.server == "aloft":
+        return start_aloft_server(system, STATE_DIR / "aloft-server-daemon")
+    raise RuntimeError(f"no such server: {system.server!r}")
 
 
 def run_engine_overhead(aloft: System, timeout_s: float) -> tuple[Any, str | None]:

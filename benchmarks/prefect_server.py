@@ -1,7 +1,8 @@
 """A ``prefect server start`` on 127.0.0.1 for the ``prefect-server`` system.
 
 Started once before the timed runs and stopped at the end; its CPU time is read from /proc
-(the server and its descendants) around each run and reported apart from the client's.
+(the server and its descendants) around each run and reported apart from the client's
+(``benchmarks/servers.py``). Workloads find it through ``PREFECT_API_URL``.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -17,17 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.measure import keep_child
+from benchmarks.servers import free_port, process_tree_cpu_s
 from benchmarks.systems import System, prefect_settings
-
-_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -43,6 +34,10 @@ class PrefectServer:
     def cpu_s(self) -> float:
         """CPU seconds used so far by the server process and its descendants."""
         return process_tree_cpu_s(self.process.pid)
+
+    def client_env(self) -> dict[str, str]:
+        """Where the workloads' Prefect client finds this server."""
+        return {"PREFECT_API_URL": self.url}
 
     def stop(self) -> float:
         """Stop the server (SIGINT, then SIGKILL after 20 s); returns its total CPU seconds."""
@@ -95,25 +90,3 @@ def _healthy(url: str) -> bool:
             return bool(response.status == 200)
     except OSError:
         return False
-
-
-def process_tree_cpu_s(root: int) -> float:
-    """CPU seconds (user + system, including reaped children) of ``root`` and descendants."""
-    parents: dict[int, int] = {}
-    cpu: dict[int, float] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            pid = int(stat.parent.name)
-            parents[pid] = int(fields[1])
-            # Fields 14-17 of stat (utime stime cutime cstime) are 11-14 after "state".
-            cpu[pid] = sum(int(value) for value in fields[11:15]) / _TICKS
-    tree = {root}
-    changed = True
-    while changed:
-        changed = False
-        for pid, parent in parents.items():
-            if parent in tree and pid not in tree:
-                tree.add(pid)
-                changed = True
-    return sum(cpu.get(pid, 0.0) for pid in tree)

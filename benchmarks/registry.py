@@ -36,6 +36,9 @@ class Workload:
     per_task: bool = False
     # Not runnable anywhere yet (the reason), or not run for some systems (system -> reason).
     pending: str | None = None
+    # Runs only on these systems (the server_* rows: systems with a server); None: every
+    # system but those that run listed workloads only (see System.listed_workloads_only).
+    systems: tuple[str, ...] | None = None
     skip: Mapping[str, str] = field(default_factory=dict)
     # For slow rows (the full suite must finish in 30 minutes): a cap on timed runs, no warm-up.
     max_runs: int | None = None
@@ -80,7 +83,14 @@ _PREFECT_WIDE1000 = (
     "suite past 30 minutes; wide200 shows its per-task cost"
 )
 
-_SERVER_PENDING = "needs aloft's server (not built yet); Prefect's server is measured meanwhile"
+# The server rows run on the systems with a server the runner starts: aloft's control plane
+# (aloft-server) and Prefect's (prefect-server). Against Prefect's server, chain and map are its
+# usual flow files: the flow runs in the client process and reports every state to the server.
+SERVER_SYSTEMS = ("aloft-server", "prefect-server")
+_PREFECT_LAUNCH = (
+    "not measured: Prefect launches flow runs through its API only from a deployment, whose "
+    "worker (or `flow.serve()` process) runs each in a new Python process; no such workload here"
+)
 
 WORKLOADS: tuple[Workload, ...] = (
     Workload(
@@ -202,15 +212,55 @@ WORKLOADS: tuple[Workload, ...] = (
     ),
     Workload(
         "server_submit100",
-        "100 hello executions submitted to a running server on 127.0.0.1, until all finish",
+        "100 one-task executions launched one by one through the REST API "
+        "(POST /api/v1/executions) of a running server on 127.0.0.1, until all finish",
+        script="launch",
+        size=100,
         tasks=100,
-        pending=_SERVER_PENDING,
+        result=_sum_double(100),
+        systems=SERVER_SYSTEMS,
+        skip={"prefect-server": _PREFECT_LAUNCH},
     ),
     Workload(
         "server_chain100",
-        "chain100 registered on and run by a running server on 127.0.0.1",
+        "chain100 registered on and run by a running server on 127.0.0.1, from launch to "
+        "outputs at the client (prefect-server: the chain flow, run in the client, reporting "
+        "to the server)",
+        script="chain",
+        size=100,
         tasks=100,
-        pending=_SERVER_PENDING,
+        result="100",
+        systems=SERVER_SYSTEMS,
+    ),
+    Workload(
+        "server_map1000",
+        "map_task x * 2 over 0..999, then a sum, registered on and run by a running server "
+        "(prefect-server: the map flow, Task.map, run in the client, reporting to the server)",
+        script="map",
+        size=1000,
+        tasks=1002,
+        result=_sum_double(1000),
+        systems=SERVER_SYSTEMS,
+    ),
+    Workload(
+        "server_launch1000",
+        "1,000 one-task executions launched one by one through the REST API of a running "
+        "server, until all finish",
+        script="launch",
+        size=1000,
+        tasks=1000,
+        result=_sum_double(1000),
+        systems=SERVER_SYSTEMS,
+        skip={"prefect-server": _PREFECT_LAUNCH},
+    ),
+    Workload(
+        "server_list100k",
+        "one page (limit 100) of GET /api/v1/executions with 100,000 executions stored: the "
+        "first page, and one 50,000 deep reached by cursors (the warm-up fills the database)",
+        script="list",
+        size=100_000,
+        result="100,100",
+        systems=("aloft-server",),
     ),
 )
 

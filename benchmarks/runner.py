@@ -8,6 +8,7 @@ noisy machine hits all of them alike.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import statistics
 import subprocess
@@ -20,6 +21,7 @@ from benchmarks.measure import Measurement, run_measured
 from benchmarks.paths import STATE_DIR, redact
 from benchmarks.postgres import PostgresDatabases
 from benchmarks.registry import Workload
+from benchmarks.servers import RunningServer
 from benchmarks.systems import System
 
 # Cell statuses.
@@ -50,6 +52,8 @@ class Cell:
     server_cpu_s: list[float] = field(default_factory=list)
     # What the workload itself timed (its ``TIME <seconds>`` line), per timed run.
     inner_s: list[float] = field(default_factory=list)
+    # Other numbers it printed (``METRIC <name> <value>`` lines), by name, per timed run.
+    metrics: dict[str, list[float]] = field(default_factory=dict)
     warmup_s: float | None = None
 
     @property
@@ -85,6 +89,13 @@ class Cell:
             return None
         return statistics.median(self.inner_s)
 
+    def metric_median(self, name: str) -> float | None:
+        """Median over the timed runs of a ``METRIC`` the workload printed (None: none)."""
+        values = self.metrics.get(name)
+        if not values or len(values) != len(self.samples):
+            return None
+        return statistics.median(values)
+
 
 def plan_cell(workload: Workload, system: System, aloft_probe: Callable[[Workload], str]) -> Cell:
     """The cell of ``workload`` on ``system``: its command line, or why it is not run.
@@ -94,6 +105,11 @@ def plan_cell(workload: Workload, system: System, aloft_probe: Callable[[Workloa
     """
     if workload.pending:
         return Cell(workload, system, PENDING, workload.pending)
+    if workload.systems is not None and system.name not in workload.systems:
+        listed = ", ".join(workload.systems)
+        return Cell(workload, system, NOT_APPLICABLE, f"runs on {listed} only")
+    if workload.systems is None and system.listed_workloads_only:
+        return Cell(workload, system, NOT_APPLICABLE, "runs the server_* workloads only")
     if system.name in workload.skip:
         return Cell(workload, system, SKIPPED, workload.skip[system.name])
     if workload.command:
@@ -181,6 +197,18 @@ def check_output(cell: Cell, measurement: Measurement) -> str:
     return ""
 
 
+def reported_metrics(stdout: str) -> dict[str, float]:
+    """The ``METRIC <name> <value>`` lines a workload printed (the last of each name)."""
+    found: dict[str, float] = {}
+    for line in stdout.splitlines():
+        if line.startswith("METRIC "):
+            parts = line.split()
+            if len(parts) == 3:
+                with contextlib.suppress(ValueError):
+                    found[parts[1]] = float(parts[2])
+    return found
+
+
 def reported_time(stdout: str) -> float | None:
     """The seconds of the last ``TIME <seconds>`` line a workload printed (None: none)."""
     for line in reversed(stdout.splitlines()):
@@ -200,30 +228,36 @@ def last_lines(text: str, count: int = 3) -> str:
 
 @dataclass
 class Runner:
-    """Runs planned cells; ``server_url`` and ``server_cpu`` serve the prefect-server system,
-    ``postgres`` the systems keeping executions in PostgreSQL (a fresh database per run)."""
+    """Runs planned cells; ``servers`` (by system name) serve the systems that run against a
+    server (prefect-server, aloft-server), ``postgres`` the systems keeping executions in
+    PostgreSQL (a fresh database per run)."""
 
     timeout_s: float
-    server_url: str | None = None
-    server_cpu: Callable[[], float] | None = None
+    servers: dict[str, RunningServer] = field(default_factory=dict)
     postgres: PostgresDatabases | None = None
     log: Callable[[str], None] = print
     _count: int = 0
 
     def run_once(self, cell: Cell, label: str) -> tuple[Measurement, float | None] | None:
         """One measured run of ``cell``, with the server's CPU seconds during it (for the
-        prefect-server system); marks the cell failed and returns None if the run fails."""
+        systems with a server); marks the cell failed and returns None if the run fails."""
         self._count += 1
         run_id = f"{self._count:04d}-{cell.workload.name}-{cell.system.name}"
         tmpdir = STATE_DIR / "tmp" / run_id
         tmpdir.mkdir(parents=True, exist_ok=True)
         cell.system.state.mkdir(parents=True, exist_ok=True)
-        server_cpu = self.server_cpu if cell.system.needs_server else None
+        server = self.servers.get(cell.system.name) if cell.system.needs_server else None
+        if server is None and cell.system.needs_server:
+            cell.status, cell.note = FAILED, "its server is not running"
+            return None
+        server_cpu = server.cpu_s if server is not None else None
         database = self._create_database(cell)
         if database is None and cell.system.database == "postgres":
             return None
         env = cell.system.environment(
-            tmpdir, self.server_url if server_cpu else None, database[1] if database else None
+            tmpdir,
+            database_url=database[1] if database else None,
+            server_env=server.client_env() if server is not None else None,
         )
         short_tmp = None
         if cell.system.short_tmp_variable:
@@ -313,6 +347,8 @@ class Runner:
                         inner = reported_time(outcome[0].stdout)
                         if inner is not None:
                             cell.inner_s.append(inner)
+                        for name, value in reported_metrics(outcome[0].stdout).items():
+                            cell.metrics.setdefault(name, []).append(value)
                         if outcome[1] is not None:
                             cell.server_cpu_s.append(outcome[1])
         for cell in active:

@@ -27,7 +27,11 @@ class System:
     packages: tuple[str, ...] = ()
     # A system sharing another's interpreter: commands (bare, import, cli-help) are not re-run.
     same_commands_as: str | None = None
-    needs_server: bool = False
+    # A server the runner starts once before this system's runs and stops at the end:
+    # "prefect" (benchmarks/prefect_server.py) or "aloft" (benchmarks/aloft_server.py).
+    server: str | None = None
+    # Runs only the workloads that name it (Workload.systems): the server_* rows.
+    listed_workloads_only: bool = False
     # Where a durable system keeps its executions: "sqlite" (a file in the run's TMPDIR) or
     # "postgres" (a fresh database per run, see benchmarks/postgres.py); passed to the workload
     # as ALOFT_BENCH_DB_URL.
@@ -36,6 +40,11 @@ class System:
     # sockets under its session folder, and a socket's path may not exceed 107 bytes, which a
     # folder under the repository does not leave room for.
     short_tmp_variable: str | None = None
+
+    @property
+    def needs_server(self) -> bool:
+        """Whether this system's runs need the runner's server."""
+        return self.server is not None
 
     @property
     def prefix(self) -> Path:
@@ -62,10 +71,14 @@ class System:
         return STATE_DIR / self.name
 
     def environment(
-        self, tmpdir: Path, server_url: str | None = None, database_url: str | None = None
+        self,
+        tmpdir: Path,
+        database_url: str | None = None,
+        server_env: dict[str, str] | None = None,
     ) -> dict[str, str]:
         """Environment variables for one run: nothing leaks into the real HOME or /tmp, and
-        nothing phones home. ``database_url``: a PostgreSQL system's database for this run."""
+        nothing phones home. ``database_url``: a PostgreSQL system's database for this run;
+        ``server_env``: where the runner's server for this system is (its ``client_env``)."""
         env = {
             key: value
             for key, value in os.environ.items()
@@ -80,8 +93,8 @@ class System:
         )
         if self.name.startswith("prefect"):
             env.update(prefect_settings(self.state / "prefect-home"))
-            if server_url is not None:
-                env["PREFECT_API_URL"] = server_url
+        if server_env:
+            env.update(server_env)
         if self.database == "sqlite":
             env["ALOFT_BENCH_DB_URL"] = f"sqlite:///{tmpdir / 'bench.db'}"
         elif self.database == "postgres" and database_url is not None:
@@ -138,7 +151,7 @@ SYSTEMS: tuple[System, ...] = (
         summary="Prefect against one `prefect server start` on 127.0.0.1, started beforehand",
         packages=("prefect",),
         same_commands_as="prefect",
-        needs_server=True,
+        server="prefect",
     ),
     System(
         name="floor",
@@ -164,6 +177,17 @@ SYSTEMS: tuple[System, ...] = (
         packages=("aloft", "sqlalchemy", "psycopg"),
         same_commands_as="aloft",
         database="postgres",
+    ),
+    System(
+        name="aloft-server",
+        env=None,
+        workloads="aloft_server",
+        summary="aloft's control plane: one `aloft serve` on SQLite with 2 worker processes on "
+        "127.0.0.1, started beforehand; workloads register, launch and wait through its API",
+        packages=("aloft", "fastapi", "uvicorn", "httpx", "sqlalchemy"),
+        same_commands_as="aloft",
+        server="aloft",
+        listed_workloads_only=True,
     ),
     System(
         name="ray",

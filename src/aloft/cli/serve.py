@@ -4,6 +4,7 @@ flags, environment or config file name."""
 from __future__ import annotations
 
 import os
+import signal
 
 import click
 
@@ -45,8 +46,8 @@ def serve(
     import uvicorn
 
     from aloft.server.app import ServerConfig, create_app
-    from aloft.storage.executions.sql import SqlStore
     from aloft.storage.config import database_url, load_storage_config, worker_count
+    from aloft.storage.executions.sql import SqlStore
 
     # Flags win over the environment, which wins over the config file: set them in the
     # environment, so that the worker processes, which read it too, agree.
@@ -73,7 +74,14 @@ def serve(
     click.echo(
         f"  database {_shown(config.database)}, store {config.store}, {config.workers} workers"
     )
+    # uvicorn shuts down gracefully on SIGTERM, then raises the signal again with the handler
+    # it found: make that one end the command with exit code 0, since the stop was clean.
+    signal.signal(signal.SIGTERM, _stopped)
     uvicorn.run(app, host=listen_host, port=listen_port, log_level=log_level, access_log=False)
+
+
+def _stopped(signum: int, frame: object) -> None:
+    raise click.exceptions.Exit(0)
 
 
 def _shown(url: str) -> str:
