@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from benchmarks import derived
+from benchmarks import derived, server_targets
 from benchmarks.paths import RESULTS_JSON, RESULTS_MD, redact
 from benchmarks.registry import WORKLOADS
 from benchmarks.runner import NOT_APPLICABLE, OK, PENDING, SAME, Cell
@@ -39,7 +39,8 @@ class Report:
     cells: list[Cell]
     engine_overhead: list[dict[str, Any]] | None = None
     engine_overhead_error: str | None = None
-    server: dict[str, Any] = field(default_factory=dict)
+    # The runner's servers, by system name (prefect-server, aloft-server): start-up, CPU.
+    servers: dict[str, dict[str, Any]] = field(default_factory=dict)
     postgres: dict[str, Any] = field(default_factory=dict)
     runs: int = 0
     quick: bool = False
@@ -65,8 +66,10 @@ class Report:
         return (wall - hello) / cell.workload.tasks * 1e3
 
     def ratio_to_aloft(self, cell: Cell) -> float | None:
-        """This cell's median wall time over aloft's for the same workload."""
-        aloft = self.wall(cell.workload.name, "aloft")
+        """This cell's median wall time over aloft's for the same workload (aloft-server's
+        for the server rows, which aloft runs through its server only)."""
+        reference = "aloft" if cell.workload.systems is None else server_targets.ALOFT_SERVER
+        aloft = self.wall(cell.workload.name, reference)
         if aloft is None or cell.wall_s is None or cell.status != OK or aloft <= 0:
             return None
         return cell.wall_s / aloft
@@ -171,10 +174,7 @@ def targets_table(report: Report) -> str:
             )
     rows.append(_dataframe_target(report))
     rows.append(_map_target(report))
-    for workload, what in (("server_submit100", "server throughput"),):
-        rows.append(
-            (what, "to be set when built", _reference(report, workload), _state(report, workload))
-        )
+    rows += server_targets.target_rows(report)
     lines = ["| target | goal | measured | status |", "|---|---|---|---|"]
     lines += [f"| {a} | {b} | {c} | {_escape(d)} |" for a, b, c, d in rows]
     return "\n".join(lines)
@@ -274,7 +274,6 @@ def markdown(report: Report) -> str:
             "started, so earlier rows measured older code"
         )
     machine = report.machine
-    server = report.server
     parts = [
         "# Benchmark results",
         "",
@@ -294,14 +293,16 @@ def markdown(report: Report) -> str:
         "",
         "wall = median wall seconds of the whole process; CPU = user + system seconds of the",
         "process and all its children (median); server CPU = the Prefect server's CPU seconds",
-        "during the run (prefect-server only); max RSS = peak memory of the largest process;",
+        "during the run (prefect-server, aloft-server); max RSS = peak memory of the largest",
+        "process;",
         "per-task = (median - median of hello on the same system) / number of tasks;",
         "vs aloft = median wall time over aloft's (2.00x: twice as long); runs = timed runs",
         "(cells under 1 s run 3 times per round). prefect-server shares prefect's interpreter,",
         "aloft-durable and aloft-durable-pg aloft's, dbos-pg dbos's, so their command rows (bare,",
         "import, import-api, cli-help) are those systems'; the floor has none but bare. The",
         "durable and distributed systems (aloft-durable, aloft-durable-pg, ray, dbos, dbos-pg) run",
-        "hello, chain100 and wide1000.",
+        "hello, chain100 and wide1000. The server_* rows run on the systems with a server",
+        "(aloft-server, prefect-server) only; vs aloft there compares with aloft-server.",
         "",
         results_table(report),
         "",
@@ -331,9 +332,17 @@ def markdown(report: Report) -> str:
         "",
         _engine_table(report),
         "",
-        "## Prefect server",
+        "## Control plane: the server rows",
         "",
-        _server_text(server),
+        "What each server workload timed itself, end to end from the client (launch through",
+        "the API, the run on the server's 2 workers, polling every 10 ms until it ended,",
+        "reading the outputs), start-up and registration left out; medians of the timed runs.",
+        "",
+        server_targets.server_table(report),
+        "",
+        "## Servers",
+        "",
+        _server_text(report.servers),
         "",
         "## Environments",
         "",
@@ -392,16 +401,11 @@ def _postgres_text(postgres: dict[str, Any]) -> str:
     )
 
 
-def _server_text(server: dict[str, Any]) -> str:
-    if not server:
-        return "Not started (no prefect-server cell ran)."
-    if "error" in server:
-        return f"Could not start: {_escape(server['error'])}"
-    return (
-        f"`prefect server start --host 127.0.0.1` on a free port, started once before the timed "
-        f"runs (healthy after {server['startup_s']:.1f} s, {server['startup_cpu_s']:.1f} s CPU) "
-        f"and stopped at the end. Its CPU during each run is the *server CPU* column; over the "
-        f"whole session, warm-ups included, it used {server['total_cpu_s']:.1f} s CPU."
+def _server_text(servers: dict[str, dict[str, Any]]) -> str:
+    if not servers:
+        return "None started (no prefect-server or aloft-server cell ran)."
+    return "\n\n".join(
+        _escape(server_targets.server_text(name, info)) for name, info in servers.items()
     )
 
 
@@ -437,6 +441,7 @@ def to_json(report: Report) -> dict[str, Any]:
                 "server_cpu_s": cell.server_cpu_s,
                 "timed_part_s": cell.inner_s,
                 "timed_part_s_median": cell.inner_median_s,
+                "metrics": cell.metrics,
             }
         )
     return {
@@ -463,7 +468,8 @@ def to_json(report: Report) -> dict[str, Any]:
         "derived": [row.as_json() for row in derived.derived_rows(report)],
         "engine_overhead": report.engine_overhead,
         "engine_overhead_error": report.engine_overhead_error,
-        "prefect_server": report.server,
+        "prefect_server": report.servers.get("prefect-server", {}),
+        "aloft_server": report.servers.get("aloft-server", {}),
         "postgres": report.postgres,
     }
 
@@ -477,4 +483,5 @@ def write(report: Report) -> None:
 def console_summary(report: Report) -> str:
     """What the runner prints at the end."""
     tables = [results_table(report), targets_table(report), derived.derived_table(report)]
+    tables.append(server_targets.server_table(report))
     return "\n\n".join([*tables, _engine_table(report)])

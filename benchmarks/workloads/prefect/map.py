@@ -2,6 +2,7 @@
 N=1000."""
 
 import sys
+import time
 
 from prefect import flow, task
 
@@ -29,4 +30,7 @@ def map_flow(n: int = N) -> int:
 
 
 if __name__ == "__main__":
-    print(f"RESULT {map_flow(n=N)}")
+    start = time.perf_counter()
+    result = map_flow(n=N)
+    print(f"TIME {time.perf_counter() - start:.6f}")
+    print(f"RESULT {result}")

@@ -345,11 +345,7 @@ def _aware(moment: datetime.datetime | None) -> datetime.datetime | None:
 
 def _execution(request: Request, record: ExecutionRecord, status_code: int = 200) -> Response:
     spec = plane(request).spec(record.id)
-    return json_response({**_record_fields(record), **_spec_fields(spec)}, status_code)
-
-
-def _record_fields(record: ExecutionRecord) -> dict[str, Any]:
-    return msgspec.structs.asdict(record)
+    return json_response({**msgspec.structs.asdict(record), **_spec_fields(spec)}, status_code)
 
 
 def _spec_fields(spec: ExecutionSpec) -> dict[str, Any]:

@@ -42,7 +42,7 @@ class Outer:
 # (Python type, Python value, the same value as JSON)
 CASES: list[tuple[Any, Any, Any]] = [
     (int, 5, 5),
-    (int, -(2**70), -(2**70)),
+    (int, -(2**63), -(2**63)),
     (float, 2.5, 2.5),
     (float, 3, 3),
     (float, float("nan"), "nan"),
@@ -201,6 +201,12 @@ BAD: list[tuple[Any, Any, str, str]] = [
     (int, "abc", "input 'n'", "input 'n': expected int, got \"abc\""),
     (int, True, "input 'n'", "input 'n': expected int, got true"),
     (int, 3.0, "input 'n'", "input 'n': expected int, got 3.0"),
+    (
+        int,
+        2**63,
+        "input 'n'",
+        "input 'n': expected int, got 9223372036854775808 (outside the 64-bit range)",
+    ),
     (
         float,
         "1.5",
