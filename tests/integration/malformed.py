@@ -6,11 +6,18 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Iterator
 from typing import Any
 
 Request = tuple[str, str, dict[str, Any]]
 
 _EXECUTIONS = "/api/v1/executions"
+_JSON = {"content-type": "application/json"}
+_BAD_LITERALS = [
+    {"kind": "offloaded", "uri": "file:///etc/passwd", "hash": "h", "size": 1},
+    {"kind": "int", "value": 2**64},
+    {"kind": "hashed", "hash": "a", "value": {"kind": "hashed", "hash": "b", "value": {}}},
+]
 _ONE_TASK = {"resource_type": "workflow", "name": "server_flows.one_task"}
 
 
@@ -85,6 +92,13 @@ def malformed_requests() -> list[Request]:
     for kind in ["workflow", "task", "launch_plan"]:
         for name in ["nope", "server_flows", "server_flows.nope", "x" * 600]:
             requests.append(_post(_EXECUTIONS, {"entity": {"resource_type": kind, "name": name}}))
+    for literal in _BAD_LITERALS:
+        requests.append(_post(_EXECUTIONS, {"entity": _ONE_TASK, "literals": {"x": literal}}))
+    surrogate = b'{"entity": %s, "inputs": {"x": "\\ud800"}}' % json.dumps(_ONE_TASK).encode()
+    requests.append(("POST", _EXECUTIONS, {"content": surrogate, "headers": _JSON}))
+    for labels in [{"k" * 64: "v"}, {"k": "v" * 257}, {f"k{i}": "v" for i in range(65)}]:
+        requests.append(_post(_EXECUTIONS, {**launch, "labels": labels}))
+    requests.append(("POST", _EXECUTIONS, {"content": _chunks(33 << 20), "headers": _JSON}))
     requests += _listing_requests()
     requests += _id_requests()
     requests += _registration_requests()
@@ -94,7 +108,8 @@ def malformed_requests() -> list[Request]:
 def _listing_requests() -> list[Request]:
     requests: list[Request] = []
     for params in [
-        {"phase": "bogus"}, {"phase": ""}, {"limit": 0}, {"limit": -1}, {"limit": "abc"},
+        {"phase": "bogus"}, {"phase": ""}, {"label": "k=" + "v" * 60_000}, {"domain": "nowhere"},
+        {"project": "nowhere"}, {"limit": 0}, {"limit": -1}, {"limit": "abc"},
         {"limit": 100_000}, {"sort": "name"}, {"sort": "created"}, {"created_after": "yesterday"},
         {"created_before": "2026-13-45"}, {"label": "no-equals"}, {"label": "=value"},
     ]:  # fmt: skip
@@ -106,11 +121,21 @@ def _listing_requests() -> list[Request]:
         _cursor({"after": 5, "sort": "created_at"}),  # of the other order
         _cursor({"after": True, "sort": "-created_at"}),
         _cursor({"sort": "-created_at"}),
+        _cursor({"after": 10**30, "sort": "-created_at"}),
+        _cursor({"after": -5, "sort": "-created_at"}),
         "A" * 5000,
     ]  # fmt: skip
     for cursor in cursors:
         requests.append(("GET", _EXECUTIONS, {"params": {"cursor": cursor}}))
     return requests
+
+
+def _chunks(size: int) -> Iterator[bytes]:
+    """A JSON body of ``size`` bytes, sent in chunks without a length."""
+    yield b'{"inputs": {"x": "'
+    for _ in range(size >> 20):
+        yield b"x" * (1 << 20)
+    yield b'"}}'
 
 
 def _cursor(content: object) -> str:
@@ -178,6 +203,7 @@ def _registration_requests() -> list[Request]:
         {"entities": [good_entity], "bundle": "not-a-digest"},
         {"entities": [good_entity], "version": "bad version!"},
         {"entities": [good_entity], "version": "x" * 100},
+        {"entities": [good_entity], "version": "latest"},
         {"entities": [good_entity], "project": "bad project"},
         {"entities": [good_entity], "domain": "nowhere"},
         {"entities": [good_entity], "surprise": True},

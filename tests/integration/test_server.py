@@ -224,6 +224,55 @@ def twice(x: int) -> int:
     assert "is not registered on this server" in refused.stderr
 
 
+def test_registered_ir_that_does_not_hold_together_is_refused_and_not_stored(
+    server: Server,
+) -> None:
+    from aloft.remote.registration import draft_of
+
+    module = load_file(str(FLOWS))
+    draft = draft_of(module.pipeline)
+    assert draft is not None
+    draft["closure"]["tasks"] = []
+    body = {"version": "broken", "entities": [draft]}
+    answer = httpx.post(f"{server.url}/api/v1/register", json=body)
+    assert answer.status_code == 422
+    assert "runs task server_flows.nap, which is not in the closure" in answer.json()["error"]
+    gone = httpx.get(
+        f"{server.url}/api/v1/workflows/default/development/server_flows.pipeline/broken"
+    )
+    assert gone.status_code == 404
+
+
+def test_a_slow_bundle_check_does_not_stall_other_requests(server: Server) -> None:
+    import gzip
+    import hashlib
+    import io
+    import tarfile
+    import threading
+
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w") as archive:
+        info = tarfile.TarInfo("big.bin")
+        info.size = 1 << 30
+        archive.addfile(info, io.BytesIO(bytes(1 << 30)))
+    bomb = gzip.compress(raw.getvalue(), compresslevel=1)
+    digest = hashlib.sha256(bomb).hexdigest()
+    answers: list[httpx.Response] = []
+    upload = threading.Thread(
+        target=lambda: answers.append(
+            httpx.put(f"{server.url}/api/v1/bundles/{digest}", content=bomb, timeout=120)
+        )
+    )
+    upload.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    assert httpx.get(f"{server.url}/healthz", timeout=30).status_code == 200
+    waited = time.monotonic() - started
+    upload.join()
+    assert answers[0].status_code == 422
+    assert waited < 1.0, f"/healthz waited {waited:.1f} s behind the bundle check"
+
+
 def test_code_bundles_that_leave_their_folder_are_refused(server: Server) -> None:
     with httpx.Client(base_url=f"{server.url}/api/v1") as http:
         for what, (digest, data) in escaping_bundles().items():

@@ -139,8 +139,9 @@ def literal_fits(literal: Literal, literal_type: LiteralType) -> str | None:
     """None if ``literal`` is a value of ``literal_type`` as the type engine makes one, else
     a short reason: ``item 2: expected int, got a str literal``.
 
-    A hashed value fits if the value it wraps does. An offloaded literal records no type, so
-    it is accepted unread.
+    A hashed value fits if the value it wraps (not itself hashed) does. An offloaded literal
+    never fits: it names a blob of the sender's, which a receiver must not be made to read;
+    nor does an integer outside 64 bits.
     """
     return _misfit(literal, literal_type, _Where(None, "", ""))
 
@@ -447,10 +448,14 @@ def _guess_format(uri: str) -> str:
 
 
 def _misfit(literal: Literal, literal_type: LiteralType, where: _Where) -> str | None:
-    while isinstance(literal, HashedValue):
+    if isinstance(literal, HashedValue):
         literal = literal.value
+        if isinstance(literal, HashedValue):
+            return _at(where, "a hashed literal cannot wrap another hashed literal")
     if isinstance(literal, OffloadedValue):
-        return None
+        return _at(where, "an offloaded literal cannot be given here; give the value itself")
+    if isinstance(literal, IntegerValue) and not -(2**63) <= literal.value < 2**63:
+        return _at(where, f"integer {literal.value} is outside the 64-bit range")
     match literal_type:
         case SimpleType(simple=kind):
             if type(literal) is _SIMPLE_LITERALS[kind]:

@@ -3,6 +3,7 @@ register, launch, watch and steer executions (flytekit's ``FlyteRemote``)."""
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from aloft.sdk import Entity
 from aloft.sdk.arguments import suggest
 from aloft.sdk.launch_plan import LaunchPlan
 from aloft.sdk.task import PythonFunctionTask
+from aloft.storage import DataContext, current_data_context, data_context
 from aloft.storage.config import remote_url
 from aloft.types import to_literal, to_python
 
@@ -452,15 +454,19 @@ def _kind_of(entity: Entity) -> ResourceType:
 
 
 def _literals(entity: Entity, inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """``inputs`` as IR literals (JSON), converted by ``entity``'s own Python types."""
+    """``inputs`` as IR literals (JSON), converted by ``entity``'s own Python types. Large
+    values travel inside the request: the server cannot read this machine's blob store."""
     types = entity.python_interface.inputs
     literals: dict[str, Any] = {}
-    for name, value in inputs.items():
-        if name not in types:
-            raise InputError(
-                f"{entity.name} has no input {name!r}{suggest(name, types)}; "
-                f"its inputs are {', '.join(types) or 'none'}"
-            )
-        literal: Literal = to_literal(value, types[name])
-        literals[name] = msgspec.json.decode(to_json(literal))
+    here = current_data_context()
+    inline = DataContext(here.store, here.raw_prefix, offload_threshold_bytes=sys.maxsize)
+    with data_context(inline):
+        for name, value in inputs.items():
+            if name not in types:
+                raise InputError(
+                    f"{entity.name} has no input {name!r}{suggest(name, types)}; "
+                    f"its inputs are {', '.join(types) or 'none'}"
+                )
+            literal: Literal = to_literal(value, types[name])
+            literals[name] = msgspec.json.decode(to_json(literal))
     return literals

@@ -107,5 +107,7 @@ def _import(file: Path, root: Path) -> ModuleType:
         return importlib.import_module(module_name_for_file(file))
     except UserError:
         raise
+    except SystemExit as exc:
+        raise InputError(f"{file}: importing it called sys.exit({exc.code!r})") from None
     except Exception as exc:
         raise InputError(f"{file}: importing it failed: {type(exc).__name__}: {exc}") from exc

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import msgspec
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse
 
 from aloft.errors import InputError
@@ -31,6 +32,9 @@ from aloft.ir import (
     to_json,
 )
 from aloft.server.bodies import (
+    MAX_LABEL_KEY,
+    MAX_LABEL_VALUE,
+    ErrorBody,
     NewExecution,
     NewProject,
     Recover,
@@ -38,13 +42,22 @@ from aloft.server.bodies import (
     Relaunch,
     SignalBody,
 )
-from aloft.server.control_plane import Conflict, ControlPlane, Launch, NotFound
+from aloft.server.control_plane import LATEST, Conflict, ControlPlane, Launch, NotFound
 from aloft.server.cursors import decode_cursor, encode_cursor
 from aloft.server.registration import EntityDraft
 from aloft.storage.executions import ExecutionQuery
 from aloft.storage.registry import DOMAINS, RegisteredEntity
 
-router = APIRouter(prefix="/api/v1")
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in (
+        (404, "What the request names does not exist"),
+        (409, "The request clashes with what is stored"),
+        (413, "The request body is too large"),
+        (422, "The request is malformed: the message names the field"),
+    )
+}
+router = APIRouter(prefix="/api/v1", responses=_ERRORS)
 
 _KINDS = {
     "tasks": ResourceType.TASK,
@@ -93,7 +106,8 @@ def create_project(body: NewProject, request: Request) -> Response:
 async def put_bundle(digest: str, request: Request) -> Response:
     """Store a code bundle (the request body: a gzip tarball) under its sha256 digest."""
     data = await request.body()
-    uri, created = plane(request).put_bundle(digest, data)
+    # Checking a bundle reads it whole (seconds for a large one): not on the event loop.
+    uri, created = await run_in_threadpool(plane(request).put_bundle, digest, data)
     return json_response(
         {"digest": digest, "uri": uri, "created": created}, 201 if created else 200
     )
@@ -161,8 +175,12 @@ def list_executions(
     for pair in label or []:
         key, equals, value = pair.partition("=")
         if not equals or not key:
-            raise InputError(f"label: {pair!r} is not KEY=VALUE")
+            raise InputError(f"label: {pair[:80]!r} is not KEY=VALUE")
+        if len(key) > MAX_LABEL_KEY or len(value) > MAX_LABEL_VALUE:
+            raise InputError(f"label: {pair[:80]!r} is longer than a label can be")
         labels[key] = value
+    if project is not None or domain is not None:
+        plane(request).check_scope(project or "default", domain or "development")
     query = ExecutionQuery(
         phase=phase,
         project=project,
@@ -196,15 +214,21 @@ def terminate(project: str, domain: str, name: str, request: Request) -> Respons
 
 
 @router.post("/executions/{project}/{domain}/{name}/relaunch", status_code=201)
-def relaunch(project: str, domain: str, name: str, body: Relaunch, request: Request) -> Response:
+def relaunch(
+    project: str, domain: str, name: str, request: Request, body: Relaunch | None = None
+) -> Response:
     """A new execution of the same entity on the same inputs."""
+    body = body or Relaunch.model_validate({})
     record = plane(request).relaunch(ExecutionId(name, project, domain), body.name)
     return _execution(request, record, 201)
 
 
 @router.post("/executions/{project}/{domain}/{name}/recover", status_code=201)
-def recover(project: str, domain: str, name: str, body: Recover, request: Request) -> Response:
+def recover(
+    project: str, domain: str, name: str, request: Request, body: Recover | None = None
+) -> Response:
     """Re-run a failed execution, reusing the outputs of every node that succeeded in it."""
+    body = body or Recover.model_validate({})
     record = plane(request).recover(ExecutionId(name, project, domain), body.version, body.name)
     return _execution(request, record, 201)
 
@@ -215,8 +239,11 @@ def give_signal(
 ) -> Response:
     """Give a gate's signal (an approval is a boolean)."""
     literal = _literal(body.literal, "literal") if body.literal is not None else None
-    if literal is None and "value" not in body.model_fields_set:
+    given_value = "value" in body.model_fields_set
+    if literal is None and not given_value:
         raise InputError("value: give the signal's value (or its literal)")
+    if literal is not None and given_value:
+        raise InputError("value, literal: give the signal's value or its literal, not both")
     plane(request).signal(ExecutionId(name, project, domain), body.name, body.value, literal)
     return json_response({"signal": body.name, "given": True})
 
@@ -304,7 +331,7 @@ def get_entity(
     kind: str, project: str, domain: str, name: str, version: str, request: Request
 ) -> Response:
     """One registered version (``latest``: the newest), with its IR."""
-    id = Identifier(_kind(kind), name, project, domain, "" if version == "latest" else version)
+    id = Identifier(_kind(kind), name, project, domain, "" if version == LATEST else version)
     control = plane(request)
     entity = control.entity(id)
     body = _summary(entity)

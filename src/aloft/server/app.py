@@ -5,16 +5,17 @@ with the engine host and its worker pool, and the scheduler, running beside them
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Response
 from prometheus_client import CollectorRegistry, Histogram
 
 from aloft import __version__
 from aloft.server import errors
 from aloft.server.api import router
+from aloft.server.body_limit import BodyLimit
 from aloft.server.control_plane import MAX_BUNDLE_BYTES, ControlPlane
 from aloft.server.engine_service import EngineService, PoolUse
 from aloft.server.metrics import CONTENT_TYPE, PlatformCollector, metrics_text
@@ -83,18 +84,7 @@ def create_app(config: ServerConfig) -> FastAPI:
     )
     errors.install(app)
     app.include_router(router)
-
-    @app.middleware("http")
-    async def limit_body(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        limit = (
-            MAX_BUNDLE_BYTES if request.url.path.startswith("/api/v1/bundles/") else MAX_JSON_BYTES
-        )
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > limit):
-            return errors.error_response(413, f"request body is larger than {limit >> 20} MiB")
-        return await call_next(request)
+    app.add_middleware(BodyLimit, limit_for=_body_limit)
 
     @app.get("/healthz")
     def healthz() -> Response:
@@ -109,3 +99,7 @@ def create_app(config: ServerConfig) -> FastAPI:
         return Response(metrics_text(metrics), media_type=CONTENT_TYPE)
 
     return app
+
+
+def _body_limit(path: str) -> int:
+    return MAX_BUNDLE_BYTES if path.startswith("/api/v1/bundles/") else MAX_JSON_BYTES

@@ -3,13 +3,26 @@ one is a 422 naming the field)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from aloft.ir import ResourceType
 
 _NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"
+MAX_LABEL_KEY = 63
+MAX_LABEL_VALUE = 256
+MAX_LABELS = 64
+
+LabelKey = Annotated[str, StringConstraints(min_length=1, max_length=MAX_LABEL_KEY)]
+Labels = Annotated[
+    dict[LabelKey, Annotated[str, StringConstraints(max_length=MAX_LABEL_VALUE)]],
+    Field(max_length=MAX_LABELS),
+]
+Annotations = Annotated[
+    dict[LabelKey, Annotated[str, StringConstraints(max_length=4096)]],
+    Field(max_length=MAX_LABELS),
+]
 
 
 class Body(BaseModel):
@@ -61,8 +74,8 @@ class NewExecution(Body):
     entity: EntityRef
     inputs: dict[str, Any] = Field(default_factory=dict)
     literals: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    labels: dict[str, str] = Field(default_factory=dict)
-    annotations: dict[str, str] = Field(default_factory=dict)
+    labels: Labels = Field(default_factory=dict)
+    annotations: Annotations = Field(default_factory=dict)
 
 
 class Relaunch(Body):
@@ -84,3 +97,9 @@ class SignalBody(Body):
     name: str = Field(min_length=1, max_length=500)
     value: Any = None
     literal: dict[str, Any] | None = None
+
+
+class ErrorBody(BaseModel):
+    """What every error response holds: one message naming the problem and where it is."""
+
+    error: str

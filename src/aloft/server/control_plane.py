@@ -23,6 +23,7 @@ from aloft.ir import (
     ExecutionRecord,
     ExecutionSpec,
     GateKind,
+    HashedValue,
     Identifier,
     LaunchPlanSpec,
     Literal,
@@ -57,6 +58,8 @@ from aloft.storage.layout import bundle_uri, bundles_prefix
 from aloft.storage.registry import DOMAINS, EntityNotFound, Project, RegisteredEntity
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")
+LATEST = "latest"
+"""The version name that asks for an entity's newest version."""
 MAX_BUNDLE_BYTES = 256 << 20
 """The largest code bundle the server takes."""
 
@@ -167,6 +170,8 @@ class ControlPlane:
                 raise NotFound(f"bundle: no code bundle {bundle}; upload it first")
         version = version or default_version(bundle, drafts)
         _check_name(version, "version")
+        if version == LATEST:
+            raise InputError(f"version {LATEST!r} is reserved: it names the newest version")
         registered = stamp(drafts, project, domain, version, bundle)
         names = [entity.id for entity in registered]
         if len(set(names)) != len(names):
@@ -300,6 +305,8 @@ class ControlPlane:
             reason = literal_fits(literal, gate_type)
             if reason is not None:
                 raise InputError(f"signal {name!r}: {reason}")
+            if isinstance(literal, HashedValue):  # a gate reads the value itself
+                literal = literal.value
         try:
             given = self.store.give_signal(execution, name, literal)
         except InputError as exc:  # given before with another value

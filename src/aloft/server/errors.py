@@ -8,11 +8,12 @@ control plane's own errors name what they refuse. Only a fault of the server its
 
 from __future__ import annotations
 
+import json
 import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 from aloft.errors import InputError, UserError
@@ -35,31 +36,44 @@ _STATUS: list[tuple[type[Exception], int]] = [
 ]
 
 
-def error_response(status: int, message: str) -> JSONResponse:
-    """The response for an error: ``{"error": message}``."""
-    return JSONResponse({"error": message}, status_code=status)
+MAX_MESSAGE = 2000
+"""Characters of an error message sent (one naming a huge input does not echo it whole)."""
+
+
+def error_response(status: int, message: str) -> Response:
+    """The response for an error: ``{"error": message}``, ASCII JSON (so that any text a
+    request held, lone surrogates included, can be named), cut to ``MAX_MESSAGE``."""
+    if len(message) > MAX_MESSAGE:
+        message = message[:MAX_MESSAGE] + " [...]"
+    body = json.dumps({"error": message}).encode()
+    return Response(body, status_code=status, media_type="application/json")
 
 
 def install(app: FastAPI) -> None:
     """Make ``app`` answer every error with one JSON message."""
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         return error_response(422, "; ".join(_describe(e) for e in exc.errors()[:5]))
 
     @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: HTTPException) -> Response:
         return error_response(exc.status_code, str(exc.detail))
 
     @app.exception_handler(UserError)
-    async def refused(request: Request, exc: UserError) -> JSONResponse:
+    async def refused(request: Request, exc: UserError) -> Response:
         status = next(code for kind, code in _STATUS if isinstance(exc, kind))
         return error_response(status, str(exc))
 
+    @app.exception_handler(UnicodeEncodeError)
+    async def not_unicode(request: Request, exc: UnicodeEncodeError) -> Response:
+        bad = exc.object[exc.start : exc.end]
+        return error_response(422, f"the request holds text that is not valid Unicode: {bad!r}")
+
     @app.exception_handler(Exception)
-    async def server_fault(request: Request, exc: Exception) -> JSONResponse:
+    async def server_fault(request: Request, exc: Exception) -> Response:
         _log.exception("request %s %s failed", request.method, request.url.path)
-        return error_response(500, f"the server failed: {type(exc).__name__}: {exc}")
+        return error_response(500, f"the server failed ({type(exc).__name__}); see its log")
 
 
 def _describe(error: dict[str, object]) -> str:

@@ -17,12 +17,18 @@ from aloft.ir import (
 from aloft.storage.registry import EntityNotFound, RegisteredEntity, Registry
 
 
-def resolve_references(closure: WorkflowClosure, registry: Registry) -> WorkflowClosure:
+def resolve_references(
+    closure: WorkflowClosure, registry: Registry, resolved: frozenset[Identifier] = frozenset()
+) -> WorkflowClosure:
     """``closure`` with every reference replaced by what is registered under its id, and
     the tasks, subworkflows and launch plans those bring along; ``InputError`` names a
-    reference nobody registered, or one whose interface differs from the registered one."""
+    reference nobody registered, one whose interface differs from the registered one, or
+    one that leads back to itself (``resolved``: the references resolved on the way here)."""
     if not closure.references():
         return closure
+    for id in closure.references():
+        if id in resolved:
+            raise InputError(f"the {id.describe_reference()} resolves to a reference to itself")
     tasks = {task.id: task for task in closure.tasks}
     workflows = {w.id: w for w in closure.subworkflows}
     plans = {plan.id: plan for plan in closure.launch_plans}
@@ -56,15 +62,15 @@ def resolve_references(closure: WorkflowClosure, registry: Registry) -> Workflow
             workflows.setdefault(workflow.id, workflow)
         for plan in other.launch_plans:
             plans.setdefault(plan.id, plan)
-    resolved = msgspec.structs.replace(
+    replaced = msgspec.structs.replace(
         closure,
         tasks=tuple(tasks.values()),
         subworkflows=tuple(workflows.values()),
         launch_plans=tuple(plans.values()),
     )
-    if resolved.references():  # a registered entity itself referring to others
-        return resolve_references(resolved, registry)
-    return resolved
+    if replaced.references():  # a registered entity itself referring to others
+        return resolve_references(replaced, registry, resolved | set(closure.references()))
+    return replaced
 
 
 def _registered(registry: Registry, id: Identifier) -> RegisteredEntity:

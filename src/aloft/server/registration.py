@@ -29,6 +29,7 @@ from aloft.ir import (
     WorkflowTemplate,
     from_json,
 )
+from aloft.ir.closure_check import closure_problem
 from aloft.storage.registry import RegisteredEntity
 
 TEMPLATE_TYPES: dict[ResourceType, type[Any]] = {
@@ -38,6 +39,8 @@ TEMPLATE_TYPES: dict[ResourceType, type[Any]] = {
 }
 """The IR type of each kind's own template."""
 
+MAX_DEPTH = 64
+"""How deeply the IR of an entity may nest (the compiler's is a dozen levels or so)."""
 _ID_FIELDS = frozenset({"resource_type", "name"})
 """The fields an identifier always has in JSON (the others are left out at their defaults)."""
 
@@ -53,11 +56,43 @@ class EntityDraft:
 
 
 def check_drafts(drafts: Sequence[EntityDraft]) -> None:
-    """``InputError`` naming the first draft whose IR does not decode as its kind's."""
+    """``InputError`` naming the first draft whose IR does not decode as its kind's, whose
+    closure does not hold together, or whose template is not what its closure runs."""
     for index, draft in enumerate(drafts):
         where = f"entities[{index}]"
-        _decode(draft.template, TEMPLATE_TYPES[draft.resource_type], f"{where}.template")
-        _decode(draft.closure, WorkflowClosure, f"{where}.closure")
+        for part, value in (("template", draft.template), ("closure", draft.closure)):
+            if _depth(value) > MAX_DEPTH:
+                raise InputError(f"{where}.{part} is nested deeper than {MAX_DEPTH} levels")
+        kind = draft.resource_type
+        template = _decode(draft.template, TEMPLATE_TYPES[kind], f"{where}.template")
+        closure: WorkflowClosure = _decode(draft.closure, WorkflowClosure, f"{where}.closure")
+        problem = closure_problem(closure)
+        if problem is not None:
+            raise InputError(f"{where}.closure: {problem}")
+        if template.id.resource_type is not kind:
+            raise InputError(
+                f"{where}: its template is a {template.id.resource_type.value}, not a {kind.value}"
+            )
+        runs = {
+            ResourceType.TASK: template in closure.tasks,
+            ResourceType.WORKFLOW: template == closure.workflow,
+            ResourceType.LAUNCH_PLAN: getattr(template, "workflow", None) == closure.workflow.id,
+        }[kind]
+        if not runs:
+            raise InputError(f"{where}: its closure does not run its template")
+
+
+def _depth(value: Any) -> int:
+    """How deeply ``value`` nests lists and dicts (counted without recursion)."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        item, depth = todo.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if depth <= MAX_DEPTH:
+                children = item.values() if isinstance(item, dict) else item
+                todo.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def default_version(bundle: str, drafts: Sequence[EntityDraft]) -> str:
@@ -72,24 +107,14 @@ def default_version(bundle: str, drafts: Sequence[EntityDraft]) -> str:
 def stamp(
     drafts: Sequence[EntityDraft], project: str, domain: str, version: str, bundle: str
 ) -> list[RegisteredEntity]:
-    """The registered form of ``drafts``: checked IR with the registration's names, each
-    with the digest of its content.
-
-    Raises ``InputError`` naming the entity whose IR does not decode.
-    """
+    """The registered form of ``drafts`` (checked with ``check_drafts`` first): their IR
+    with the registration's names, each with the digest of its content."""
     registered = []
     for index, draft in enumerate(drafts):
         template = _stamped(draft.template, project, domain, version, bundle)
         closure = _stamped(draft.closure, project, domain, version, bundle)
         where = f"entities[{index}]"
-        decoded = _decode(template, TEMPLATE_TYPES[draft.resource_type], f"{where}.template")
-        _decode(closure, WorkflowClosure, f"{where}.closure")
-        id = _id_of(decoded)
-        if id.resource_type is not draft.resource_type:
-            raise InputError(
-                f"{where}: its template is a {id.resource_type.value}, "
-                f"not a {draft.resource_type.value}"
-            )
+        id = _id_of(_decode(template, TEMPLATE_TYPES[draft.resource_type], f"{where}.template"))
         template_text = _canonical(template).decode()
         closure_text = _canonical(closure).decode()
         digest = hashlib.sha256(f"{template_text}\n{closure_text}".encode()).hexdigest()

@@ -236,7 +236,10 @@ def check(data: bytes, digest: str | None = None) -> tuple[str, ...]:
                 members[member.name] = member
     except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
         raise BundleError(f"code bundle is not a readable gzip'd tarball: {exc}") from None
-    return tuple(name for name, member in members.items() if not member.isdir())
+    files = tuple(name for name, member in members.items() if not member.isdir())
+    if not files:
+        raise BundleError("code bundle holds no files")
+    return files
 
 
 def _check_digest(digest: str) -> None:

@@ -450,15 +450,22 @@ def test_literal_fits_refuses_mismatches(
     assert ir.literal_fits(literal, literal_type) == reason
 
 
-def test_literal_fits_looks_through_hashed_and_accepts_offloaded_values() -> None:
+def test_literal_fits_looks_through_one_hash_and_refuses_what_a_receiver_must_not_take() -> None:
     hashed, literal_type = _engine(Annotated[int, HashMethod(lambda v: v * 2)], 3)
     assert isinstance(hashed, ir.HashedValue)
     assert ir.literal_fits(hashed, literal_type) is None
     assert ir.literal_fits(ir.HashedValue(value=ir.StringValue(value="a"), hash="h"), INT) == (
         "expected int, got a str literal"
     )
-    offloaded = ir.OffloadedValue(uri="s3://b/o", hash="h", size=10)
-    assert ir.literal_fits(offloaded, ir.CollectionType(element=INT)) is None
+    twice = ir.HashedValue(value=hashed, hash="h2")
+    assert ir.literal_fits(twice, INT) == "a hashed literal cannot wrap another hashed literal"
+    offloaded = ir.OffloadedValue(uri="file:///etc/passwd", hash="h", size=10)
+    assert ir.literal_fits(offloaded, ir.CollectionType(element=INT)) == (
+        "an offloaded literal cannot be given here; give the value itself"
+    )
+    assert ir.literal_fits(ir.IntegerValue(value=2**64), INT) == (
+        "integer 18446744073709551616 is outside the 64-bit range"
+    )
 
 
 def test_literal_fits_accepts_pickles_and_none_for_a_pickled_type() -> None:
