@@ -250,6 +250,8 @@ class ExecutionStoreContract:
         assert names(workflow="other") == []
         assert names(labels={"team": "ml"}) == ["labelled"]
         assert names(labels={"team": "ml", "tier": "silver"}) == []
+        assert names(labels={"team": "ML"}) == []  # exactly, case included
+        assert names(labels={"team": "%"}) == [] and names(labels={"team": "m_"}) == []
         assert names(created_after=at(1), created_before=at(3)) == ["planned", "labelled"]
 
     def test_records_carry_the_schema_version(self, store: ExecutionStore) -> None:

@@ -54,9 +54,9 @@ def register(
     with the code bundle of their project folder."""
     from aloft.remote.registration import draft_of, entities_in
 
+    _, entities = entities_in(paths)
     with connect(url, project, domain) as remote:
-        registered = remote.register(*paths, version=version)
-        _, entities = entities_in(paths)
+        registered = remote.register(*entities, version=version)
     names = sorted(e.name for e in entities if draft_of(e) is not None)
     click.echo(f"registered {len(names)} entities in {project}/{domain} as version {registered}")
     for name in names:
@@ -289,14 +289,14 @@ def logs(
 ) -> None:
     """Print what NODE of EXECUTION printed."""
     with connect(url, project, domain) as remote:
-        text = remote.logs(execution, node, attempt=attempt, tail=tail)
-        click.echo(text, nl=False)
+        click.echo(remote.logs(execution, node, attempt=attempt, tail=tail), nl=False)
+        seen = remote.logs(execution, node, attempt=attempt) if follow else ""
         while follow and not remote.fetch_execution(execution).is_done:
             time.sleep(0.5)
             more = remote.logs(execution, node, attempt=attempt)
-            if more.startswith(text):
-                click.echo(more[len(text) :], nl=False)
-            text = more
+            if more.startswith(seen):
+                click.echo(more[len(seen) :], nl=False)
+            seen = more
 
 
 def terminate_remote(name: str, url: str | None, project: str, domain: str) -> None:

@@ -3,6 +3,7 @@ register, launch, watch and steer executions (flytekit's ``FlyteRemote``)."""
 
 from __future__ import annotations
 
+import datetime
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -27,12 +28,10 @@ from aloft.ir import (
     literal_to_json,
     to_json,
 )
-from aloft.remote.registration import bundle_of, draft_of, entities_in, root_of
+from aloft.remote.registration import bundle_of, draft_of, entities_in, kind_of, root_of
 from aloft.runner.local import failure_message
 from aloft.sdk import Entity
 from aloft.sdk.arguments import suggest
-from aloft.sdk.launch_plan import LaunchPlan
-from aloft.sdk.task import PythonFunctionTask
 from aloft.storage import DataContext, current_data_context, data_context
 from aloft.storage.config import remote_url
 from aloft.types import to_literal, to_python
@@ -202,7 +201,7 @@ class Remote:
             version = self.register(
                 entity, version=version, project=body["project"], domain=body["domain"]
             )
-            kind = _kind_of(entity)
+            kind = kind_of(entity)
             body["entity"] = {"resource_type": kind.value, "name": entity.name, "version": version}
             body["literals"] = _literals(entity, inputs)
         else:
@@ -228,10 +227,15 @@ class Remote:
         self,
         execution: ExecutionId | RemoteExecution | str,
         *,
-        timeout: float | None = None,
-        poll_interval: float = 0.1,
+        timeout: float | datetime.timedelta | None = None,
+        poll_interval: float | datetime.timedelta = 0.1,
     ) -> RemoteExecution:
-        """Wait until the execution ends; ``TimeoutError`` after ``timeout`` seconds."""
+        """Wait until the execution ends; ``TimeoutError`` after ``timeout`` (seconds, or a
+        ``timedelta`` as flytekit takes)."""
+        if isinstance(timeout, datetime.timedelta):
+            timeout = timeout.total_seconds()
+        if isinstance(poll_interval, datetime.timedelta):
+            poll_interval = poll_interval.total_seconds()
         deadline = None if timeout is None else time.monotonic() + timeout
         interval = min(poll_interval, 0.02)
         while True:
@@ -443,14 +447,6 @@ def _error_text(response: httpx.Response) -> str:
         return str(response.json()["error"])
     except (ValueError, KeyError, TypeError):
         return f"HTTP {response.status_code}: {response.text[:200]}"
-
-
-def _kind_of(entity: Entity) -> ResourceType:
-    if isinstance(entity, LaunchPlan):
-        return ResourceType.LAUNCH_PLAN
-    if isinstance(entity, PythonFunctionTask):
-        return ResourceType.TASK
-    return ResourceType.WORKFLOW
 
 
 def _literals(entity: Entity, inputs: Mapping[str, Any]) -> dict[str, Any]:

@@ -24,18 +24,28 @@ from aloft.storage.bundles import ALWAYS_IGNORED, Bundle, pack
 _SKIPPED_FOLDERS = {name.rstrip("/") for name in ALWAYS_IGNORED if name.endswith("/")}
 
 
+def kind_of(entity: Entity) -> ResourceType:
+    """Whether ``entity`` registers as a task, a workflow or a launch plan."""
+    if isinstance(entity, LaunchPlan):
+        return ResourceType.LAUNCH_PLAN
+    if isinstance(entity, PythonFunctionTask):
+        return ResourceType.TASK
+    return ResourceType.WORKFLOW
+
+
 def draft_of(entity: Entity) -> dict[str, Any] | None:
     """The registration body of ``entity`` (kind, own IR, closure), or None for what is not
     registered on its own (reference entities, map tasks)."""
     if isinstance(entity, ReferenceEntity | ArrayNodeMapTask):
         return None
+    kind = kind_of(entity)
     template: TaskTemplate | WorkflowTemplate | LaunchPlanSpec
     if isinstance(entity, LaunchPlan):
-        kind, template = ResourceType.LAUNCH_PLAN, entity.spec
+        template = entity.spec
     elif isinstance(entity, PythonFunctionTask):
-        kind, template = ResourceType.TASK, entity.template
+        template = entity.template
     else:
-        kind, template = ResourceType.WORKFLOW, entity.closure.workflow
+        template = entity.closure.workflow
     return {
         "resource_type": kind.value,
         "template": json.loads(to_json(template)),

@@ -39,7 +39,9 @@ def load_task(code: CodeReference, code_root: str = "", bundles: str = "") -> Ru
             "cannot import it; define it at module level"
         )
     if code.bundle:
-        _import_from(_bundle_folder(code, bundles), code.module)
+        folder = _bundle_folder(code, bundles)
+        _enter_bundle(folder)
+        _import_from(folder, code.module)
     elif code_root:
         _import_from(code_root, code.module)
     try:
@@ -54,6 +56,25 @@ def load_task(code: CodeReference, code_root: str = "", bundles: str = "") -> Ru
         except AttributeError:
             raise CodeLoadError(f"module {code.module!r} has no task {code.qualname!r}") from None
     return cast(RunnableTask, target)
+
+
+_current_bundle: list[str] = []
+"""The folder of the bundle this worker imported code from last (none yet: empty)."""
+
+
+def _enter_bundle(folder: str) -> None:
+    """Import from bundle ``folder`` from now on: the bundle imported from before leaves
+    ``sys.path``, and every module it gave is forgotten, helpers included, so that no code of
+    one version of a project runs in another."""
+    if _current_bundle == [folder]:
+        return
+    for previous in _current_bundle:
+        with contextlib.suppress(ValueError):
+            sys.path.remove(previous)
+        for name, module in list(sys.modules.items()):
+            if module is not None and _lies_in(module, previous):
+                del sys.modules[name]
+    _current_bundle[:] = [folder]
 
 
 def _bundle_folder(code: CodeReference, bundles: str) -> str:

@@ -40,9 +40,9 @@ from aloft.server.inputs import resolve_inputs
 from aloft.server.references import resolve_references
 from aloft.server.registration import (
     EntityDraft,
-    bundles_named,
     check_drafts,
     default_version,
+    has_code,
     stamp,
 )
 from aloft.storage import BlobStore
@@ -162,17 +162,17 @@ class ControlPlane:
         _check_name(project, "project name")
         if not drafts:
             raise InputError("entities: nothing to register")
-        check_drafts(drafts)
-        if bundles_named(drafts):
+        decoded = check_drafts(drafts)
+        if has_code(decoded):
             if not bundle:
                 raise InputError("bundle: the entities' tasks have code, so name its bundle")
             if not self.has_bundle(bundle):
                 raise NotFound(f"bundle: no code bundle {bundle}; upload it first")
-        version = version or default_version(bundle, drafts)
+        version = version or default_version(bundle, decoded)
         _check_name(version, "version")
         if version == LATEST:
             raise InputError(f"version {LATEST!r} is reserved: it names the newest version")
-        registered = stamp(drafts, project, domain, version, bundle)
+        registered = stamp(decoded, project, domain, version, bundle)
         names = [entity.id for entity in registered]
         if len(set(names)) != len(names):
             raise InputError("entities: the same entity is given twice")
@@ -258,7 +258,7 @@ class ControlPlane:
                 f"execution {execution} is {snapshot.execution.phase.value}: only a failed or "
                 "aborted execution can be recovered"
             )
-        closure = spec.closure
+        closure, inputs, plan_id = spec.closure, spec.inputs, spec.launch_plan
         if version:
             kind, name_of = (
                 (ResourceType.LAUNCH_PLAN, spec.launch_plan.name)
@@ -269,6 +269,19 @@ class ControlPlane:
                 Identifier(kind, name_of, execution.project, execution.domain, version)
             )
             closure = resolve_references(from_json(entity.closure, WorkflowClosure), self.registry)
+            plan = from_json(entity.template, LaunchPlanSpec) if spec.launch_plan else None
+            fixed = plan.fixed_inputs if plan else {}
+            declared = closure.workflow.interface.inputs
+            kept = {k: v for k, v in spec.inputs.items() if k in declared and k not in fixed}
+            what = f"{kind.value.replace('_', ' ')} {name_of} version {version}"
+            inputs = resolve_inputs(
+                what,
+                closure.workflow.interface,
+                {},
+                kept,
+                plan.default_inputs if plan else None,
+                fixed,
+            )
         recovered = {
             str(key): RecoveredNode(outputs=node.outputs, outputs_uri=node.outputs_uri)
             for key, node in snapshot.nodes.items()
@@ -276,7 +289,13 @@ class ControlPlane:
         }
         new_id = self._new_id(execution.project, execution.domain, name, _base(execution))
         fresh = structs.replace(
-            spec, id=new_id, closure=closure, recover_from=execution, recovered=recovered
+            spec,
+            id=new_id,
+            closure=closure,
+            inputs=inputs,
+            launch_plan=plan_id,
+            recover_from=execution,
+            recovered=recovered,
         )
         return self._create(fresh)
 

@@ -93,8 +93,9 @@ class EngineService:
         self._stop = threading.Event()
         self._started = threading.Event()
         self._thread: threading.Thread | None = None
-        self._host: EngineHost | None = None
         self.failure: BaseException | None = None
+        self._in_flight = 0
+        self._counted = 0.0
 
     def start(self) -> None:
         """Start the host and its pool; returns once the pool is up."""
@@ -112,10 +113,8 @@ class EngineService:
             self._thread.join(timeout)
 
     def pool_use(self) -> PoolUse:
-        """The pool's use now."""
-        host = self._host
-        in_flight = len(host.executor.in_flight()) if host is not None else 0
-        return PoolUse(in_flight, self.workers)
+        """The pool's use, as the engine thread last counted it (at most a second ago)."""
+        return PoolUse(self._in_flight, self.workers)
 
     def _run(self) -> None:
         store = SqlStore(self.database)
@@ -130,10 +129,9 @@ class EngineService:
                     load_offloaded=load_offloaded,
                     catalog=store,
                 )
-                self._host = host
                 self._started.set()
                 _take_over_orphans(host, store)
-                host.run(lambda: False, self._stop)
+                host.run(lambda: False, self._stop, lambda: self._count(executor))
                 with contextlib.suppress(Exception):
                     store.release(host.id, list(host.views))
         except BaseException as exc:
@@ -141,8 +139,15 @@ class EngineService:
             self.failure = exc
             self._started.set()
         finally:
-            self._host = None
             store.close()
+
+    def _count(self, executor: Executor) -> None:
+        """Count the attempts in flight for the metrics, once a second (in the engine thread:
+        the executor is not shared with other threads)."""
+        now = time.monotonic()
+        if now - self._counted >= 1.0:
+            self._counted = now
+            self._in_flight = len(executor.in_flight())
 
 
 def _take_over_orphans(host: EngineHost, store: SqlStore) -> None:

@@ -1,9 +1,10 @@
 """Prometheus metrics at ``/metrics``: executions by phase, node latency, the queue of
 attempts waiting for a worker and the worker pool's use.
 
-Counts are read from the database when scraped, so they are right whichever server (or
-restart) made the executions; task latency is a histogram of the time attempts took, from
-their records, over the attempts that ended since the server started.
+Counts of executions and running attempts are read from the database when scraped, so they
+are right whichever server (or restart) made them; ``aloft_task_attempt_seconds`` is a
+histogram of the time from handing an attempt to this server's pool to its result, over
+the attempts since the server started; the pool's use is counted by its engine thread.
 """
 
 from __future__ import annotations
@@ -38,11 +39,11 @@ class PlatformCollector(Collector):
         for phase, count in counts.items():
             by_phase.add_metric([phase], count)
         yield by_phase
-        waiting = GaugeMetricFamily(
+        running = GaugeMetricFamily(
             "aloft_attempts_running", "Task attempts recorded as running, over all hosts."
         )
-        waiting.add_metric([], self.store.count_running_attempts())
-        yield waiting
+        running.add_metric([], self.store.count_running_attempts())
+        yield running
         use = self.pool()
         in_flight = GaugeMetricFamily(
             "aloft_pool_attempts",

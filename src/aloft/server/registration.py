@@ -12,24 +12,29 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import msgspec
 
 from aloft.errors import InputError
 from aloft.ir import (
     LOCAL_VERSION,
+    REFERENCE_TASK_TYPE,
+    CodeReference,
     Identifier,
     LaunchPlanSpec,
+    OffloadedValue,
     ResourceType,
     TaskTemplate,
     WorkflowClosure,
     WorkflowTemplate,
     from_json,
+    to_json,
 )
 from aloft.ir.closure_check import closure_problem
+from aloft.server.schedules import schedule_problem
 from aloft.storage.registry import RegisteredEntity
 
 TEMPLATE_TYPES: dict[ResourceType, type[Any]] = {
@@ -41,8 +46,6 @@ TEMPLATE_TYPES: dict[ResourceType, type[Any]] = {
 
 MAX_DEPTH = 64
 """How deeply the IR of an entity may nest (the compiler's is a dozen levels or so)."""
-_ID_FIELDS = frozenset({"resource_type", "name"})
-"""The fields an identifier always has in JSON (the others are left out at their defaults)."""
 
 
 @dataclass(frozen=True)
@@ -55,9 +58,21 @@ class EntityDraft:
     closure: dict[str, Any]
 
 
-def check_drafts(drafts: Sequence[EntityDraft]) -> None:
-    """``InputError`` naming the first draft whose IR does not decode as its kind's, whose
-    closure does not hold together, or whose template is not what its closure runs."""
+@dataclass(frozen=True)
+class Draft:
+    """One entity of a registration, decoded and checked: its kind, template and closure."""
+
+    resource_type: ResourceType
+    template: TaskTemplate | WorkflowTemplate | LaunchPlanSpec
+    closure: WorkflowClosure
+
+
+def check_drafts(drafts: Sequence[EntityDraft]) -> list[Draft]:
+    """The drafts decoded; ``InputError`` naming the first whose IR does not decode as its
+    kind's, whose closure does not hold together, whose template is not what its closure
+    runs, whose schedule cannot fire, or that holds an offloaded literal (a blob of the
+    sender's, which the server must not be made to read)."""
+    decoded = []
     for index, draft in enumerate(drafts):
         where = f"entities[{index}]"
         for part, value in (("template", draft.template), ("closure", draft.closure)):
@@ -80,6 +95,48 @@ def check_drafts(drafts: Sequence[EntityDraft]) -> None:
         }[kind]
         if not runs:
             raise InputError(f"{where}: its closure does not run its template")
+        schedule = getattr(template, "schedule", None)
+        problem = schedule_problem(schedule) if schedule is not None else None
+        if problem is not None:
+            raise InputError(f"{where}.template.schedule: {problem}")
+        if any(isinstance(s, OffloadedValue) for s in _structs((template, closure))):
+            raise InputError(f"{where} holds an offloaded literal; give values inline")
+        decoded.append(Draft(kind, template, closure))
+    return decoded
+
+
+def default_version(bundle: str, drafts: Sequence[Draft]) -> str:
+    """The version a registration gets when none is given: a digest of the code bundle and
+    every entity's IR, so the same code and IR always register as the same version."""
+    digest = hashlib.sha256(bundle.encode())
+    for draft in sorted(drafts, key=lambda d: (d.resource_type.value, d.template.id.name)):
+        digest.update(to_json(draft.template))
+        digest.update(to_json(draft.closure))
+    return digest.hexdigest()[:20]
+
+
+def stamp(
+    drafts: Sequence[Draft], project: str, domain: str, version: str, bundle: str
+) -> list[RegisteredEntity]:
+    """The registered form of ``drafts``: their IR with the registration's names (see the
+    module docstring), each with the digest of its content."""
+    registered = []
+    for draft in drafts:
+        template = _registered(draft.template, project, domain, version, bundle)
+        closure = _registered(draft.closure, project, domain, version, bundle)
+        template_text, closure_text = to_json(template).decode(), to_json(closure).decode()
+        digest = hashlib.sha256(f"{template_text}\n{closure_text}".encode()).hexdigest()
+        registered.append(RegisteredEntity(template.id, digest, template_text, closure_text))
+    return registered
+
+
+def has_code(drafts: Sequence[Draft]) -> bool:
+    """Whether any task of ``drafts`` has code of its own (and so needs a code bundle)."""
+    return any(
+        task.type != REFERENCE_TASK_TYPE and task.code.module
+        for draft in drafts
+        for task in draft.closure.tasks
+    )
 
 
 def _depth(value: Any) -> int:
@@ -95,70 +152,59 @@ def _depth(value: Any) -> int:
     return deepest
 
 
-def default_version(bundle: str, drafts: Sequence[EntityDraft]) -> str:
-    """The version a registration gets when none is given: a digest of the code bundle and
-    every entity's IR, so the same code and IR always register as the same version."""
-    digest = hashlib.sha256(bundle.encode())
-    for draft in sorted(drafts, key=_sort_key):
-        digest.update(_canonical({"template": draft.template, "closure": draft.closure}))
-    return digest.hexdigest()[:20]
-
-
-def stamp(
-    drafts: Sequence[EntityDraft], project: str, domain: str, version: str, bundle: str
-) -> list[RegisteredEntity]:
-    """The registered form of ``drafts`` (checked with ``check_drafts`` first): their IR
-    with the registration's names, each with the digest of its content."""
-    registered = []
-    for index, draft in enumerate(drafts):
-        template = _stamped(draft.template, project, domain, version, bundle)
-        closure = _stamped(draft.closure, project, domain, version, bundle)
-        where = f"entities[{index}]"
-        id = _id_of(_decode(template, TEMPLATE_TYPES[draft.resource_type], f"{where}.template"))
-        template_text = _canonical(template).decode()
-        closure_text = _canonical(closure).decode()
-        digest = hashlib.sha256(f"{template_text}\n{closure_text}".encode()).hexdigest()
-        registered.append(RegisteredEntity(id, digest, template_text, closure_text))
-    return registered
-
-
-def bundles_named(drafts: Sequence[EntityDraft]) -> bool:
-    """Whether any task of ``drafts`` has code of its own (and so needs a code bundle)."""
-    return any(
-        task.get("type") != "reference" and task.get("code", {}).get("module")
-        for draft in drafts
-        for task in draft.closure.get("tasks", ())
-    )
-
-
-def _id_of(template: TaskTemplate | WorkflowTemplate | LaunchPlanSpec) -> Identifier:
-    return template.id
-
-
-def _sort_key(draft: EntityDraft) -> tuple[str, str]:
-    return draft.resource_type.value, str(draft.template.get("id", {}).get("name", ""))
-
-
-def _canonical(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":")).encode()
-
-
 def _decode(value: dict[str, Any], type_: type[Any], where: str) -> Any:
     try:
-        return from_json(_canonical(value), type_)
+        return from_json(json.dumps(value), type_)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         raise InputError(f"{where} is not a valid {type_.__name__}: {exc}") from None
 
 
-def _stamped(value: Any, project: str, domain: str, version: str, bundle: str) -> Any:
-    """``value`` with the client's own identifiers and code references registered."""
-    if isinstance(value, list):
-        return [_stamped(item, project, domain, version, bundle) for item in value]
-    if not isinstance(value, dict):
-        return value
-    stamped = {k: _stamped(v, project, domain, version, bundle) for k, v in value.items()}
-    if stamped.keys() >= _ID_FIELDS and stamped.get("version", LOCAL_VERSION) == LOCAL_VERSION:
-        stamped.update(project=project, domain=domain, version=version)
-    elif {"module", "qualname"} <= stamped.keys() and not stamped.get("bundle"):
-        stamped["bundle"] = bundle
-    return stamped
+def _structs(value: Any) -> Iterator[msgspec.Struct]:
+    """Every IR object within ``value``."""
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, msgspec.Struct):
+            yield item
+            todo.extend(getattr(item, name) for name in item.__struct_fields__)
+        elif isinstance(item, tuple | list):
+            todo.extend(item)
+        elif isinstance(item, dict):
+            todo.extend(item.values())
+
+
+_T = TypeVar("_T")
+
+
+def _registered(value: _T, project: str, domain: str, version: str, bundle: str) -> _T:
+    """``value`` with the client's own identifiers and code references registered: by type,
+    so that no label or literal that happens to look like one is touched."""
+    if isinstance(value, Identifier):
+        if value.version != LOCAL_VERSION:  # a reference's: it names its own version
+            return value
+        return cast(
+            _T, msgspec.structs.replace(value, project=project, domain=domain, version=version)
+        )
+    if isinstance(value, CodeReference):
+        if not value.module or value.bundle:
+            return value
+        return cast(_T, msgspec.structs.replace(value, bundle=bundle))
+    if isinstance(value, msgspec.Struct):
+        changes = {}
+        for name in value.__struct_fields__:
+            field = getattr(value, name)
+            new = _registered(field, project, domain, version, bundle)
+            if new is not field:
+                changes[name] = new
+        return cast(_T, msgspec.structs.replace(value, **changes)) if changes else value
+    if isinstance(value, tuple | list):
+        items = [_registered(item, project, domain, version, bundle) for item in value]
+        if all(new is old for new, old in zip(items, value, strict=True)):
+            return value
+        return cast(_T, type(value)(items))
+    if isinstance(value, dict):
+        entries = {k: _registered(v, project, domain, version, bundle) for k, v in value.items()}
+        if all(entries[k] is v for k, v in value.items()):
+            return value
+        return cast(_T, entries)
+    return value

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -80,12 +80,21 @@ class Registry:
 
     def add_project(self, project: Project) -> bool:
         """Add ``project``; False if one of that name exists already (it is left as it is)."""
-        with self._write() as conn:
-            if conn.execute(_project_named(project.name)).first() is not None:
-                return False
-            row = {"name": project.name, "description": project.description, "created_at": now()}
-            conn.execute(sa.insert(t.projects), row)
-        return True
+
+        def add() -> bool:
+            with self._write() as conn:
+                if conn.execute(_project_named(project.name)).first() is not None:
+                    return False
+                created = now()
+                row = {
+                    "name": project.name,
+                    "description": project.description,
+                    "created_at": created,
+                }
+                conn.execute(sa.insert(t.projects), row)
+            return True
+
+        return _again_after_a_clash(add)
 
     def has_project(self, name: str) -> bool:
         """Whether project ``name`` exists."""
@@ -101,20 +110,24 @@ class Registry:
         Raises ``EntityConflict`` naming the first entity whose version holds other content;
         then nothing is written.
         """
-        created = now()
-        new: list[bool] = []
-        with self._write() as conn:
-            for entity in entities:
-                stored = conn.execute(_version_of(entity.id, _ENT.digest)).scalar()
-                if stored is not None and stored != entity.digest:
-                    raise EntityConflict(
-                        f"{_describe(entity.id)} is registered already with different "
-                        "content; register the change under a new version"
-                    )
-                new.append(stored is None)
-                if stored is None:
-                    conn.execute(sa.insert(t.entities), _entity_row(entity, created))
-        return new
+
+        def register() -> list[bool]:
+            created = now()
+            new: list[bool] = []
+            with self._write() as conn:
+                for entity in entities:
+                    stored = conn.execute(_version_of(entity.id, _ENT.digest)).scalar()
+                    if stored is not None and stored != entity.digest:
+                        raise EntityConflict(
+                            f"{_describe(entity.id)} is registered already with different "
+                            "content; register the change under a new version"
+                        )
+                    new.append(stored is None)
+                    if stored is None:
+                        conn.execute(sa.insert(t.entities), _entity_row(entity, created))
+            return new
+
+        return _again_after_a_clash(register)
 
     def get(self, id: Identifier) -> RegisteredEntity:
         """The registered version ``id`` names; an empty version means the newest one."""
@@ -162,11 +175,15 @@ class Registry:
         key = {"project": id.project, "domain": id.domain, "name": id.name}
         states = t.launch_plan_states
         where = [states.c[k] == v for k, v in key.items()]
-        with self._write() as conn:
-            conn.execute(sa.delete(states).where(*where))
-            if active:
-                row = {**key, "active_version": id.version, "last_fired": now()}
-                conn.execute(sa.insert(states), row)
+
+        def write() -> None:
+            with self._write() as conn:
+                conn.execute(sa.delete(states).where(*where))
+                if active:
+                    row = {**key, "active_version": id.version, "last_fired": now()}
+                    conn.execute(sa.insert(states), row)
+
+        _again_after_a_clash(write)
 
     def active(self) -> list[tuple[Identifier, float | None]]:
         """Every active launch plan version and when its schedule last fired."""
@@ -203,6 +220,18 @@ class Registry:
 
 _COLUMNS = (_ENT.project, _ENT.domain, _ENT.name, _ENT.version, _ENT.digest, _ENT.template,
             _ENT.closure, _ENT.created_at)  # fmt: skip
+
+
+_R = TypeVar("_R")
+
+
+def _again_after_a_clash(write: Callable[[], _R]) -> _R:
+    """``write()``, once more if it clashed with a concurrent writer of the same row (on
+    PostgreSQL, where writes are not serialised): the second time it sees that row."""
+    try:
+        return write()
+    except sa.exc.IntegrityError:
+        return write()
 
 
 def now() -> float:

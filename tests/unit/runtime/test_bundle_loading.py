@@ -26,12 +26,16 @@ def bundles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     yield (tmp_path / "store" / "bundles").as_uri()
     sys.path[:] = paths
     sys.modules.pop("mod", None)
+    sys.modules.pop("helper", None)
 
 
-def register(bundles: str, root: Path, source: str) -> str:
-    """Pack a project whose ``mod.py`` is ``source`` and store it; its digest."""
+def register(bundles: str, root: Path, source: str, helper: str = "") -> str:
+    """Pack a project whose ``mod.py`` is ``source`` (and ``helper.py`` ``helper``) and store
+    it; its digest."""
     root.mkdir(parents=True)
     (root / "mod.py").write_text(source)
+    if helper:
+        (root / "helper.py").write_text(helper)
     bundle = pack(root)
     target = Path(bundle_uri(bundles, bundle.digest).removeprefix("file://"))
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -48,6 +52,18 @@ def test_two_bundles_of_the_same_module_each_run_their_own_code(
     assert load_task(CodeReference(module="mod", qualname="f", bundle=second), "", bundles)() == 2
     assert load_task(CodeReference(module="mod", qualname="f", bundle=first), "", bundles)() == 1
     assert (tmp_path / "home" / "bundles" / first / "mod.py").is_file()
+
+
+def test_a_helper_module_of_a_bundle_is_imported_from_the_version_that_runs(
+    bundles: str, tmp_path: Path
+) -> None:
+    source = "from helper import value\n\n\ndef f():\n    return value()\n"
+    first = register(bundles, tmp_path / "v1", source, "def value():\n    return 1\n")
+    second = register(bundles, tmp_path / "v2", source, "def value():\n    return 2\n")
+    for digest, expected in ((first, 1), (second, 2), (first, 1)):
+        task = load_task(CodeReference(module="mod", qualname="f", bundle=digest), "", bundles)
+        assert task() == expected
+    assert sum(str(tmp_path / "home" / "bundles") in entry for entry in sys.path) == 1
 
 
 def test_a_bundle_missing_from_the_store_is_a_load_error_naming_it(bundles: str) -> None:

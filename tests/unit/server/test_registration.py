@@ -4,15 +4,23 @@ bundle, and digests that make registering idempotent."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 
-from aloft import task, workflow
+from aloft import FixedRate, LaunchPlan, task, workflow
 from aloft.errors import InputError
-from aloft.ir import ResourceType, TaskTarget, TaskTemplate, WorkflowClosure, from_json
+from aloft.ir import (
+    LaunchPlanSpec,
+    ResourceType,
+    TaskTarget,
+    TaskTemplate,
+    WorkflowClosure,
+    from_json,
+)
 from aloft.remote.registration import draft_of
 from aloft.server.cursors import decode_cursor, encode_cursor
-from aloft.server.registration import EntityDraft, check_drafts, default_version, stamp
+from aloft.server.registration import Draft, EntityDraft, check_drafts, default_version, stamp
 
 
 @task
@@ -25,15 +33,19 @@ def plus_two(x: int) -> int:
     return add_one(x=add_one(x=x))
 
 
-def drafts() -> list[EntityDraft]:
+def raw_drafts(*entities: object) -> list[EntityDraft]:
     made = []
-    for entity in (add_one, plus_two):
-        body = draft_of(entity)
+    for entity in entities or (add_one, plus_two):
+        body = draft_of(entity)  # type: ignore[arg-type]
         assert body is not None
         made.append(
             EntityDraft(ResourceType(body["resource_type"]), body["template"], body["closure"])
         )
     return made
+
+
+def drafts() -> list[Draft]:
+    return check_drafts(raw_drafts())
 
 
 def test_every_id_and_code_reference_gets_the_registered_names_and_bundle() -> None:
@@ -66,8 +78,46 @@ def test_the_same_content_gets_the_same_version_and_digests_and_other_code_anoth
     assert [e.digest for e in same] != [e.digest for e in other_bundle]
 
 
+def test_labels_and_literals_that_look_like_ids_are_left_alone() -> None:
+    plan = LaunchPlan.get_or_create(
+        plus_two,
+        name="looks_like_an_id",
+        labels={"resource_type": "task", "name": "n"},
+        default_inputs={"x": 1},
+    )
+    (registered,) = stamp(check_drafts(raw_drafts(plan)), "p", "staging", "v1", "b" * 64)
+    spec = from_json(registered.template, LaunchPlanSpec)
+    assert spec.labels == {"resource_type": "task", "name": "n"}
+    assert spec.id.version == spec.workflow.version == "v1"
+
+
+def test_a_schedule_that_cannot_fire_and_an_offloaded_literal_are_refused() -> None:
+    (draft,) = raw_drafts(
+        LaunchPlan.get_or_create(
+            plus_two, name="hourly", schedule=FixedRate(timedelta(hours=1)), fixed_inputs={"x": 1}
+        )
+    )
+    draft.template["schedule"]["every"] = "PT0S"
+    with pytest.raises(InputError, match="schedule: a fixed rate must be a whole number"):
+        check_drafts([draft])
+    draft.template["schedule"] = {"kind": "cron", "expression": "61 * * * *"}
+    with pytest.raises(InputError, match="cron expression '61 \\* \\* \\* \\*' is not valid"):
+        check_drafts([draft])
+    (with_default,) = raw_drafts(
+        LaunchPlan.get_or_create(plus_two, name="d", default_inputs={"x": 2})
+    )
+    with_default.template["default_inputs"]["x"] = {
+        "kind": "offloaded",
+        "uri": "file:///etc/passwd",
+        "hash": "h",
+        "size": 1,
+    }
+    with pytest.raises(InputError, match="holds an offloaded literal"):
+        check_drafts([with_default])
+
+
 def test_a_draft_that_is_not_ir_is_refused_naming_it() -> None:
-    good = drafts()
+    good = raw_drafts()
     broken = EntityDraft(ResourceType.TASK, {"id": 1}, good[0].closure)
     with pytest.raises(InputError, match=r"entities\[1\]\.template is not a valid TaskTemplate"):
         check_drafts([good[0], broken])

@@ -14,8 +14,10 @@ from aloft.ir import CronSchedule, FixedRateSchedule, Identifier, ResourceType
 from aloft.remote.registration import bundle_of, draft_of
 from aloft.server.control_plane import ControlPlane
 from aloft.server.registration import EntityDraft
-from aloft.server.scheduler import MAX_CATCH_UP, Scheduler, fire_times, offset_seconds
+from aloft.server.scheduler import Scheduler
+from aloft.server.schedules import MAX_CATCH_UP, fire_times, offset_seconds, schedule_problem
 from aloft.storage import BlobStore
+from aloft.storage.executions import ExecutionQuery
 from aloft.storage.executions.sql import SqlStore
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -35,6 +37,15 @@ def test_cron_schedules_fire_on_their_times_shifted_by_their_offset() -> None:
     shifted = CronSchedule(expression="0 * * * *", offset="PT15M")
     assert fire_times(shifted, T0, T0 + 3600) == [T0 + 900]
     assert offset_seconds("-P1DT2H3M4S") == -(86400 + 7200 + 180 + 4)
+
+
+def test_schedules_that_cannot_fire_are_named() -> None:
+    assert "whole number of minutes" in str(
+        schedule_problem(FixedRateSchedule(every=datetime.timedelta(0)))
+    )
+    assert schedule_problem(CronSchedule(expression="* * *")) is not None
+    assert schedule_problem(CronSchedule(expression="0 * * * *", offset="1h")) is not None
+    assert schedule_problem(CronSchedule(expression="@hourly", offset="PT5M")) is None
 
 
 def test_a_long_outage_fires_only_the_latest_times() -> None:
@@ -64,10 +75,15 @@ def test_each_scheduled_time_launches_once_across_looks_and_restarts(control: Co
     plan = Identifier(ResourceType.LAUNCH_PLAN, "every_minute", "default", "development", "v1")
     assert Scheduler(control).fire(time.time() + 600) == []  # not active: nothing fires
     control.activate(plan, True)
+    ((_, activated),) = control.registry.active()
+    assert activated is not None
     now = time.time()
     first = Scheduler(control).fire(now + 185)
     assert len(first) == 3
     assert Scheduler(control).fire(now + 185) == []  # a restarted scheduler: nothing again
+    control.registry.fired(plan, activated)  # as if a crash came before the firings were kept
+    assert Scheduler(control).fire(now + 185) == []  # the runs' names are taken: none twice
+    assert control.executions(ExecutionQuery(launch_plan="every_minute")).records[3:] == []
     later = Scheduler(control).fire(now + 245)
     assert len(later) == 1
     spec = control.spec(later[0])

@@ -6,6 +6,7 @@ keeps everything, and the schema is what the Alembic migrations make of it.
 
 from __future__ import annotations
 
+import datetime
 import multiprocessing
 import multiprocessing.synchronize
 import sqlite3
@@ -21,11 +22,18 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from msgspec import structs
 
 from aloft.errors import InputError
 from aloft.ir import NodePhase
 from aloft.storage.catalog import Catalog
-from aloft.storage.executions import Changes, ExecutionStore, InvalidTransition, migrations
+from aloft.storage.executions import (
+    Changes,
+    ExecutionQuery,
+    ExecutionStore,
+    InvalidTransition,
+    migrations,
+)
 from aloft.storage.executions.sql import SqlStore
 from aloft.storage.executions.sql_tables import metadata
 from contracts.catalog import CatalogContract
@@ -225,3 +233,23 @@ def test_threads_writing_at_once_never_see_a_locked_database(path: Path) -> None
         for done in [pool.submit(_write, url, name, 100, start) for name in names]:
             done.result()
     _assert_written(url, names, 100)
+
+
+def test_executions_stored_before_the_listing_columns_are_found_by_their_filters(
+    path: Path,
+) -> None:
+    store = SqlStore(f"sqlite:///{path}")
+    labelled = structs.replace(spec("old"), labels={"team": "ml"})
+    store.create(labelled, datetime.datetime.now(datetime.UTC))
+    store.close()
+    engine = sa.create_engine(f"sqlite:///{path}")
+    try:
+        with engine.begin() as conn:
+            command.downgrade(migrations.config(conn), "0003")
+            command.upgrade(migrations.config(conn), "head")
+    finally:
+        engine.dispose()
+    reopened = SqlStore(f"sqlite:///{path}")
+    query = ExecutionQuery(workflow="wf", labels={"team": "ml"})
+    assert [r.id.name for r in reopened.list_executions(query).records] == ["old"]
+    reopened.close()

@@ -572,7 +572,8 @@ def _pragma(dbapi_connection: Any, pragma: str) -> None:
 
 
 def _sqlite_engine(url: sa.URL) -> sa.Engine:
-    """An engine on a SQLite file: WAL, ``synchronous=NORMAL``, a busy timeout.
+    """An engine on a SQLite file: WAL, ``synchronous=NORMAL``, a busy timeout, and ``LIKE``
+    case-sensitive as on PostgreSQL (label filters compare exactly).
 
     The driver is put in autocommit mode so that it begins no transaction of its own: the
     store emits ``BEGIN IMMEDIATE`` (writes) or ``BEGIN`` (snapshot reads) itself, and
@@ -584,7 +585,8 @@ def _sqlite_engine(url: sa.URL) -> sa.Engine:
     @sa.event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: object) -> None:
         dbapi_connection.isolation_level = None
-        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
+        pragmas = ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON")
+        for pragma in (*pragmas, "case_sensitive_like=ON"):
             _pragma(dbapi_connection, pragma)
 
     return engine

@@ -7,6 +7,8 @@ Revises: 0003
 
 from __future__ import annotations
 
+import json
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -22,6 +24,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("workflow", sa.String, nullable=False, server_default=""))
         batch.add_column(sa.Column("launch_plan", sa.String, nullable=False, server_default=""))
         batch.add_column(sa.Column("labels", sa.Text, nullable=False, server_default="{}"))
+    _fill_listing_columns()
     op.create_index("ix_executions_scope", "executions", ["project", "domain", "id"])
     op.create_index("ix_executions_workflow", "executions", ["workflow", "id"])
     op.create_index("ix_executions_launch_plan", "executions", ["launch_plan", "id"])
@@ -59,6 +62,26 @@ def upgrade() -> None:
         sa.Column("active_version", sa.String, nullable=False),
         sa.Column("last_fired", sa.Float, nullable=True),
     )
+
+
+def _fill_listing_columns() -> None:
+    """Give executions stored before this revision their workflow, launch plan and labels,
+    read from their specs (plain JSON: a migration must not depend on today's IR classes)."""
+    conn = op.get_bind()
+    rows = conn.execute(sa.text("SELECT execution_id, spec FROM execution_specs")).all()
+    update = sa.text(
+        "UPDATE executions SET workflow = :workflow, launch_plan = :plan, labels = :labels "
+        "WHERE id = :id"
+    )
+    for row_id, text in rows:
+        spec = json.loads(text)
+        plan = spec.get("launch_plan") or {}
+        labels = json.dumps(spec.get("labels") or {}, sort_keys=True, separators=(",", ":"))
+        workflow = spec["closure"]["workflow"]["id"]["name"]
+        conn.execute(
+            update,
+            {"workflow": workflow, "plan": plan.get("name", ""), "labels": labels, "id": row_id},
+        )
 
 
 def downgrade() -> None:
