@@ -107,6 +107,23 @@ def test_terminate_stops_a_running_execution_and_relaunch_runs_it_again(server: 
         assert remote.wait(again, timeout=30).phase is ExecutionPhase.ABORTED
 
 
+def test_a_long_poll_answers_when_the_execution_ends_or_its_timeout_passes(
+    server: Server,
+) -> None:
+    name = launch(server, "sleepy", "--seconds", "1.5")
+    path = f"{server.url}/api/v1/executions/default/development/{name}/wait"
+    started = time.monotonic()
+    early = httpx.get(path, params={"timeout": 0.2}, timeout=10).json()
+    assert early["phase"] in ("queued", "running")
+    assert time.monotonic() - started < 1.0
+    ended = httpx.get(path, params={"timeout": 30}, timeout=40).json()
+    waited = time.monotonic() - started
+    assert ended["phase"] == "succeeded"
+    assert 1.0 < waited < 10, waited
+    again = httpx.get(path, params={"timeout": 30}, timeout=40)
+    assert again.json()["phase"] == "succeeded"  # an ended one answers at once
+
+
 def test_the_openapi_document_lists_the_api(server: Server) -> None:
     document = httpx.get(f"{server.url}/api/v1/openapi.json").json()
     paths = document["paths"]

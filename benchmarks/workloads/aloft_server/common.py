@@ -14,8 +14,6 @@ os.environ.setdefault("ALOFT_HOME", str(Path(tempfile.gettempdir()) / "aloft-hom
 
 from aloft.remote import Remote
 
-POLL_S = 0.01
-"""Seconds between two looks at an execution that has not ended."""
 PROJECT, DOMAIN = "default", "development"
 
 
@@ -42,9 +40,9 @@ def run(
     """Launch registered workflow ``name`` on ``inputs``, wait until it ends, and return its
     outputs (plain values by output name); prints ``METRIC <metric>``: the seconds from
     its creation to its last update as the server recorded them (what it took the server,
-    the wait for the engine host to claim it included, without the client's polling)."""
+    the wait for the engine host to claim it included, without the client's waiting)."""
     execution = remote.execute(name, inputs)
-    done = remote.wait(execution, timeout=timeout, poll_interval=POLL_S)
+    done = remote.wait(execution, timeout=timeout)  # a long poll: the server answers at the end
     outputs = remote.outputs(done)
     created, updated = done.record.created_at, done.record.updated_at
     if created is not None and updated is not None:

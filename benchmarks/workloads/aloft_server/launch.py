@@ -12,7 +12,7 @@ import time
 
 import bench_flows
 import httpx
-from common import DOMAIN, POLL_S, PROJECT, client, server_url
+from common import DOMAIN, PROJECT, client, server_url
 
 if __name__ == "__main__":
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
@@ -32,11 +32,6 @@ if __name__ == "__main__":
         print(f"METRIC launch_s {time.perf_counter() - start:.6f}")
         outputs = 0
         for name in names:
-            while True:
-                execution = remote.fetch_execution(name)
-                if execution.is_done:
-                    break
-                time.sleep(POLL_S)
-            outputs += remote.output_values(execution)["o0"]
+            outputs += remote.output_values(remote.wait(name))["o0"]
         print(f"TIME {time.perf_counter() - start:.6f}")
     print(f"RESULT {outputs}")

@@ -74,7 +74,8 @@ class EngineHost:
 
     A host that claims new work (``claim_new``, what a server does) takes any unfinished
     execution nobody holds; one that does not (a local run) steps only those it was handed
-    with ``take_over``.
+    with ``take_over``. ``on_end`` is told of each execution this host ended, once its end is
+    stored.
     """
 
     def __init__(
@@ -94,8 +95,10 @@ class EngineHost:
         load_offloaded: LiteralLoader | None = None,
         catalog: Catalog | None = None,
         overwrite_cache: bool = False,
+        on_end: Callable[[ExecutionId], None] | None = None,
     ) -> None:
         self.store = store
+        self.on_end = on_end
         self.executor = executor
         self.id = host_id or new_host_id()
         self.settings = EngineSettings(
@@ -478,6 +481,8 @@ class EngineHost:
         self._forget(execution)
         if execution in self._watched:
             self._watched[execution] = final or self.store.load(execution).execution
+        if final is not None and self.on_end is not None:
+            self.on_end(execution)
 
     def _forget(self, execution: ExecutionId) -> None:
         self.views.pop(execution, None)

@@ -37,6 +37,8 @@ from aloft.storage.config import remote_url
 from aloft.types import to_literal, to_python
 
 DEFAULT_URL = "http://127.0.0.1:8420"
+LONG_POLL = 30.0
+"""Seconds the server is asked to hold one request that waits for an execution's end."""
 CONNECT_RETRIES = 5
 """How often a request is tried again when the server cannot be reached (never when it
 answered: a request it refused or failed is not repeated)."""
@@ -116,6 +118,7 @@ class Remote:
         self.url = (url or remote_url() or DEFAULT_URL).rstrip("/")
         self.project = project
         self.domain = domain
+        self.timeout = timeout
         self._http = httpx.Client(base_url=self.url, timeout=timeout)
 
     def close(self) -> None:
@@ -228,24 +231,30 @@ class Remote:
         execution: ExecutionId | RemoteExecution | str,
         *,
         timeout: float | datetime.timedelta | None = None,
-        poll_interval: float | datetime.timedelta = 0.1,
     ) -> RemoteExecution:
         """Wait until the execution ends; ``TimeoutError`` after ``timeout`` (seconds, or a
-        ``timedelta`` as flytekit takes)."""
+        ``timedelta`` as flytekit takes). The server holds each request until the end comes
+        (a long poll), so waiting costs it nothing while the execution runs."""
         if isinstance(timeout, datetime.timedelta):
             timeout = timeout.total_seconds()
-        if isinstance(poll_interval, datetime.timedelta):
-            poll_interval = poll_interval.total_seconds()
         deadline = None if timeout is None else time.monotonic() + timeout
-        interval = min(poll_interval, 0.02)
+        id = self._id(execution)
+        entity = execution.entity if isinstance(execution, RemoteExecution) else None
         while True:
-            fetched = self.fetch_execution(execution)
+            left = LONG_POLL if deadline is None else min(LONG_POLL, deadline - time.monotonic())
+            answer = self._send(
+                "GET",
+                f"{_path(id)}/wait",
+                params={"timeout": max(left, 0.0)},
+                timeout=self._http.timeout.read + max(left, 0.0)
+                if self._http.timeout.read
+                else None,
+            )
+            fetched = self._execution(answer, entity)
             if fetched.is_done:
                 return self.with_nodes(fetched) if fetched.error else fetched
-            if deadline is not None and time.monotonic() > deadline:
+            if deadline is not None and time.monotonic() >= deadline:
                 raise TimeoutError(f"execution {fetched.id} has not ended after {timeout} s")
-            time.sleep(interval)
-            interval = min(interval * 1.5, poll_interval)
 
     def with_nodes(self, execution: RemoteExecution) -> RemoteExecution:
         """``execution`` with its node executions fetched."""

@@ -8,6 +8,8 @@ JSON (IR objects as the IR codec writes them). Errors are mapped to status codes
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime
 import json
 from typing import Annotated, Any
@@ -44,6 +46,7 @@ from aloft.server.bodies import (
 )
 from aloft.server.control_plane import LATEST, Conflict, ControlPlane, Launch, NotFound
 from aloft.server.cursors import decode_cursor, encode_cursor
+from aloft.server.end_notices import EndNotices
 from aloft.server.registration import EntityDraft
 from aloft.storage.executions import ExecutionQuery
 from aloft.storage.registry import DOMAINS, RegisteredEntity
@@ -65,6 +68,8 @@ _KINDS = {
     "launch_plans": ResourceType.LAUNCH_PLAN,
 }
 MAX_PAGE = 1000
+MAX_WAIT = 300.0
+"""The longest a long poll for an execution's end is held, in seconds."""
 
 
 def plane(request: Request) -> ControlPlane:
@@ -204,6 +209,37 @@ def get_execution(project: str, domain: str, name: str, request: Request) -> Res
     """An execution: its phase, inputs, outputs or error, and what it runs."""
     control = plane(request)
     return _execution(request, control.record(ExecutionId(name, project, domain)))
+
+
+@router.get("/executions/{project}/{domain}/{name}/wait")
+async def wait_for_end(
+    project: str,
+    domain: str,
+    name: str,
+    request: Request,
+    timeout: Annotated[float, Query(ge=0, le=MAX_WAIT)] = 30.0,
+) -> Response:
+    """The execution once it has ended, or as it is after ``timeout`` seconds (a long poll:
+    clients wait for an end without asking again and again)."""
+    control = plane(request)
+    notices: EndNotices = request.app.state.end_notices
+    execution = ExecutionId(name, project, domain)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        ended = notices.expect(execution)
+        try:
+            record = await run_in_threadpool(control.record, execution)
+            left = deadline - loop.time()
+            if record.phase.is_terminal or left <= 0:
+                break
+            # Woken by this server's engine; a look at the database every second catches an
+            # end that another server on the same database recorded.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(ended.wait(), min(1.0, left))
+        finally:
+            notices.forget(execution, ended)
+    return await run_in_threadpool(_execution, request, record)
 
 
 @router.post("/executions/{project}/{domain}/{name}/terminate")

@@ -4,6 +4,7 @@ with the engine host and its worker pool, and the scheduler, running beside them
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -17,6 +18,7 @@ from aloft.server import errors
 from aloft.server.api import router
 from aloft.server.body_limit import BodyLimit
 from aloft.server.control_plane import MAX_BUNDLE_BYTES, ControlPlane
+from aloft.server.end_notices import EndNotices
 from aloft.server.engine_service import EngineService, PoolUse
 from aloft.server.metrics import CONTENT_TYPE, PlatformCollector, metrics_text
 from aloft.server.scheduler import Scheduler
@@ -48,8 +50,10 @@ def create_app(config: ServerConfig) -> FastAPI:
         buckets=_LATENCY_BUCKETS,
         registry=metrics,
     )
-    engine = (
-        EngineService(config.database, config.store, config.workers, latency.observe)
+    blobs = BlobStore(config.store, config.store_options)
+    notices = EndNotices()
+    engine = (  # attempts write under the store's normalised root, so their URIs lie in it
+        EngineService(config.database, blobs.root, config.workers, latency.observe, notices.ended)
         if config.workers
         else None
     )
@@ -57,8 +61,10 @@ def create_app(config: ServerConfig) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = SqlStore(config.database)
-        control = ControlPlane(store, BlobStore(config.store, config.store_options))
+        control = ControlPlane(store, blobs)
         app.state.control_plane = control
+        app.state.end_notices = notices
+        notices.bind(asyncio.get_running_loop())
         scheduler = Scheduler(control)
         pool: Callable[[], PoolUse] = engine.pool_use if engine else (lambda: PoolUse(0, 0))
         metrics.register(PlatformCollector(store, pool))

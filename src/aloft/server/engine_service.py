@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from aloft.engine import EngineHost, ExecutionBusy
 from aloft.executors.base import Executor
 from aloft.executors.process import ProcessExecutor
-from aloft.ir import ExecutionPhase, TaskAttemptResult, TaskAttemptSpec
+from aloft.ir import ExecutionId, ExecutionPhase, TaskAttemptResult, TaskAttemptSpec
 from aloft.storage import load_offloaded
 from aloft.storage.executions import ExecutionQuery
 from aloft.storage.executions.sql import SqlStore
@@ -85,9 +85,11 @@ class EngineService:
         data_root: str,
         workers: int,
         observe: Callable[[float], None] = lambda seconds: None,
+        on_end: Callable[[ExecutionId], None] | None = None,
     ) -> None:
         self.database = database
         self.observe = observe
+        self.on_end = on_end
         self.data_root = data_root
         self.workers = workers
         self._stop = threading.Event()
@@ -128,6 +130,7 @@ class EngineService:
                     claim_interval=CLAIM_INTERVAL,
                     load_offloaded=load_offloaded,
                     catalog=store,
+                    on_end=self.on_end,
                 )
                 self._started.set()
                 _take_over_orphans(host, store)
