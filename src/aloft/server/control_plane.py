@@ -120,8 +120,7 @@ class ControlPlane:
 
     def check_scope(self, project: str, domain: str) -> None:
         """``NotFound`` unless ``project`` exists and ``domain`` is one of its domains."""
-        if domain not in DOMAINS:
-            raise NotFound(f"no domain {domain!r}; the domains are {', '.join(DOMAINS)}")
+        _check_domain(domain)
         if not self.registry.has_project(project):
             raise NotFound(f"no project {project!r}")
 
@@ -157,8 +156,7 @@ class ControlPlane:
     ) -> Registration:
         """Register ``drafts`` under ``version`` (a digest of bundle and IR if empty), all
         or none: ``Conflict`` if a version holds other content."""
-        if domain not in DOMAINS:
-            raise NotFound(f"no domain {domain!r}; the domains are {', '.join(DOMAINS)}")
+        _check_domain(domain)
         _check_name(project, "project name")
         if not drafts:
             raise InputError("entities: nothing to register")
@@ -395,6 +393,11 @@ class ControlPlane:
             return self.store.create(spec, datetime.datetime.now(datetime.UTC))
         except InputError as exc:  # the name is taken
             raise Conflict(str(exc)) from None
+
+
+def _check_domain(domain: str) -> None:
+    if domain not in DOMAINS:
+        raise NotFound(f"no domain {domain!r}; the domains are {', '.join(DOMAINS)}")
 
 
 def _check_name(name: str, what: str) -> None:
