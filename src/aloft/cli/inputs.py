@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Any
 
 from aloft.errors import InputError, TypeTransformerError
@@ -36,21 +38,47 @@ def parse_inputs(entity: Entity, args: list[str]) -> dict[str, Any]:
                 f"{entity.short_name} has no input {option}{suggest(option, by_option)}; "
                 f"its inputs are {', '.join(option_name(n) for n in types) or 'none'}"
             )
+        if name in values:
+            raise InputError(f"input {option_name(name)} is given twice")
         py_type = types[name]
         if py_type is bool and not has_value:
             if negated:
                 values[name] = False
                 continue
-            if index < len(args) and args[index].lower() in _BOOL_WORDS:
-                text, index = args[index], index + 1
+            following = args[index] if index < len(args) else "--"
+            if following.lower() in _BOOL_WORDS:
+                text, index = following, index + 1
+            elif not following.startswith("--"):
+                raise InputError(
+                    f"invalid value for input {option}: expected bool, got {following!r} "
+                    "(use true/false, 1/0 or yes/no)"
+                )
             else:
                 text = "true"
         elif not has_value:
             if index >= len(args):
                 raise InputError(f"input {option} ({python_type_name(py_type)}) needs a value")
             text, index = args[index], index + 1
+        text = _read_if_named(text, option)
         try:
             values[name] = parse_cli_value(text, py_type)
         except TypeTransformerError as exc:
             raise InputError(f"invalid value for input {option}: {exc}") from None
     return values
+
+
+def _read_if_named(text: str, option: str) -> str:
+    """``text``, or what it names: ``@path`` is the content of a file, ``-`` the standard
+    input (for values too large for a command line). ``@@...`` is a literal ``@...``."""
+    if text == "-":
+        return sys.stdin.read()
+    if text.startswith("@@"):
+        return text[1:]
+    if not text.startswith("@"):
+        return text
+    path = Path(text[1:])
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InputError(f"input {option}: cannot read {path}: {reason}") from None

@@ -20,6 +20,8 @@ class LoadError(UserError):
 def load_file(file: str) -> ModuleType:
     """Import ``file`` as the module it is from its project root (as workers will)."""
     path = Path(file)
+    if path.is_dir():
+        raise LoadError(f"{file} is a folder; give the Python file that defines the workflow")
     if not path.is_file():
         raise LoadError(f"{file}: no such file")
     if path.suffix != ".py":

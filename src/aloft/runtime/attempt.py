@@ -223,7 +223,10 @@ def _result(
 
 
 def _describe(exc: BaseException) -> str:
-    text = str(exc)
+    try:
+        text = str(exc)
+    except Exception as failure:  # the user's __str__ failed: name the exception anyway
+        text = f"(its message could not be shown: {type(failure).__name__}: {failure})"
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 

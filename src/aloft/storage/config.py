@@ -74,6 +74,8 @@ def _section(name: str) -> tuple[Path, dict[str, Any]]:
     """The config file and its table ``[name]`` (empty if the file or table is missing)."""
     path = config_path()
     if not path.is_file():
+        if os.environ.get("ALOFT_CONFIG"):
+            raise ConfigError(f"ALOFT_CONFIG names {path}, which is not a file")
         return path, {}
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -12,6 +12,7 @@ from aloft.storage import ConfigError, database_url, load_storage_config, worker
 @pytest.fixture
 def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "config.toml"
+    path.write_text("")
     monkeypatch.setenv("ALOFT_CONFIG", str(path))
     monkeypatch.delenv("ALOFT_STORE", raising=False)
     monkeypatch.delenv("ALOFT_OFFLOAD_THRESHOLD_BYTES", raising=False)

@@ -1,0 +1,85 @@
+"""Hostile input to ``aloft run``, each answered with one line and the right exit code."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+HOSTILE = str(ROOT / "tests" / "fixtures" / "hostile.py")
+
+
+def aloft(
+    *args: str, env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "aloft", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        input=stdin,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def error_line(result: subprocess.CompletedProcess[str]) -> str:
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    return lines[0]
+
+
+def test_an_exception_whose_message_fails_is_named_and_not_retried() -> None:
+    result = aloft("run", HOSTILE, "unprintable_wf")
+    assert result.returncode == 1
+    line = error_line(result)
+    assert "failed: Unprintable: (its message could not be shown: RuntimeError" in line
+    assert "attempts" not in line  # a user failure: tried once
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (["--text", "a", "--flag", "maybe"], {}, "invalid value for input --flag: expected bool"),
+        (["--text", "a", "--text", "b"], {}, "input --text is given twice"),
+        (["--text", "@/no/such/file"], {}, "input --text: cannot read /no/such/file"),
+        (["--text", "a"], {"ALOFT_CONFIG": "/no/such/config.toml"}, "ALOFT_CONFIG names"),
+    ],
+)
+def test_bad_inputs_and_settings_name_what_is_wrong(
+    args: list[str], env: dict[str, str], message: str
+) -> None:
+    result = aloft("run", HOSTILE, "echo_wf", *args, env=env)
+    assert result.returncode == 2
+    assert message in error_line(result)
+
+
+def test_a_folder_given_as_the_file_is_named_as_a_folder() -> None:
+    result = aloft("run", str(ROOT / "tests" / "fixtures"), "echo_wf")
+    assert result.returncode == 2
+    assert "is a folder; give the Python file" in error_line(result)
+
+
+def test_values_too_large_for_a_command_line_come_from_a_file_or_stdin(tmp_path: Path) -> None:
+    large = "x" * 300_000  # over the 128 KiB a single argument may be
+    (tmp_path / "text.txt").write_text(large)
+    from_file = aloft("run", HOSTILE, "echo_wf", "--text", f"@{tmp_path / 'text.txt'}")
+    assert from_file.returncode == 0, from_file.stderr
+    assert from_file.stdout.strip() == large
+    from_stdin = aloft("run", HOSTILE, "echo_wf", "--text", "-", "--flag", stdin="abc")
+    assert from_stdin.stdout.strip() == "ABC"
+    literal = aloft("run", HOSTILE, "echo_wf", "--text", "@@home")
+    assert literal.stdout.strip() == "@home"
+
+
+def test_the_wheel_carries_the_typing_marker(tmp_path: Path) -> None:
+    from hatchling.builders.wheel import WheelBuilder
+
+    (wheel,) = WheelBuilder(str(ROOT)).build(directory=str(tmp_path), versions=["standard"])
+    assert "aloft/py.typed" in zipfile.ZipFile(wheel).namelist()
