@@ -30,12 +30,24 @@ def load_file(file: str) -> ModuleType:
     if root not in sys.path:
         sys.path.insert(0, root)
     name = module_name_for_file(path)
+    if name.partition(".")[0] in sys.stdlib_module_names:
+        raise LoadError(
+            f"{file} is named like the standard library module {name.partition('.')[0]!r}, "
+            "which Python imports in its place; rename the file"
+        )
     try:
-        return importlib.import_module(name)
+        module = importlib.import_module(name)
     except UserError:
         raise
     except Exception as exc:
         raise LoadError(f"{file}: importing it failed: {type(exc).__name__}: {exc}") from exc
+    found = getattr(module, "__file__", None)
+    if found is None or Path(found).resolve() != path.resolve():
+        raise LoadError(
+            f"importing {name!r} for {file} gives {found or 'a module without a file'} "
+            "instead, which shadows it; rename the file"
+        )
+    return module
 
 
 def entities_of(module: ModuleType) -> dict[str, Entity]:

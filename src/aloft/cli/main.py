@@ -46,6 +46,19 @@ for command in (register, get, relaunch, recover, signal, logs, launch_plan):
     cli.add_command(command)
 
 
+MAX_ERROR = 2000
+"""Characters of an error message printed; a longer one (a task's exception may carry
+megabytes) is cut, and stays whole in the execution's record."""
+
+
+def shortened(message: str) -> str:
+    """``message``, cut to ``MAX_ERROR`` characters with a note saying how much was left."""
+    if len(message) <= MAX_ERROR:
+        return message
+    left = len(message) - MAX_ERROR
+    return f"{message[:MAX_ERROR]} [... {left:,} more characters, kept in the execution's record]"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; errors are one line on stderr and a non-zero exit code."""
     try:
@@ -59,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(f"error: {exc.format_message()}", err=True)
         return EXIT_USAGE
     except ExecutionFailedError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {shortened(str(exc))}", err=True)
         return EXIT_FAILED
     except UserError as exc:
         click.echo(f"error: {exc}", err=True)

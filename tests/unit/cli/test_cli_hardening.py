@@ -66,6 +66,26 @@ def test_a_folder_given_as_the_file_is_named_as_a_folder() -> None:
     assert "is a folder; give the Python file" in error_line(result)
 
 
+def test_a_file_named_like_a_standard_library_module_says_so(tmp_path: Path) -> None:
+    (tmp_path / "random.py").write_text(Path(HOSTILE).read_text())
+    result = aloft("run", str(tmp_path / "random.py"), "echo_wf", "--text", "a")
+    assert result.returncode == 2
+    assert "named like the standard library module 'random'" in error_line(result)
+
+
+def test_a_huge_error_message_is_cut_on_the_terminal(tmp_path: Path) -> None:
+    (tmp_path / "loud.py").write_text(
+        "from aloft import task, workflow\n\n\n@task\ndef t() -> int:\n"
+        "    raise ValueError('x' * 2_000_000)\n\n\n@workflow\ndef wf() -> int:\n"
+        "    return t()\n"
+    )
+    result = aloft("run", str(tmp_path / "loud.py"), "wf")
+    assert result.returncode == 1
+    line = error_line(result)
+    assert len(line) < 2200
+    assert "more characters, kept in the execution's record]" in line
+
+
 def test_values_too_large_for_a_command_line_come_from_a_file_or_stdin(tmp_path: Path) -> None:
     large = "x" * 300_000  # over the 128 KiB a single argument may be
     (tmp_path / "text.txt").write_text(large)
