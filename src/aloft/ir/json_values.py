@@ -293,7 +293,7 @@ def _simple_from_json(
         case SimpleKind.DATETIME:
             if isinstance(value, str):
                 try:
-                    return DatetimeValue(value=datetime.datetime.fromisoformat(value.strip()))
+                    return DatetimeValue.of(datetime.datetime.fromisoformat(value.strip()))
                 except ValueError:
                     pass
             raise _refuse(value, literal_type, where, "use ISO 8601, e.g. 2024-01-31T12:00:00Z")

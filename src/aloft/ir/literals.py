@@ -63,9 +63,19 @@ class BooleanValue(_LiteralBase, frozen=True, tag="bool"):
 
 
 class DatetimeValue(_LiteralBase, frozen=True, tag="datetime"):
-    """A point in time (timezone-aware or naive, as given)."""
+    """A point in time (timezone-aware or naive, as given). Build one with ``of``."""
 
     value: datetime.datetime
+
+    @classmethod
+    def of(cls, value: datetime.datetime) -> DatetimeValue:
+        """The literal of ``value``. JSON (RFC 3339) offsets are whole minutes, so a value
+        whose offset has seconds (historic zones had them) is kept as the same moment in UTC,
+        as flytekit does, instead of moving when written out."""
+        offset = value.utcoffset()
+        if offset is not None and offset % datetime.timedelta(minutes=1):
+            value = value.astimezone(datetime.UTC)
+        return cls(value=value)
 
 
 class DateValue(_LiteralBase, frozen=True, tag="date"):

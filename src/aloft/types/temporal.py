@@ -55,7 +55,7 @@ class DatetimeTransformer(TypeTransformer[datetime.datetime]):
 
     def to_literal(self, value: Any, py_type: Any) -> Literal:
         if isinstance(value, datetime.datetime):
-            return DatetimeValue(value=value)
+            return DatetimeValue.of(value)
         raise mismatch(datetime.datetime, value)
 
     def to_python(self, literal: Literal, py_type: Any) -> datetime.datetime:
