@@ -343,10 +343,13 @@ def _duration(value: float | str) -> datetime.timedelta | None:
 
 
 def _union_from_json(value: Any, literal_type: UnionType, where: _Where) -> Literal:
-    """The union value of the variant of the value's own JSON type, else of the first variant
-    (in declaration order) that accepts it, as the engine picks for a Python value."""
+    """The union value of the variant of the value's own JSON type (looking into arrays and
+    objects), else of the first variant (in declaration order) that accepts it, as the engine
+    picks for a Python value."""
     kind = _json_kind(value)
     exact = [v for v in literal_type.variants if _exact_kind(v) == kind]
+    if len(exact) > 1:  # list[float] and list[int] both take arrays: look inside
+        exact.sort(key=lambda variant: not _holds_exactly(value, variant))
     first_error: InputError | None = None
     for variant in exact:
         try:
@@ -362,6 +365,26 @@ def _union_from_json(value: Any, literal_type: UnionType, where: _Where) -> Lite
             continue
     # The variant of the value's own type explains the failure best (a bad item, say).
     raise first_error or _refuse(value, literal_type, where)
+
+
+def _holds_exactly(value: Any, literal_type: LiteralType, depth: int = 0) -> bool:
+    """Whether ``value`` is of ``literal_type`` all the way down without conversion (as the
+    engine judges a Python value: ``[1]`` is a list of ints, not of floats)."""
+    if depth > 32:
+        return True
+    match literal_type:
+        case CollectionType(element=element):
+            return isinstance(value, list) and all(
+                _holds_exactly(item, element, depth + 1) for item in value
+            )
+        case MapType(value=value_type):
+            return isinstance(value, dict) and all(
+                _holds_exactly(item, value_type, depth + 1) for item in value.values()
+            )
+        case UnionType(variants=variants):
+            return any(_holds_exactly(value, variant, depth + 1) for variant in variants)
+    kind = _exact_kind(literal_type)
+    return kind is None or _json_kind(value) is kind
 
 
 def _json_kind(value: Any) -> type[Any]:

@@ -1,9 +1,10 @@
 """Tagged unions: ``Optional[T]``, ``Union[A, B]`` and ``A | B``.
 
 A union value records which variant it holds: ``UnionValue(variant=describe(variant type))``.
-Encoding picks the variant whose Python type is exactly the value's type, else the first
-variant (in declaration order) that accepts the value, so ``Union[float, int]`` keeps ``1`` an
-int while ``Optional[float]`` turns it into ``1.0``. Decoding reads the tag; a literal without
+Encoding picks the variant whose Python type is exactly the value's type (looking into lists
+and dicts, so ``Union[list[float], list[int]]`` keeps ``[1]`` a ``list[int]``), else the
+first variant (in declaration order) that accepts the value, so ``Union[float, int]`` keeps
+``1`` an int while ``Optional[float]`` turns it into ``1.0``. Decoding reads the tag; a literal without
 a tag (an engine passing a plain value into a union input) goes to the variant whose literal
 kind fits.
 """
@@ -111,6 +112,8 @@ class UnionTransformer(TypeTransformer[Any]):
     def to_literal(self, value: Any, py_type: Any) -> Literal:
         plan = _plan(py_type)
         exact = plan.by_exact_type.get(type(value), ())
+        if len(exact) > 1:  # list[float] and list[int] both hold lists: look inside
+            exact = tuple(sorted(exact, key=lambda v: not _holds_exactly(value, v.py_type)))
         first_error: TypeTransformerError | None = None
         for variant in exact:
             try:
@@ -184,6 +187,30 @@ def _decode_untagged(plan: _Plan, literal: Literal, py_type: Any) -> Any:
         except TypeTransformerError:
             continue
     raise literal_mismatch(py_type, literal)
+
+
+def _holds_exactly(value: Any, py_type: Any, depth: int = 0) -> bool:
+    """Whether ``value`` is of ``py_type`` all the way down without any conversion (``[1]``
+    is a ``list[int]``, not a ``list[float]``). Types it cannot look into count as holding."""
+    if depth > 32:
+        return True
+    origin = get_origin(py_type)
+    if origin is Annotated:
+        return _holds_exactly(value, get_args(py_type)[0], depth + 1)
+    if origin is Union or origin is types.UnionType:
+        return any(_holds_exactly(value, arg, depth + 1) for arg in get_args(py_type))
+    args = get_args(py_type)
+    if origin in (list, tuple, set, frozenset) and args:
+        return isinstance(value, origin) and all(
+            _holds_exactly(item, args[0], depth + 1) for item in value
+        )
+    if origin is dict and len(args) == 2:
+        return isinstance(value, dict) and all(
+            _holds_exactly(item, args[1], depth + 1) for item in value.values()
+        )
+    if py_type in (int, float, str, bool, bytes) or py_type is _NoneType:
+        return type(value) is py_type
+    return True
 
 
 def _plan(py_type: Any) -> _Plan:

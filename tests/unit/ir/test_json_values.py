@@ -144,12 +144,14 @@ def test_the_engines_literals_fit_their_types(py_type: Any, value: Any, data: An
     assert ir.literal_fits(literal, literal_type) is None
 
 
-def test_a_union_of_lists_takes_the_first_list_variant_like_the_engine() -> None:
+def test_a_union_of_lists_takes_the_variant_its_items_are_like_the_engine() -> None:
     literal_type = literal_type_of(list[float] | list[int])
     literal = ir.literal_from_json([1], literal_type, "input 'x'")
     assert literal == ir.UnionValue(
-        variant="list[float]", value=ir.CollectionValue(items=(ir.FloatValue(value=1.0),))
+        variant="list[int]", value=ir.CollectionValue(items=(ir.IntegerValue(value=1),))
     )
+    mixed = ir.literal_from_json([1, 2.5], literal_type, "input 'x'")
+    assert isinstance(mixed, ir.UnionValue) and mixed.variant == "list[float]"
     strings = ir.literal_from_json(["a"], literal_type_of(list[int] | list[str]), "input 'x'")
     assert isinstance(strings, ir.UnionValue) and strings.variant == "list[str]"
 

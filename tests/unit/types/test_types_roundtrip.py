@@ -163,6 +163,27 @@ def test_union_prefers_the_exact_type() -> None:
     assert type(round_trip(True, Union[int, bool])) is bool
 
 
+def test_union_of_containers_prefers_the_variant_their_items_are_exactly() -> None:
+    for py_type, value in (
+        (Union[list[float], list[int]], [1]),
+        (Union[dict[str, float], dict[str, int]], {"a": 1}),
+        (Union[list[list[float]], list[list[int]]], [[1, 2]]),
+    ):
+        back = to_python(to_literal(value, py_type), py_type)
+        assert back == value and type(next(iter(_leaves(back)))) is int
+    union = Union[list[float], list[int]]
+    mixed = to_python(to_literal([1, 2.5], union), union)
+    assert mixed == [1.0, 2.5]
+
+
+def _leaves(value: object) -> list[object]:
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in _leaves(item)]
+    if isinstance(value, dict):
+        return [leaf for item in value.values() for leaf in _leaves(item)]
+    return [value]
+
+
 def test_union_falls_back_to_the_first_accepting_variant() -> None:
     assert variant_of(1, Optional[float]) == "float"
     assert to_python(to_literal(1, Optional[float]), Optional[float]) == 1.0
