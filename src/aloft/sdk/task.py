@@ -24,6 +24,7 @@ from aloft.ir import (
 )
 from aloft.sdk.arguments import reject_unknown
 from aloft.sdk.entity import Entity
+from aloft.sdk.function_checks import check_is_function, check_task_function
 from aloft.sdk.interface import interface_of, typed_interface
 from aloft.sdk.location import function_location, module_of
 from aloft.sdk.resources import Cache, PodTemplate, Resources, Secret
@@ -68,8 +69,7 @@ class PythonFunctionTask(Entity):
     """A task whose body is a Python function. Create it with ``@task``."""
 
     def __init__(self, task_function: Callable[..., Any], **settings: Any) -> None:
-        if not callable(task_function):
-            raise DecoratorError(f"@task must decorate a function, got {task_function!r}")
+        check_is_function(task_function, "@task")
         self.task_function = task_function
         self.name = f"{module_of(task_function)}.{task_function.__qualname__}"
         where = function_location(task_function)
@@ -79,6 +79,7 @@ class PythonFunctionTask(Entity):
                 f"{what} is defined inside a function, where no worker can import it; "
                 "define it at module level (as flytekit requires; test_*.py modules excepted)"
             )
+        check_task_function(task_function, what)
         self.python_interface = interface_of(task_function, what)
         self.interface = typed_interface(self.python_interface, what)
         self.template = _template(self, settings, what)

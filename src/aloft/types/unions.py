@@ -4,9 +4,9 @@ A union value records which variant it holds: ``UnionValue(variant=describe(vari
 Encoding picks the variant whose Python type is exactly the value's type (looking into lists
 and dicts, so ``Union[list[float], list[int]]`` keeps ``[1]`` a ``list[int]``), else the
 first variant (in declaration order) that accepts the value, so ``Union[float, int]`` keeps
-``1`` an int while ``Optional[float]`` turns it into ``1.0``. Decoding reads the tag; a literal without
-a tag (an engine passing a plain value into a union input) goes to the variant whose literal
-kind fits.
+``1`` an int while ``Optional[float]`` turns it into ``1.0``. Decoding reads the tag; a
+literal without a tag (an engine passing a plain value into a union input) goes to the
+variant whose literal kind fits.
 """
 
 from __future__ import annotations

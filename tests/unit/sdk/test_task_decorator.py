@@ -212,3 +212,55 @@ def test_outputs_follow_the_return_annotation() -> None:
 def test_a_wrong_input_type_in_a_local_call_names_the_input() -> None:
     with pytest.raises(InputError, match=r"input 'x'.*expected int"):
         double(x="three")
+
+
+def test_a_task_that_cannot_work_is_refused_when_decorated_naming_its_line() -> None:
+    here = r"test_task_decorator\.py:\d+: task "
+    with pytest.raises(DecoratorError, match=here + r".*is a generator \(it uses yield\)"):
+
+        @task
+        def numbers(n: int) -> int:
+            yield from range(n)
+
+    with pytest.raises(DecoratorError, match=here + r".*takes 'x' as positional-only"):
+
+        @task
+        def positional(x: int, /) -> int:
+            return x
+
+    with pytest.raises(DecoratorError, match=here + r".*returns a value but declares no output"):
+
+        @task
+        def unannotated(x: int):  # type: ignore[no-untyped-def]
+            return x
+
+    with pytest.raises(
+        DecoratorError, match=here + r".*declares outputs \(int\) but has no return"
+    ):
+
+        @task
+        def forgetful(x: int) -> int:
+            print(x)
+
+    with pytest.raises(DecoratorError, match=r"@task decorates a function, not the class Thing"):
+
+        @task  # type: ignore[arg-type]
+        class Thing:
+            pass
+
+
+def test_returning_none_for_an_optional_output_and_raising_are_fine() -> None:
+    @task
+    def maybe(x: int) -> int | None:
+        return None
+
+    @task
+    def refuse(x: int) -> int:
+        raise ValueError(x)
+
+    @task
+    def nothing(x: int) -> None:
+        print(x)
+
+    assert maybe(x=1) is None
+    assert nothing(x=1) is None
