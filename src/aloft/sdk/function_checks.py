@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from aloft.errors import DecoratorError
+from aloft.sdk.location import location
 
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
@@ -18,8 +19,14 @@ def check_is_function(fn: Any, decorator: str) -> None:
     """``DecoratorError`` unless ``fn`` is a plain (or ``async``) Python function."""
     if inspect.isfunction(fn):
         return
-    what = f"the class {fn.__qualname__}" if inspect.isclass(fn) else repr(fn)
-    raise DecoratorError(f"{decorator} decorates a function, not {what}")
+    if not inspect.isclass(fn):
+        raise DecoratorError(f"{decorator} decorates a function, not {fn!r}")
+    try:
+        lines = inspect.getsourcelines(fn)[1]
+        where = f"{location(inspect.getsourcefile(fn) or '', lines)}: "
+    except (OSError, TypeError):
+        where = ""
+    raise DecoratorError(f"{where}{decorator} decorates a function, not the class {fn.__name__}")
 
 
 def check_task_function(fn: Callable[..., Any], what: str) -> None:

@@ -242,7 +242,10 @@ def test_a_task_that_cannot_work_is_refused_when_decorated_naming_its_line() -> 
         def forgetful(x: int) -> int:
             print(x)
 
-    with pytest.raises(DecoratorError, match=r"@task decorates a function, not the class Thing"):
+    with pytest.raises(
+        DecoratorError,
+        match=r"test_task_decorator\.py:\d+: @task decorates a function, not the class",
+    ):
 
         @task  # type: ignore[arg-type]
         class Thing:
