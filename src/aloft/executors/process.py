@@ -46,14 +46,9 @@ from msgspec import structs
 
 from aloft.executors.base import Executor
 from aloft.executors.deaths import death_cause, running_deadline, timeout_message
-from aloft.executors.resources import (
-    Capacity,
-    Demand,
-    QuantityError,
-    demand_of,
-    physical_memory,
-)
+from aloft.executors.resources import Capacity, Demand, demand_of, physical_memory
 from aloft.ir import ErrorKind, TaskAttemptResult, TaskAttemptSpec, from_json, to_json
+from aloft.ir.quantities import QuantityError
 from aloft.runtime import failed_result
 from aloft.runtime.output_capture import store_log
 from aloft.runtime.pool_worker import HEARTBEAT_INTERVAL, serve, worker_name

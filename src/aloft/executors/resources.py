@@ -1,4 +1,5 @@
-"""What an attempt occupies of a machine: Kubernetes quantities parsed, capacity accounted.
+"""What an attempt occupies of a machine (its quantities parsed by ``aloft.ir.quantities``),
+and the capacity of the pool accounted.
 
 CPU is counted in millicores and memory in bytes, both as integers, so taking and giving back
 never drifts. An attempt occupies its request of each resource, or its limit when it requests
@@ -8,28 +9,14 @@ none; with neither it takes one CPU and no memory.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import lru_cache
 
 from aloft.ir import ResourceSpec
-
-_QUANTITY = re.compile(r"(?P<number>[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?P<suffix>[a-zA-Z]*)")
-
-_CPU_SUFFIXES = {"": Decimal(1000), "m": Decimal(1)}
-_MEMORY_SUFFIXES = {
-    "": Decimal(1),
-    **{unit: Decimal(1000**power) for power, unit in enumerate("kMGTPE", 1)},
-    **{f"{unit}i": Decimal(1024**power) for power, unit in enumerate("KMGTPE", 1)},
-}
+from aloft.ir.quantities import parse_cpu, parse_memory
 
 DEFAULT_MILLICPU = 1000
 """What an attempt that names no CPU takes: one CPU."""
-
-
-class QuantityError(ValueError):
-    """A resource quantity is not valid Kubernetes quantity notation."""
 
 
 @dataclass(frozen=True)
@@ -38,25 +25,6 @@ class Demand:
 
     millicpu: int
     memory: int
-
-
-def parse_cpu(value: str) -> int:
-    """``"2"``, ``"0.5"`` or ``"500m"`` as millicores; raises ``QuantityError``."""
-    return _parse(value, _CPU_SUFFIXES, "cpu")
-
-
-def parse_memory(value: str) -> int:
-    """``"1Gi"``, ``"512Mi"``, ``"1G"``, ``"100M"`` or ``"1024"`` as bytes; raises
-    ``QuantityError``."""
-    return _parse(value, _MEMORY_SUFFIXES, "memory")
-
-
-def _parse(value: str, suffixes: dict[str, Decimal], what: str) -> int:
-    match = _QUANTITY.fullmatch(value.strip())
-    if match is None or match["suffix"] not in suffixes:
-        raise QuantityError(f"invalid {what} quantity {value!r}")
-    amount = Decimal(match["number"]) * suffixes[match["suffix"]]
-    return int(amount.to_integral_value(rounding="ROUND_CEILING"))
 
 
 @lru_cache(maxsize=256)

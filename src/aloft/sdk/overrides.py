@@ -10,7 +10,7 @@ from aloft.compiler import TracedNode
 from aloft.errors import DecoratorError
 from aloft.ir import NodeOverrides
 from aloft.sdk.arguments import reject_unknown
-from aloft.sdk.resources import Cache, Resources
+from aloft.sdk.resources import Cache, Resources, resource_spec
 from aloft.sdk.settings import cache_config_of, retries_of, timeout_of
 
 # Accepted as in flytekit; recorded where the IR has a place for them, else ignored until
@@ -52,9 +52,10 @@ def apply_overrides(node: TracedNode, overrides: dict[str, Any]) -> None:
         changes["interruptible"] = bool(overrides["interruptible"])
     for key in ("requests", "limits"):
         if key in overrides:
-            changes[key] = _resources(overrides[key], key, what).to_spec()
+            changes[key] = resource_spec(_resources(overrides[key], key, what), what)
     if "resources" in overrides:
-        changes["requests"] = _resources(overrides["resources"], "resources", what).to_spec()
+        resources = _resources(overrides["resources"], "resources", what)
+        changes["requests"] = resource_spec(resources, what)
     if "cache" in overrides or "cache_version" in overrides or "cache_serialize" in overrides:
         cache: bool | Cache = overrides.get("cache", True)
         changes["cache"] = cache_config_of(

@@ -10,6 +10,7 @@ from typing import Any
 from aloft.errors import DecoratorError
 from aloft.ir import ResourceSpec
 from aloft.ir import Secret as SecretSpec
+from aloft.ir.quantities import QuantityError, parse_cpu, parse_memory
 
 Quantity = str | int | float
 
@@ -24,7 +25,8 @@ class Resources:
     ephemeral_storage: Quantity | None = None
 
     def to_spec(self) -> ResourceSpec:
-        """The IR form; quantities become strings."""
+        """The IR form; quantities become strings, checked as Kubernetes quantities
+        (``DecoratorError`` naming the one that is not)."""
         values = {}
         for name in ("cpu", "mem", "gpu", "ephemeral_storage"):
             value = getattr(self, name)
@@ -33,7 +35,34 @@ class Resources:
                     f"Resources({name}=...) must be a string or a number, got {value!r}"
                 )
             values[name] = None if value is None else str(value)
+            if value is not None:
+                _check_quantity(name, str(value))
         return ResourceSpec(**values)
+
+
+def resource_spec(resources: Resources, what: str) -> ResourceSpec:
+    """``resources.to_spec()``, a bad quantity named with ``what`` (the task's file:line)."""
+    try:
+        return resources.to_spec()
+    except DecoratorError as exc:
+        raise DecoratorError(f"{what}: {exc}") from None
+
+
+_EXAMPLES = {"cpu": "2, 0.5 or 500m", "gpu": "1 or 2", "mem": "512Mi, 4Gi or 1G"}
+
+
+def _check_quantity(name: str, text: str) -> None:
+    try:
+        if name == "cpu":
+            parse_cpu(text)
+        elif name == "gpu":
+            if not text.isdigit():
+                raise QuantityError(f"invalid gpu count {text!r}")
+        else:
+            parse_memory(text)
+    except QuantityError as exc:
+        examples = _EXAMPLES.get(name, _EXAMPLES["mem"])
+        raise DecoratorError(f"Resources({name}={text!r}): {exc} (use {examples})") from None
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from aloft.sdk.entity import Entity
 from aloft.sdk.function_checks import check_is_function, check_task_function
 from aloft.sdk.interface import interface_of, typed_interface
 from aloft.sdk.location import function_location, module_of
-from aloft.sdk.resources import Cache, PodTemplate, Resources, Secret
+from aloft.sdk.resources import Cache, PodTemplate, Resources, Secret, resource_spec
 from aloft.sdk.settings import cache_config_of, retries_of, timeout_of
 
 R = TypeVar("R")
@@ -197,7 +197,7 @@ def _resources(value: Any, what: str) -> ResourceSpec:
         return ResourceSpec()
     if not isinstance(value, Resources):
         raise DecoratorError(f"{what}: expected Resources(...), got {value!r}")
-    return value.to_spec()
+    return resource_spec(value, what)
 
 
 def _text(value: Any, name: str, what: str) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from msgspec import structs
 
 from aloft.executors.process import ProcessExecutor
 from aloft.ir import ErrorKind, OutputsDocument, TaskAttemptResult, from_json
@@ -280,7 +281,12 @@ def test_requests_beyond_the_pool_or_malformed_fail_at_once(
 ) -> None:
     pool = make_pool(2)
     huge = tasks.attempt(tasks.huge, tmp_path)
-    malformed = tasks.attempt(tasks.malformed, tmp_path)
+    # IR from elsewhere than the SDK (which refuses it) may still hold a bad quantity.
+    template = tasks.huge.template
+    bad = structs.replace(template.requests, cpu=None, mem="lots")
+    malformed = structs.replace(
+        tasks.attempt(tasks.huge, tmp_path), task=structs.replace(template, requests=bad)
+    )
     pool.submit(huge)
     pool.submit(malformed)
     results = {result.token: result for result in pool.poll(0)}

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from aloft.executors.resources import (
-    Capacity,
-    Demand,
-    QuantityError,
-    demand_of,
-    parse_cpu,
-    parse_memory,
-)
+from aloft.executors.resources import Capacity, Demand, demand_of
 from aloft.ir import ResourceSpec
+from aloft.ir.quantities import QuantityError, parse_cpu, parse_memory
 
 
 @pytest.mark.parametrize(

@@ -149,6 +149,13 @@ def test_a_cache_without_a_version_is_versioned_by_the_function_source() -> None
         ({"timeout": "soon"}, "timeout must be seconds or a timedelta"),
         ({"environment": {"A": 1}}, "environment must be a dict of strings"),
         ({"requests": {"cpu": "1"}}, r"expected Resources\(...\)"),
+        (
+            {"requests": Resources(cpu="lots")},
+            r"py:\d+: task .*Resources\(cpu='lots'\): invalid cpu quantity 'lots'",
+        ),
+        ({"limits": Resources(mem="1Zb")}, r"Resources\(mem='1Zb'\): invalid memory quantity"),
+        ({"limits": Resources(gpu="half")}, r"Resources\(gpu='half'\): invalid gpu count"),
+        ({"requests": Resources(ephemeral_storage="10 apples")}, "invalid memory quantity"),
     ],
 )
 def test_bad_settings_are_clear_errors(kwargs: dict[str, object], message: str) -> None:
