@@ -111,7 +111,7 @@ def input_literals(entity: Entity, values: dict[str, Any]) -> dict[str, Literal]
         if name in values:
             try:
                 literals[name] = to_literal(values[name], types[name])
-            except TypeTransformerError as exc:
+            except (TypeTransformerError, InputError) as exc:  # a bad value, an unknown store
                 raise InputError(f"input {name!r} of {entity.name}: {exc}") from None
         elif variable.default is not None:
             literals[name] = variable.default

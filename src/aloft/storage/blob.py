@@ -17,12 +17,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from aloft.errors import PlatformError
+from aloft.errors import InputError
 
 if TYPE_CHECKING:
     from fsspec import AbstractFileSystem
 
 CHUNK = 1 << 20
+
+
+class UnknownProtocol(InputError):
+    """A URI names a protocol no installed fsspec filesystem serves."""
 
 
 class HashingWriter:
@@ -66,8 +70,8 @@ class BlobStore:
         options = self.storage_options if uri.startswith(self.protocol + "://") else {}
         try:
             fs, _ = url_to_fs(uri, **options)
-        except (ImportError, ValueError) as exc:
-            raise PlatformError(f"cannot open {uri}: {exc}") from exc
+        except (ImportError, ValueError) as exc:  # no retry helps: the protocol is unknown
+            raise UnknownProtocol(f"cannot open {uri}: {exc}") from exc
         return fs
 
     def uri(self, *parts: str) -> str:

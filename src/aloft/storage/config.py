@@ -144,12 +144,36 @@ def remote_url() -> str | None:
     return url
 
 
+def _check_store_url(url: str, setting: str) -> None:
+    """``ConfigError`` naming ``setting`` if ``url`` names a protocol nothing serves, or a
+    local folder that is a file or cannot be created (nothing is created here)."""
+    protocol, separator, rest = url.partition("://")
+    if separator and protocol != "file":
+        import fsspec
+
+        try:
+            fsspec.get_filesystem_class(protocol)
+        except (ImportError, ValueError) as exc:
+            raise ConfigError(f"{setting} is {url!r}: {exc}") from None
+        return
+    folder = Path(rest if separator else url).expanduser()
+    existing = folder
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ConfigError(f"{setting} is {url!r}, but {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK):
+        raise ConfigError(f"{setting} is {url!r}, but {existing} is not writable")
+
+
 def load_storage_config() -> StorageConfig:
     """Read the storage settings; a malformed file is a ``ConfigError`` naming file and key."""
     path, section = _section("storage")
     url = os.environ.get("ALOFT_STORE") or section.get("url") or str(aloft_home() / "store")
     if not isinstance(url, str) or not url:
         raise ConfigError(f"{path}: storage.url must be a non-empty string, got {url!r}")
+    setting = "ALOFT_STORE" if os.environ.get("ALOFT_STORE") else f"{path}: storage.url"
+    _check_store_url(url, setting)
     options = section.get("options", {})
     if not isinstance(options, dict):
         raise ConfigError(f"{path}: storage.options must be a table")

@@ -60,6 +60,23 @@ def test_bad_inputs_and_settings_name_what_is_wrong(
     assert message in error_line(result)
 
 
+def test_a_store_setting_that_cannot_work_is_a_configuration_error(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("")
+    for store, message in [
+        ("nope://bucket/aloft", "ALOFT_STORE is 'nope://bucket/aloft': Protocol not known"),
+        (str(tmp_path / "a-file" / "store"), "is a file, not a folder"),
+    ]:
+        result = aloft("run", HOSTILE, "write_file_wf", env={"ALOFT_STORE": store})
+        assert result.returncode == 2
+        assert message in error_line(result)
+
+
+def test_a_file_input_with_an_unknown_protocol_names_the_input() -> None:
+    result = aloft("run", HOSTILE, "measure_wf", "--f", "nope://bucket/x.txt")
+    assert result.returncode == 2
+    assert "input 'f' of hostile.measure_wf: cannot open nope://bucket/x.txt" in error_line(result)
+
+
 def test_a_folder_given_as_the_file_is_named_as_a_folder() -> None:
     result = aloft("run", str(ROOT / "tests" / "fixtures"), "echo_wf")
     assert result.returncode == 2
