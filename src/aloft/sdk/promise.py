@@ -134,8 +134,8 @@ class Promise:
         fields = struct_fields(self._py_type)
         if fields is None or name not in fields:
             raise CompileError(
-                f"{self._describe()} is a {python_type_name(self._py_type)}, "
-                f"which has no attribute {name!r}"
+                f"{caller_location()}: {self._describe()} is a "
+                f"{python_type_name(self._py_type)}, which has no attribute {name!r}"
             )
         return self._select(name, fields[name])
 
@@ -147,7 +147,8 @@ class Promise:
         if origin is dict and isinstance(key, str) and len(args) == 2:
             return self._select(key, args[1])
         raise CompileError(
-            f"cannot index {self._describe()} ({python_type_name(self._py_type)}) with {key!r}"
+            f"{caller_location()}: cannot index {self._describe()} "
+            f"({python_type_name(self._py_type)}) with {key!r}"
         )
 
     def __eq__(self, other: object) -> Comparison:  # type: ignore[override]
@@ -185,15 +186,28 @@ class Promise:
 
     def __bool__(self) -> bool:
         raise CompileError(
-            f"{self._describe()} is not known while the workflow is compiled, so it cannot be "
-            "used in an if or a loop condition; use conditional() or a @dynamic workflow"
+            f"{caller_location()}: {self._describe()} is not known while the workflow is "
+            "compiled, so it cannot be used in an if or a loop condition; use conditional() "
+            "or a @dynamic workflow"
         )
 
     def __iter__(self) -> typing.Iterator[Any]:
         raise CompileError(
-            f"cannot iterate over {self._describe()} while the workflow is compiled; "
-            "use map_task or a @dynamic workflow"
+            f"{caller_location()}: cannot iterate over {self._describe()} while the workflow "
+            "is compiled (nor unpack it); use map_task or a @dynamic workflow, or return a "
+            "NamedTuple from the task to name its outputs"
         )
+
+    def _no_arithmetic(self, *_: Any) -> Any:
+        raise CompileError(
+            f"{caller_location()}: {self._describe()} is not known while the workflow is "
+            "compiled, so it cannot be computed with; do the arithmetic in a task"
+        )
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _no_arithmetic
+    __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = _no_arithmetic
+    __mod__ = __rmod__ = __pow__ = __rpow__ = __matmul__ = __rmatmul__ = _no_arithmetic
+    __neg__ = __pos__ = __abs__ = _no_arithmetic
 
     def __rshift__(self, other: Any) -> Any:
         return self._node_handle().__rshift__(other)

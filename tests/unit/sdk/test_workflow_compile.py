@@ -306,3 +306,23 @@ def test_a_one_field_namedtuple_output_is_unpacked_by_name() -> None:
     assert single_named.interface.outputs.keys() == {"value"}
     assert single_named(n=1) == Single(value=2)
     assert wf(n=1) == 3
+
+
+def test_misusing_a_promise_names_the_line_of_the_workflow_body() -> None:
+    @task
+    def add_one(x: int) -> int:
+        return x + 1
+
+    misuses = {
+        "in an if": (lambda p: bool(p), "cannot be used in an if"),
+        "in arithmetic": (lambda p: p + 1, "cannot be computed with; do the arithmetic in a task"),
+        "reversed arithmetic": (lambda p: 2 * p, "cannot be computed with"),
+        "unpacked": (lambda p: tuple(p), "cannot iterate over .* \\(nor unpack it\\)"),
+        "a missing attribute": (lambda p: p.bogus, "has no attribute 'bogus'"),
+    }
+    for misuse, message in misuses.values():
+        with pytest.raises(CompileError, match=r"test_workflow_compile\.py:\d+: .*" + message):
+
+            @workflow
+            def wf(x: int) -> int:
+                return misuse(add_one(x=x))  # noqa: B023 - each workflow compiles at once
