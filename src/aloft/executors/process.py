@@ -50,7 +50,7 @@ from aloft.executors.resources import Capacity, Demand, demand_of, physical_memo
 from aloft.ir import ErrorKind, TaskAttemptResult, TaskAttemptSpec, from_json, to_json
 from aloft.ir.quantities import QuantityError
 from aloft.runtime import failed_result
-from aloft.runtime.output_capture import store_log
+from aloft.runtime.output_capture import discard_data, store_log
 from aloft.runtime.pool_worker import HEARTBEAT_INTERVAL, serve, worker_name
 
 _REAP_TIMEOUT = 1.0
@@ -275,6 +275,7 @@ class ProcessExecutor(Executor):
         self._capacity.give_back(job.attempt.demand)
         self._stop(worker)
         log = store_log(worker.log_path, spec.output_prefix)
+        discard_data(spec.output_prefix)
         self._idle.append(self._replace(worker))
         result = failed_result(spec, kind, message)
         self._finished.append(structs.replace(result, log_uri=log, worker=worker.name))

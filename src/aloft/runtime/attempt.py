@@ -27,6 +27,7 @@ from aloft.ir import (
     WorkflowClosure,
     to_json,
 )
+from aloft.runtime.output_capture import discard_data
 from aloft.runtime.protocol import DynamicTask, EagerTask, RunnableTask
 from aloft.sdk.context import ExecutionParameters, reset_context, set_context
 from aloft.storage import (
@@ -70,6 +71,8 @@ def execute_attempt(
                 result = _result(spec, outputs=value, error=error)
     finally:
         exit_data_context(token)
+    if result.error is not None:  # nothing will refer to what it wrote
+        discard_data(spec.output_prefix)
     if not write_outputs or (result.outputs is None and not result.items and not result.workflow):
         return result
     uri = outputs_uri(spec.output_prefix)

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from typing import TextIO
 
 from aloft.storage import store_for
-from aloft.storage.layout import log_uri
+from aloft.storage.layout import log_uri, raw_prefix
 
 _STREAMS = (1, 2)
 
@@ -64,6 +64,17 @@ def store_log(path: str, prefix: str) -> str:
         print(f"aloft: cannot store the log of {prefix}: {exc}", file=sys.stderr)
         return ""
     return uri
+
+
+def discard_data(prefix: str) -> None:
+    """Remove what the failed attempt at ``prefix`` offloaded (files, tables, large values,
+    and any write it did not finish): nothing refers to it. A failure to remove is reported
+    on stderr and changes nothing else."""
+    uri = raw_prefix(prefix)
+    try:
+        store_for(uri).remove(uri)
+    except Exception as exc:
+        print(f"aloft: cannot remove what {prefix} wrote: {exc}", file=sys.stderr)
 
 
 def _flush(*streams: TextIO | None) -> None:

@@ -8,8 +8,10 @@ bytes stream past, so content hashes never need a second read.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -101,6 +103,19 @@ class BlobStore:
             if local and fs.exists(target):
                 fs.rm(target)
             raise
+
+    def remove(self, uri: str) -> None:
+        """Remove the blob or the folder at ``uri`` and all under it; nothing there is fine."""
+        if uri.startswith("file://"):
+            path = _local_path(uri)
+            if os.path.isdir(path):
+                shutil.rmtree(path, ignore_errors=True)
+            elif os.path.exists(path):
+                os.remove(path)
+            return
+        fs = self.filesystem(uri)
+        with contextlib.suppress(FileNotFoundError):
+            fs.rm(_strip_protocol(fs, uri), recursive=True)
 
     def write_bytes(self, uri: str, data: bytes) -> str:
         """Store ``data`` at ``uri``; returns its hash."""

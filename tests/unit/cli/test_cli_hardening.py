@@ -77,6 +77,15 @@ def test_a_file_input_with_an_unknown_protocol_names_the_input() -> None:
     assert "input 'f' of hostile.measure_wf: cannot open nope://bucket/x.txt" in error_line(result)
 
 
+def test_an_attempt_whose_outputs_fail_to_convert_leaves_no_blob_behind(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    result = aloft("run", HOSTILE, "half_converted_wf", env={"ALOFT_STORE": str(store)})
+    assert result.returncode == 1
+    assert "not an int" in error_line(result)
+    left = [p for p in store.rglob("*") if p.is_file()] if store.exists() else []
+    assert left == []
+
+
 def test_a_folder_given_as_the_file_is_named_as_a_folder() -> None:
     result = aloft("run", str(ROOT / "tests" / "fixtures"), "echo_wf")
     assert result.returncode == 2

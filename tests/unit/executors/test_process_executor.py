@@ -133,6 +133,16 @@ def test_sys_exit_is_a_user_failure_and_the_worker_keeps_serving(
     assert run_one(pool, tasks.add, tmp_path, a=1, b=1).worker == exited.worker
 
 
+def test_a_worker_that_dies_leaves_nothing_it_wrote_behind(
+    make_pool: MakePool, tmp_path: Path
+) -> None:
+    pool = make_pool(1)
+    died = run_one(pool, tasks.write_then_exit, tmp_path, code=3)
+    assert died.error is not None and "exited with code 3" in died.error.message
+    written = [p for p in tmp_path.rglob("*") if p.is_file() and "raw" in p.parts]
+    assert written == []
+
+
 def test_hard_exit_is_a_user_failure_and_a_new_worker_takes_over(
     make_pool: MakePool, tmp_path: Path
 ) -> None:
