@@ -145,7 +145,14 @@ class TimedeltaTransformer(TypeTransformer[datetime.timedelta]):
         raise mismatch(datetime.timedelta, data, "give seconds or an ISO 8601 duration")
 
     def parse_text(self, text: str, py_type: Any) -> datetime.timedelta:
-        duration = parse_duration(text)
+        try:
+            duration = parse_duration(text)
+        except OverflowError:
+            raise text_mismatch(
+                datetime.timedelta,
+                text,
+                f"too long: a timedelta is at most {datetime.timedelta.max}",
+            ) from None
         if duration is None:
             raise text_mismatch(
                 datetime.timedelta, text, "use seconds (90), ISO 8601 (PT1H30M) or 1h30m"

@@ -86,6 +86,20 @@ def test_an_attempt_whose_outputs_fail_to_convert_leaves_no_blob_behind(tmp_path
     assert left == []
 
 
+def test_a_table_that_cannot_be_read_and_a_too_long_duration_name_the_input(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "bad.csv").write_text('a,b\n1,"2\n')
+    result = aloft("run", HOSTILE, "rows_wf", "--df", str(tmp_path / "bad.csv"))
+    assert result.returncode == 2
+    assert "invalid value for input --df: cannot read" in error_line(result)
+    assert "as a csv table: ParserError" in error_line(result)
+    result = aloft("run", HOSTILE, "wait_wf", "--d", "99999999999d")
+    assert result.returncode == 2
+    assert "invalid value for input --d" in error_line(result)
+    assert "too long: a timedelta is at most" in error_line(result)
+
+
 def test_a_folder_given_as_the_file_is_named_as_a_folder() -> None:
     result = aloft("run", str(ROOT / "tests" / "fixtures"), "echo_wf")
     assert result.returncode == 2

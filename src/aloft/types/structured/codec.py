@@ -15,7 +15,7 @@ from typing import Any
 
 import msgspec
 
-from aloft.errors import TypeTransformerError
+from aloft.errors import AloftError, TypeTransformerError
 from aloft.ir import StructuredDatasetType, StructuredDatasetValue
 from aloft.storage import DataContext, current_data_context
 from aloft.types.hash_method import user_hash_in_force
@@ -116,7 +116,15 @@ def _decode(
     columns = dataset_type.columns if dataset_type is not None else ()
     decoder = handlers.find_decoder(df_type, protocol_of(value.uri), value.format)
     requested = StructuredDatasetType(columns=columns, format=value.format)
-    return decoder.decode(context, value, requested)
+    try:
+        return decoder.decode(context, value, requested)
+    except AloftError:
+        raise
+    except Exception as exc:  # the data itself is malformed (a bad CSV, say): the input's fault
+        reason = (str(exc).strip().splitlines() or [""])[0][:300]
+        raise TypeTransformerError(
+            f"cannot read {value.uri} as a {value.format} table: {type(exc).__name__}: {reason}"
+        ) from None
 
 
 def _same_name_hint(expected: type[Any], value: Any) -> str:
