@@ -367,15 +367,16 @@ class Step:
             except BindingError as exc:
                 self.node_failed(key, _error(str(exc), key))
                 return
-        recovered = self.view.spec.recovered.get(str(key)) if record is None else None
-        if recovered is not None:
+        recovered = self.view.spec.recovered  # empty but in a recovery: no key text built
+        reused = recovered.get(str(key)) if recovered and record is None else None
+        if reused is not None:
             started = NodeRecord(
                 key=key, inputs=inputs, recovered=True, started_at=self.at, updated_at=self.at
             )
             self.node_succeeded(
                 key,
-                outputs=recovered.outputs,
-                outputs_uri=recovered.outputs_uri,
+                outputs=reused.outputs,
+                outputs_uri=reused.outputs_uri,
                 record=started,
             )
             return

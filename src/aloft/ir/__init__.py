@@ -42,7 +42,12 @@ from aloft.ir.identifiers import (
     ResourceType,
 )
 from aloft.ir.interface import TypedInterface, Variable
-from aloft.ir.json_values import literal_fits, literal_from_json, literal_to_json
+from aloft.ir.json_values import (
+    SIMPLE_LITERALS,
+    literal_fits,
+    literal_from_json,
+    literal_to_json,
+)
 from aloft.ir.launch_plan import (
     CronSchedule,
     ExecutionOutcome,
@@ -155,6 +160,7 @@ __all__ = [
     "REFERENCE_TASK_TYPE",
     "ROOT",
     "SCHEMA_VERSION",
+    "SIMPLE_LITERALS",
     "START_NODE",
     "ArrayItem",
     "ArrayItems",

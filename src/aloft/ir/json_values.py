@@ -67,7 +67,7 @@ _CLOCK = re.compile(
     r"(?:(?P<days>-?\d+) days?, |(?P<sign>-))?"
     r"(?P<hours>\d+):(?P<minutes>[0-5]\d):(?P<seconds>[0-5]\d)(?:\.(?P<fraction>\d{1,6}))?"
 )
-_SIMPLE_LITERALS: dict[SimpleKind, type[Literal]] = {
+SIMPLE_LITERALS: dict[SimpleKind, type[Literal]] = {
     SimpleKind.NONE: NoneValue,
     SimpleKind.INTEGER: IntegerValue,
     SimpleKind.FLOAT: FloatValue,
@@ -78,6 +78,7 @@ _SIMPLE_LITERALS: dict[SimpleKind, type[Literal]] = {
     SimpleKind.DURATION: DurationValue,
     SimpleKind.BINARY: BinaryValue,
 }
+"""The literal class each simple type's values are."""
 
 
 def literal_from_json(value: Any, literal_type: LiteralType, where: str) -> Literal:
@@ -481,7 +482,7 @@ def _misfit(literal: Literal, literal_type: LiteralType, where: _Where) -> str |
         return _at(where, f"integer {literal.value} is outside the 64-bit range")
     match literal_type:
         case SimpleType(simple=kind):
-            if type(literal) is _SIMPLE_LITERALS[kind]:
+            if type(literal) is SIMPLE_LITERALS[kind]:
                 return None
         case CollectionType(element=element) if isinstance(literal, CollectionValue):
             for index, item in enumerate(literal.items):

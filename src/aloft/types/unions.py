@@ -17,18 +17,12 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from aloft.errors import TypeTransformerError
 from aloft.ir import (
-    BinaryValue,
+    SIMPLE_LITERALS,
     BlobType,
     BlobValue,
-    BooleanValue,
     CollectionType,
     CollectionValue,
-    DatetimeValue,
-    DateValue,
-    DurationValue,
     EnumType,
-    FloatValue,
-    IntegerValue,
     Literal,
     LiteralType,
     MapType,
@@ -36,7 +30,6 @@ from aloft.ir import (
     NoneValue,
     PickleType,
     PickleValue,
-    SimpleKind,
     SimpleType,
     StringValue,
     StructType,
@@ -53,18 +46,6 @@ from aloft.types.transformer import TypeTransformer
 
 _NoneType = type(None)
 _MAX_PLANS = 4096
-
-_SIMPLE_LITERALS: dict[SimpleKind, type[Any]] = {
-    SimpleKind.NONE: NoneValue,
-    SimpleKind.INTEGER: IntegerValue,
-    SimpleKind.FLOAT: FloatValue,
-    SimpleKind.STRING: StringValue,
-    SimpleKind.BOOLEAN: BooleanValue,
-    SimpleKind.DATETIME: DatetimeValue,
-    SimpleKind.DATE: DateValue,
-    SimpleKind.DURATION: DurationValue,
-    SimpleKind.BINARY: BinaryValue,
-}
 
 
 @dataclass(frozen=True)
@@ -248,7 +229,7 @@ def _exact_type(variant: Any) -> type[Any] | None:
 def _literal_kind(literal_type: LiteralType) -> type[Any]:
     match literal_type:
         case SimpleType(simple=kind):
-            return _SIMPLE_LITERALS[kind]
+            return SIMPLE_LITERALS[kind]
         case CollectionType():
             return CollectionValue
         case MapType():

@@ -3,35 +3,11 @@ stderr and a non-zero exit, never a traceback."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
+from cli_process import aloft, error_line
 
-ROOT = Path(__file__).resolve().parents[3]
 NOBODY = "http://127.0.0.1:9"  # the discard port: nothing listens there
 HELLO = "examples/hello.py"
-
-
-def aloft(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "aloft", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, **(env or {})},
-    )
-
-
-def one_line(result: subprocess.CompletedProcess[str]) -> str:
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    return lines[0]
 
 
 @pytest.mark.parametrize(
@@ -57,4 +33,4 @@ def test_bad_remote_input_is_one_line_with_a_non_zero_exit(
 ) -> None:
     result = aloft(*args, env=env)
     assert result.returncode == code, result.stderr
-    assert message in one_line(result)
+    assert message in error_line(result)
