@@ -158,16 +158,9 @@ class ShellTask(PythonInstanceTask[T]):
         if finished.stderr:
             sys.stderr.write(finished.stderr)
             sys.stderr.flush()
-        code = finished.returncode
-        if code == 0:
-            return
-        if code < 0:
-            how = f"was killed by {signal.Signals(-code).name}"
-        else:
-            how = f"exited with code {code}"
-        tail = finished.stderr.strip().splitlines()[-STDERR_TAIL_LINES:]
-        shown = "; stderr ends with:\n" + "\n".join(tail) if tail else " (no stderr)"
-        raise ShellScriptError(f"ShellTask {self.name}: the script {how}{shown}")
+        if finished.returncode != 0:
+            how = describe_exit(finished.returncode, finished.stderr)
+            raise ShellScriptError(f"ShellTask {self.name}: the script {how}")
 
     def _output(self, loc: OutputLocation, path: str) -> Any:
         is_file = issubclass(loc.var_type, FlyteFile)
@@ -223,6 +216,14 @@ class ShellTask(PythonInstanceTask[T]):
                 check_template(os.fspath(loc.location), inputs, (), f"location of {loc.var!r}")
         except TemplateError as exc:
             raise DecoratorError(f"{self.what}: {exc}") from None
+
+
+def describe_exit(code: int, stderr: str) -> str:
+    """``exited with code 3; stderr ends with: ...``: how a process failed, with the last
+    ``STDERR_TAIL_LINES`` lines it wrote to stderr."""
+    how = f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited with code {code}"
+    tail = stderr.strip().splitlines()[-STDERR_TAIL_LINES:]
+    return how + ("; stderr ends with:\n" + "\n".join(tail) if tail else " (no stderr)")
 
 
 def _is_location(value: Any) -> bool:
