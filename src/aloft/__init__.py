@@ -173,6 +173,12 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from aloft.compat.context import FlyteContext, FlyteContextManager
+    from aloft.compat.literal_types import BlobType, LiteralType, SimpleType
+    from aloft.compat.literals import Blob, BlobMetadata, Literal, Primitive, Scalar
+    from aloft.compat.structured import StructuredDatasetDecoder, StructuredDatasetEncoder
+    from aloft.compat.type_engine import TypeEngine
+    from aloft.compat.type_transformer import TypeTransformer, TypeTransformerFailedError
     from aloft.errors import FlyteRecoverableException
     from aloft.sdk.conditional import conditional
     from aloft.sdk.context import ExecutionParameters, current_context
@@ -186,11 +192,19 @@ if TYPE_CHECKING:
     from aloft.sdk.map_task import ArrayNodeMapTask, map_task
     from aloft.sdk.node import create_node
     from aloft.sdk.notifications import Email, PagerDuty, Slack, Webhook, WorkflowExecutionPhase
+    from aloft.sdk.python_task import PythonInstanceTask, PythonTask
     from aloft.sdk.reference import reference_launch_plan, reference_task, reference_workflow
     from aloft.sdk.resources import Cache, PodTemplate, Resources, Secret
     from aloft.sdk.schedules import CronSchedule, FixedRate
     from aloft.sdk.task import PythonFunctionTask, task
+    from aloft.sdk.task_metadata import TaskMetadata
     from aloft.sdk.workflow import WorkflowFailurePolicy, workflow
+    from aloft.tasks.container import ContainerTask
+    from aloft.tasks.duckdb_query import DuckDBQuery
+    from aloft.tasks.sensors import BaseSensor, FileSensor
+    from aloft.tasks.shell import OutputLocation, ShellTask
+    from aloft.tasks.sql import SQLTask
+    from aloft.tasks.sqlite import SQLite3Config, SQLite3Task
     from aloft.types.directories import FlyteDirectory
     from aloft.types.error import FlyteError
     from aloft.types.files import FlyteFile
