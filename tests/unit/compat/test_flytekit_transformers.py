@@ -169,7 +169,7 @@ def test_a_transformer_pointing_at_data_that_is_not_there_is_refused() -> None:
     def make() -> Missing:
         return Missing()
 
-    with pytest.raises(ExecutionFailedError, match="points-nowhere.*nothing is stored at"):
+    with pytest.raises(ExecutionFailedError, match=r"points-nowhere.*nothing is stored at"):
         make()
 
 
@@ -178,7 +178,9 @@ def test_a_transformer_that_raises_fails_the_task_with_its_error() -> None:
     def make() -> Broken:
         return Broken()
 
-    with pytest.raises(ExecutionFailedError, match="raises.*to_literal failed: RuntimeError: disk"):
+    with pytest.raises(
+        ExecutionFailedError, match=r"raises.*to_literal failed: RuntimeError: disk"
+    ):
         make()
 
 
@@ -216,5 +218,5 @@ def test_file_access_copies_files_and_folders_and_knows_what_it_uploaded(tmp_pat
     raw = access.put_raw_data(b"bytes", upload_prefix="p", file_name="b.bin")
     assert raw == f"file://{tmp_path}/raw/p/b.bin"
     assert Path(tmp_path / "raw" / "p" / "b.bin").read_bytes() == b"bytes"
-    with pytest.raises(FileAccessError, match="cannot copy .*nowhere"):
+    with pytest.raises(FileAccessError, match=r"cannot copy .*nowhere"):
         access.get_data(f"file://{tmp_path}/nowhere", str(tmp_path / "x"))
