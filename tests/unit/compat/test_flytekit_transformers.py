@@ -178,9 +178,7 @@ def test_a_transformer_that_raises_fails_the_task_with_its_error() -> None:
     def make() -> Broken:
         return Broken()
 
-    with pytest.raises(
-        ExecutionFailedError, match=r"raises.*to_literal failed: RuntimeError"
-    ):
+    with pytest.raises(ExecutionFailedError, match=r"raises.*to_literal failed: RuntimeError"):
         make()
 
 
