@@ -34,7 +34,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 types: Any = importlib.import_module("tests.fixtures.task_types")
 HERE = Path(__file__).name
-DATABASE = types.DATABASE
+DATABASE = str(ROOT / "tests" / "fixtures" / "data" / "shop.db")
 
 
 def test_a_sqlite_query_template_runs_on_typed_inputs() -> None:
