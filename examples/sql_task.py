@@ -18,6 +18,7 @@ from aloft import (
     SQLite3Config,
     SQLite3Task,
     StructuredDataset,
+    current_context,
     kwtypes,
     task,
     workflow,
@@ -64,8 +65,9 @@ def report(sales: pd.DataFrame) -> str:
 @task
 def as_parquet(sales: pd.DataFrame) -> FlyteFile:
     """The table as a parquet file, for a query that reads files."""
-    sales.to_parquet("sales.parquet")
-    return FlyteFile("sales.parquet")
+    path = Path(current_context().working_directory) / "sales.parquet"
+    sales.to_parquet(path)
+    return FlyteFile(str(path))
 
 
 @task
