@@ -63,6 +63,10 @@ demo: $(STAMP)
 	$(BIN)/aloft run --signal threshold=0.5 --signal publish=true examples/gates.py review_wf
 	@echo "== launch plans: examples/launch_plans.py quarterly_wf (each plan call is a child execution)"
 	$(BIN)/aloft run examples/launch_plans.py quarterly_wf
+	@echo "== shell: examples/shell_pipeline.py shell_wf --rows 5 (shell scripts as typed tasks)"
+	$(BIN)/aloft run examples/shell_pipeline.py shell_wf --rows 5
+	@echo "== sql: examples/sql_task.py sales_wf --min-price 20 (a query template over a SQLite file)"
+	$(BIN)/aloft run examples/sql_task.py sales_wf --min-price 20
 	@echo "== durable: examples/etl.py etl_wf, stored in the embedded database, on worker processes"
 	$(BIN)/aloft run --durable examples/etl.py etl_wf
 	$(BIN)/aloft run --durable examples/map_reduce.py wf --n 10000

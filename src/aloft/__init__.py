@@ -15,16 +15,25 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "Annotations": "aloft.sdk.launch_plan",
     "ArrayNodeMapTask": "aloft.sdk.map_task",
+    "BaseSensor": "aloft.tasks.sensors",
+    "Blob": "aloft.compat.literals",
+    "BlobMetadata": "aloft.compat.literals",
+    "BlobType": "aloft.compat.literal_types",
     "Cache": "aloft.sdk.resources",
+    "ContainerTask": "aloft.tasks.container",
     "CronSchedule": "aloft.sdk.schedules",
     "Description": "aloft.sdk.documentation",
     "Documentation": "aloft.sdk.documentation",
+    "DuckDBQuery": "aloft.tasks.duckdb_query",
     "DynamicWorkflowTask": "aloft.sdk.dynamic",
     "EagerException": "aloft.sdk.eager_controller",
     "EagerWorkflowTask": "aloft.sdk.eager",
     "Email": "aloft.sdk.notifications",
     "ExecutionParameters": "aloft.sdk.context",
+    "FileSensor": "aloft.tasks.sensors",
     "FixedRate": "aloft.sdk.schedules",
+    "FlyteContext": "aloft.compat.context",
+    "FlyteContextManager": "aloft.compat.context",
     "FlyteDirectory": "aloft.types.directories",
     "FlyteError": "aloft.types.error",
     "FlyteFile": "aloft.types.files",
@@ -33,17 +42,35 @@ _EXPORTS = {
     "Identity": "aloft.sdk.launch_plan",
     "Labels": "aloft.sdk.launch_plan",
     "LaunchPlan": "aloft.sdk.launch_plan",
+    "Literal": "aloft.compat.literals",
+    "LiteralType": "aloft.compat.literal_types",
+    "OutputLocation": "aloft.tasks.shell",
     "PagerDuty": "aloft.sdk.notifications",
     "PodTemplate": "aloft.sdk.resources",
+    "Primitive": "aloft.compat.literals",
     "PythonFunctionTask": "aloft.sdk.task",
+    "PythonInstanceTask": "aloft.sdk.python_task",
+    "PythonTask": "aloft.sdk.python_task",
     "Resources": "aloft.sdk.resources",
+    "SQLTask": "aloft.tasks.sql",
+    "SQLite3Config": "aloft.tasks.sqlite",
+    "SQLite3Task": "aloft.tasks.sqlite",
+    "Scalar": "aloft.compat.literals",
     "Secret": "aloft.sdk.resources",
     "SecurityContext": "aloft.sdk.launch_plan",
+    "ShellTask": "aloft.tasks.shell",
+    "SimpleType": "aloft.compat.literal_types",
     "Slack": "aloft.sdk.notifications",
     "StructuredDataset": "aloft.types.structured",
+    "StructuredDatasetDecoder": "aloft.compat.structured",
+    "StructuredDatasetEncoder": "aloft.compat.structured",
     "StructuredDatasetFormat": "aloft.types.structured",
     "StructuredDatasetTransformerEngine": "aloft.types.structured",
     "StructuredDatasetType": "aloft.types.structured",
+    "TaskMetadata": "aloft.sdk.task_metadata",
+    "TypeEngine": "aloft.compat.type_engine",
+    "TypeTransformer": "aloft.compat.type_transformer",
+    "TypeTransformerFailedError": "aloft.compat.type_transformer",
     "Webhook": "aloft.sdk.notifications",
     "Workflow": "aloft.sdk.imperative",
     "WorkflowExecutionPhase": "aloft.sdk.notifications",
@@ -68,16 +95,25 @@ _EXPORTS = {
 __all__ = [
     "Annotations",
     "ArrayNodeMapTask",
+    "BaseSensor",
+    "Blob",
+    "BlobMetadata",
+    "BlobType",
     "Cache",
+    "ContainerTask",
     "CronSchedule",
     "Description",
     "Documentation",
+    "DuckDBQuery",
     "DynamicWorkflowTask",
     "EagerException",
     "EagerWorkflowTask",
     "Email",
     "ExecutionParameters",
+    "FileSensor",
     "FixedRate",
+    "FlyteContext",
+    "FlyteContextManager",
     "FlyteDirectory",
     "FlyteError",
     "FlyteFile",
@@ -86,17 +122,35 @@ __all__ = [
     "Identity",
     "Labels",
     "LaunchPlan",
+    "Literal",
+    "LiteralType",
+    "OutputLocation",
     "PagerDuty",
     "PodTemplate",
+    "Primitive",
     "PythonFunctionTask",
+    "PythonInstanceTask",
+    "PythonTask",
     "Resources",
+    "SQLTask",
+    "SQLite3Config",
+    "SQLite3Task",
+    "Scalar",
     "Secret",
     "SecurityContext",
+    "ShellTask",
+    "SimpleType",
     "Slack",
     "StructuredDataset",
+    "StructuredDatasetDecoder",
+    "StructuredDatasetEncoder",
     "StructuredDatasetFormat",
     "StructuredDatasetTransformerEngine",
     "StructuredDatasetType",
+    "TaskMetadata",
+    "TypeEngine",
+    "TypeTransformer",
+    "TypeTransformerFailedError",
     "Webhook",
     "Workflow",
     "WorkflowExecutionPhase",
@@ -119,6 +173,12 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from aloft.compat.context import FlyteContext, FlyteContextManager
+    from aloft.compat.literal_types import BlobType, LiteralType, SimpleType
+    from aloft.compat.literals import Blob, BlobMetadata, Literal, Primitive, Scalar
+    from aloft.compat.structured import StructuredDatasetDecoder, StructuredDatasetEncoder
+    from aloft.compat.type_engine import TypeEngine
+    from aloft.compat.type_transformer import TypeTransformer, TypeTransformerFailedError
     from aloft.errors import FlyteRecoverableException
     from aloft.sdk.conditional import conditional
     from aloft.sdk.context import ExecutionParameters, current_context
@@ -132,11 +192,19 @@ if TYPE_CHECKING:
     from aloft.sdk.map_task import ArrayNodeMapTask, map_task
     from aloft.sdk.node import create_node
     from aloft.sdk.notifications import Email, PagerDuty, Slack, Webhook, WorkflowExecutionPhase
+    from aloft.sdk.python_task import PythonInstanceTask, PythonTask
     from aloft.sdk.reference import reference_launch_plan, reference_task, reference_workflow
     from aloft.sdk.resources import Cache, PodTemplate, Resources, Secret
     from aloft.sdk.schedules import CronSchedule, FixedRate
     from aloft.sdk.task import PythonFunctionTask, task
+    from aloft.sdk.task_metadata import TaskMetadata
     from aloft.sdk.workflow import WorkflowFailurePolicy, workflow
+    from aloft.tasks.container import ContainerTask
+    from aloft.tasks.duckdb_query import DuckDBQuery
+    from aloft.tasks.sensors import BaseSensor, FileSensor
+    from aloft.tasks.shell import OutputLocation, ShellTask
+    from aloft.tasks.sql import SQLTask
+    from aloft.tasks.sqlite import SQLite3Config, SQLite3Task
     from aloft.types.directories import FlyteDirectory
     from aloft.types.error import FlyteError
     from aloft.types.files import FlyteFile

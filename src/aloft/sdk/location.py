@@ -11,6 +11,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -78,6 +79,33 @@ def caller_location() -> Location:
     if frame is None:  # pragma: no cover - aloft always has a caller
         return Location(display="<unknown>", source="<unknown>")
     return location(frame.f_code.co_filename, frame.f_lineno)
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where an object was created: the module (importable name and namespace) and the line."""
+
+    module: str
+    namespace: dict[str, Any]
+    location: Location
+
+
+def instantiation_site(instance: object) -> Site:
+    """Where the user created ``instance``. Frames of aloft and of ``__init__`` methods running
+    on ``instance`` (a user's subclass calling its base) are skipped, so the answer is the
+    line that wrote ``MyTask(...)``."""
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None and (
+        frame.f_globals.get("__name__", "").startswith("aloft.")
+        or (frame.f_code.co_name == "__init__" and frame.f_locals.get("self") is instance)
+    ):
+        frame = frame.f_back
+    if frame is None:  # pragma: no cover - a user always creates the instance
+        return Site("__main__", {}, Location(display="<unknown>", source="<unknown>"))
+    file = frame.f_code.co_filename
+    name = str(frame.f_globals.get("__name__", "__main__"))
+    module = module_name_for_file(file) if name == "__main__" else name
+    return Site(module, frame.f_globals, location(file, frame.f_lineno))
 
 
 def caller_module() -> str:

@@ -144,6 +144,20 @@ Handler = StructuredDatasetEncoder | StructuredDatasetDecoder
 H = TypeVar("H", StructuredDatasetEncoder, StructuredDatasetDecoder)
 
 
+def adapted(handler: Any) -> Handler:
+    """``handler`` as an aloft encoder or decoder. A handler written against another API
+    (flytekit's signatures, :mod:`aloft.compat.structured`) provides ``as_aloft_handler()``,
+    which returns its aloft form; anything else is a ``TypeError``."""
+    if isinstance(handler, StructuredDatasetEncoder | StructuredDatasetDecoder):
+        return handler
+    convert = getattr(handler, "as_aloft_handler", None)
+    if callable(convert):
+        converted = convert()
+        if isinstance(converted, StructuredDatasetEncoder | StructuredDatasetDecoder):
+            return converted
+    raise TypeError(f"expected a StructuredDatasetEncoder or Decoder, got {handler!r}")
+
+
 class DuplicateHandlerError(ValueError):
     """A handler is already registered for that (type, protocol, format)."""
 
@@ -177,8 +191,7 @@ def add_handler(
     Raises:
         DuplicateHandlerError: a handler is registered for that key and ``override`` is false.
     """
-    if not isinstance(handler, StructuredDatasetEncoder | StructuredDatasetDecoder):
-        raise TypeError(f"expected a StructuredDatasetEncoder or Decoder, got {handler!r}")
+    handler = adapted(handler)
     if handler.protocol is None and default_for_type:
         raise ValueError(f"{handler!r} works with any protocol, so it cannot be the default")
     load_builtin_handlers(handler.python_type)

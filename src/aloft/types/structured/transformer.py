@@ -146,6 +146,7 @@ def register(
     Raises:
         DuplicateHandlerError: a handler is registered for that key and ``override`` is false.
     """
+    handler = handlers.adapted(handler)
     known = handlers.is_dataframe_type(handler.python_type)
     handlers.add_handler(
         handler, default_for_type, override, default_format_for_type, default_storage_for_type

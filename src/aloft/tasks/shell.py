@@ -1,0 +1,240 @@
+"""``ShellTask``: a shell script as a task, with typed inputs and file or folder outputs.
+
+The script is a template over the inputs (``{inputs.x}``), the outputs' locations
+(``{outputs.y}``) and the task context (``{ctx.working_directory}``); files and folders given
+as inputs appear as local paths. Each ``OutputLocation`` names where the script writes one
+output, itself a template over the inputs; a relative location is taken from the task's
+working directory, where the script runs. A script that exits with a non-zero code fails
+the attempt with that code and the end of its stderr; like flytekit, aloft counts that as
+recoverable, so ``retries`` apply.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from aloft.errors import DecoratorError, FlyteRecoverableException, UserError
+from aloft.sdk.context import current_context
+from aloft.sdk.interface import Interface
+from aloft.sdk.python_task import PythonInstanceTask
+from aloft.tasks.local_files import find_local_file
+from aloft.tasks.templates import TemplateError, check_template, render
+from aloft.types.directories import FlyteDirectory
+from aloft.types.files import FlyteFile
+
+T = TypeVar("T")
+
+STDERR_TAIL_LINES = 20
+"""How many of a failed script's last stderr lines its error shows."""
+
+
+@dataclass
+class OutputLocation:
+    """Where the script writes one output.
+
+    Attributes:
+        var: The output's name.
+        var_type: ``FlyteFile`` or ``FlyteDirectory`` (or a formatted subclass).
+        location: The path, a template over the inputs (``"{inputs.name}.csv"``).
+    """
+
+    var: str
+    var_type: type[Any]
+    location: str | os.PathLike[str]
+
+
+class ShellScriptError(FlyteRecoverableException):
+    """A shell task's script failed; the message has its exit code and the end of stderr."""
+
+
+class ShellTask(PythonInstanceTask[T]):
+    """A task that runs a shell script.
+
+    Args:
+        name: The task's name.
+        debug: Print the script, with its fields filled in, before running it.
+        script: The script, a template (give this or ``script_file``).
+        script_file: A file holding the script (absolute, or relative to the working
+            directory, the defining module's folder or its project folder).
+        task_config: Not supported (flytekit takes a pod configuration here).
+        shell: The shell that runs the script.
+        inputs: Input name to type (``kwtypes(x=int, f=FlyteFile)``).
+        output_locs: Where the script writes each output.
+        **kwargs: ``metadata=TaskMetadata(...)`` and the other ``PythonTask`` settings.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        debug: bool = False,
+        script: str | None = None,
+        script_file: str | None = None,
+        task_config: T | None = None,
+        shell: str = "/bin/sh",
+        inputs: dict[str, Any] | None = None,
+        output_locs: Iterable[OutputLocation] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self._output_locs = list(output_locs or [])
+        outputs = {loc.var: loc.var_type for loc in self._output_locs if _is_output(loc)}
+        super().__init__(
+            task_type="shell",
+            name=name,
+            task_config=task_config,
+            interface=Interface(inputs=dict(inputs or {}), defaults={}, outputs=outputs),
+            **kwargs,
+        )
+        if task_config is not None:
+            raise DecoratorError(f"{self.what}: ShellTask takes no task_config")
+        if (script is None) == (script_file is None):
+            raise DecoratorError(f"{self.what}: give either script or script_file (one of them)")
+        if not isinstance(shell, str) or not shell:
+            raise DecoratorError(f"{self.what}: shell must be the path of a shell, got {shell!r}")
+        self._debug = debug
+        self._shell = shell
+        self._script_file = self._find_script(script_file) if script_file is not None else None
+        self._script = script if script is not None else self._read_script()
+        self._check_outputs()
+        self._check_templates()
+
+    @property
+    def script(self) -> str:
+        """The script template."""
+        return self._script
+
+    @property
+    def script_file(self) -> str | None:
+        """The file the script was read from, if any."""
+        return self._script_file
+
+    def get_custom(self, settings: Any = None) -> dict[str, Any]:
+        return {
+            "script": self._script,
+            "shell": self._shell,
+            "output_locations": {loc.var: os.fspath(loc.location) for loc in self._output_locs},
+        }
+
+    def execute(self, **kwargs: Any) -> Any:
+        """Fill in the script, run it in the task's working directory, and return its
+        outputs as files or folders."""
+        context = current_context()
+        workdir = Path(context.working_directory)
+        paths = {
+            loc.var: str(workdir / render(os.fspath(loc.location), kwargs, {}, context))
+            for loc in self._output_locs
+        }
+        script = render(self._script, kwargs, paths, context)
+        if self._debug:
+            print(f"{'=' * 40}\n{script}\n{'=' * 40}", flush=True)
+        self._run(script, workdir)
+        values = [self._output(loc, paths[loc.var]) for loc in self._output_locs]
+        if not values:
+            return None
+        return values[0] if len(values) == 1 else tuple(values)
+
+    def _run(self, script: str, workdir: Path) -> None:
+        sys.stdout.flush()
+        try:
+            finished = subprocess.run(
+                script,
+                shell=True,
+                executable=self._shell,
+                cwd=workdir,
+                stdout=None,
+                stderr=subprocess.PIPE,
+                text=True,
+                errors="replace",
+                check=False,
+            )
+        except FileNotFoundError:
+            raise UserError(f"ShellTask {self.name}: no shell at {self._shell}") from None
+        if finished.stderr:
+            sys.stderr.write(finished.stderr)
+            sys.stderr.flush()
+        if finished.returncode != 0:
+            how = describe_exit(finished.returncode, finished.stderr)
+            raise ShellScriptError(f"ShellTask {self.name}: the script {how}")
+
+    def _output(self, loc: OutputLocation, path: str) -> Any:
+        is_file = issubclass(loc.var_type, FlyteFile)
+        if not (os.path.isfile(path) if is_file else os.path.isdir(path)):
+            kind = "file" if is_file else "folder"
+            raise UserError(
+                f"ShellTask {self.name}: the script did not write output {loc.var!r}: "
+                f"no {kind} at {path}"
+            )
+        return loc.var_type(path)
+
+    def _find_script(self, script_file: str) -> str:
+        if not isinstance(script_file, str | os.PathLike):
+            raise DecoratorError(f"{self.what}: script_file must be a path, got {script_file!r}")
+        found = find_local_file(os.fspath(script_file), self._site)
+        if found is None:
+            raise DecoratorError(f"{self.what}: script_file {script_file} does not exist")
+        return str(found)
+
+    def _read_script(self) -> str:
+        assert self._script_file is not None
+        try:
+            return Path(self._script_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DecoratorError(
+                f"{self.what}: cannot read script_file {self._script_file}: {exc}"
+            ) from None
+
+    def _check_outputs(self) -> None:
+        seen: set[str] = set()
+        for loc in self._output_locs:
+            if not _is_location(loc):
+                raise DecoratorError(
+                    f"{self.what}: output_locs must hold OutputLocation(...) objects, got {loc!r}"
+                )
+            if not _is_output(loc):
+                raise DecoratorError(
+                    f"{self.what}: output {loc.var!r} must be a FlyteFile or FlyteDirectory, "
+                    f"got {loc.var_type!r}"
+                )
+            if not isinstance(loc.location, str | os.PathLike) or not os.fspath(loc.location):
+                raise DecoratorError(f"{self.what}: output {loc.var!r} needs a location")
+            if loc.var in seen:
+                raise DecoratorError(f"{self.what}: output {loc.var!r} is given twice")
+            seen.add(loc.var)
+
+    def _check_templates(self) -> None:
+        inputs = self.python_interface.inputs
+        outputs = [loc.var for loc in self._output_locs]
+        try:
+            check_template(self._script, inputs, outputs)
+            for loc in self._output_locs:
+                check_template(os.fspath(loc.location), inputs, (), f"location of {loc.var!r}")
+        except TemplateError as exc:
+            raise DecoratorError(f"{self.what}: {exc}") from None
+
+
+def describe_exit(code: int, stderr: str) -> str:
+    """``exited with code 3; stderr ends with: ...``: how a process failed, with the last
+    ``STDERR_TAIL_LINES`` lines it wrote to stderr."""
+    how = f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited with code {code}"
+    tail = stderr.strip().splitlines()[-STDERR_TAIL_LINES:]
+    return how + ("; stderr ends with:\n" + "\n".join(tail) if tail else " (no stderr)")
+
+
+def _is_location(value: Any) -> bool:
+    return isinstance(value, OutputLocation)
+
+
+def _is_output(value: Any) -> bool:
+    """Whether ``value`` is an ``OutputLocation`` of a file or folder type."""
+    kind = getattr(value, "var_type", None)
+    return (
+        _is_location(value)
+        and isinstance(kind, type)
+        and issubclass(kind, FlyteFile | FlyteDirectory)
+    )
