@@ -24,8 +24,8 @@ from aloft.console.web import (
     entity_url,
     execution_url,
     plane,
+    posted_form,
 )
-from aloft.console.web import posted_form
 from aloft.errors import InputError
 from aloft.ir import (
     ExecutionId,

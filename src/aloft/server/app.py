@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from fastapi import FastAPI, Response
 from prometheus_client import CollectorRegistry, Histogram
 
-from aloft import __version__
-from aloft import console
+from aloft import __version__, console
 from aloft.server import errors
 from aloft.server.api import router
 from aloft.server.body_limit import BodyLimit
