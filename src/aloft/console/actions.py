@@ -128,7 +128,7 @@ async def give_signal(project: str, domain: str, name: str, request: Request) ->
     if gate is None:
         raise NotFound(f"execution {id} has no gate waiting for signal {signal!r}")
     interface = TypedInterface(inputs={signal: signal_type(gate)})
-    fields = {signal: form.get("decision", form.get("value", ""))}
+    fields = {signal: form.get("decision", form.get(signal, ""))}
     outcome = read_form(interface, fields)
     if signal not in outcome.values and signal not in outcome.errors:
         outcome.errors[signal] = "give a value"

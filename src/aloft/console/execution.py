@@ -183,6 +183,7 @@ def status(
             return JSONResponse({"version": version, "unchanged": True})
     loaded = Loaded.of(request, id, expand)
     document = live_status(loaded.snapshot.execution, loaded.frame, loaded.snapshot.nodes)
+    document["gates"] = [gate.name for gate in _waiting_gates(loaded, {})]
     return JSONResponse(document)
 
 

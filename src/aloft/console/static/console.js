@@ -50,6 +50,9 @@ function followExecution(root) {
           if (detail) detail.textContent = node.detail;
         }
       }
+      const gates = (status.gates || []).join(",");
+      const slot = document.getElementById("gates-slot");
+      if (slot && slot.dataset.gates !== gates) await refreshGates(slot, gates);
       if (status.ended) {
         root.dataset.ended = "true";
         for (const form of root.querySelectorAll("[data-while-running]")) form.remove();
@@ -61,6 +64,22 @@ function followExecution(root) {
     setTimeout(poll, POLL_MS);
   }
   if (root.dataset.ended !== "true") setTimeout(poll, POLL_MS);
+}
+
+// A gate that starts (or stops) waiting: its form comes from the page as the server draws it.
+async function refreshGates(slot, gates) {
+  try {
+    const answer = await fetch(window.location.href, { headers: { Accept: "text/html" } });
+    if (!answer.ok) return;
+    const page = new DOMParser().parseFromString(await answer.text(), "text/html");
+    const fresh = page.getElementById("gates-slot");
+    if (fresh) {
+      slot.replaceChildren(...fresh.childNodes);
+      slot.dataset.gates = fresh.dataset.gates;
+    } else {
+      slot.dataset.gates = gates;
+    }
+  } catch (error) { /* the next poll tries again */ }
 }
 
 // A node's page refreshes the tail of its log while the node runs.
