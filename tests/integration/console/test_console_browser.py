@@ -117,6 +117,7 @@ def test_a_running_execution_is_terminated_from_its_page(console: Server, page: 
     page.get_by_role("button", name="Terminate").click()
     page.locator("h1 .badge.phase-aborted").wait_for(timeout=30_000)
     assert page.get_by_role("button", name="Terminate").count() == 0
+    page.reload()  # an aborted execution can be recovered
     assert page.get_by_role("button", name="Recover").count() == 1
 
 
