@@ -16,7 +16,15 @@ from fastapi.responses import (
 )
 
 from aloft.console.forms import FormField, form_fields
-from aloft.console.graph import Entities, Frame, GraphNode, LayoutCache, build_frame, node_at
+from aloft.console.graph import (
+    Entities,
+    Frame,
+    GraphNode,
+    LayoutCache,
+    build_frame,
+    node_at,
+    node_kind,
+)
 from aloft.console.nodes import (
     attempt_deck,
     attempt_views,
@@ -198,8 +206,8 @@ def node_page(project: str, domain: str, name: str, key: str, request: Request) 
     record = snapshot.nodes.get(node_key)
     if node is None:
         raise NotFound(f"execution {id} has no node {key!r}")
-    graph_node = GraphNode(node_key, node.id, node.name, "", "", False)
-    kind = next((n.kind for n in loaded.frame.walk() if n.key == node_key), "")
+    kind, runs = node_kind(node, loaded.entities.tasks)
+    graph_node = GraphNode(node_key, node.id, node.name, kind, runs, False)
     interface = node_interface(node, loaded.entities, spec.closure) or TypedInterface()
     control = loaded.control
     outputs = node_outputs(record, control.blobs) if record else None
@@ -217,10 +225,10 @@ def node_page(project: str, domain: str, name: str, key: str, request: Request) 
         id=id,
         key=str(node_key),
         node=node,
-        kind=kind or "node",
+        kind=kind,
         record=record,
         phase=record.phase.value if record else NodePhase.NOT_STARTED.value,
-        detail=node_detail(GraphNode(node_key, node.id, node.name, kind, "", False), record),
+        detail=node_detail(graph_node, record),
         items=item_counts(record),
         inputs=shown_values(id, str(node_key), "i", record.inputs if record else None, interface),
         outputs=shown_values(id, str(node_key), "o", outputs, interface),
@@ -304,7 +312,7 @@ def data(project: str, domain: str, name: str, rest: str, request: Request) -> R
         node = node_at(record.key, spec.closure.workflow, snapshot.nodes, entities)
         interface = node_interface(node, entities, spec.closure) if node else None
         literals = record.inputs if direction == "i" else node_outputs(record, control.blobs)
-    shown = [v for v in shown_values(id, node_text, direction, literals, interface)]
+    shown = shown_values(id, node_text, direction, literals, interface)
     found = next((v for v in shown if v.name == value_name), None)
     if found is None or literals is None:
         raise NotFound(f"{rest!r}: there is no such value (yet)")

@@ -2,6 +2,10 @@
 what a person does with it, from the keyboard where a form is involved. Each test leaves a
 screenshot of its last page in ``test-artifacts/console/``."""
 
+# The fixtures are imported from console_fixtures (a conftest.py in this folder would shadow
+# the integration tests' own conftest module), so tests name them as arguments.
+# ruff: noqa: F401, F811
+
 from __future__ import annotations
 
 import re
@@ -9,13 +13,13 @@ from typing import Any
 
 import httpx
 import pytest
+from console_fixtures import browser, console, page, store_copies
 from server import Server
 
 from aloft.ir import ExecutionId, NodeKey
 from aloft.remote import Remote
 from aloft.storage import BlobStore
 from aloft.storage.layout import attempt_prefix, deck_uri
-from conftest import store_copies
 
 pytestmark = pytest.mark.integration
 

@@ -2,12 +2,17 @@
 workers: every page answers with what it should show, a refused request is a page saying
 why (never a trace), and every form does what it says."""
 
+# The fixtures are imported from console_fixtures (a conftest.py in this folder would shadow
+# the integration tests' own conftest module), so tests name them as arguments.
+# ruff: noqa: F401, F811
+
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import httpx
 import pytest
+from console_fixtures import console
 from server import Server
 
 from aloft.ir import ExecutionPhase

@@ -1,6 +1,7 @@
-"""A real ``aloft serve`` with real workers for the console tests, the console's test
-workflows registered on it, and a headless Chromium (Debian's, driven by Playwright) that
-saves a screenshot of each test's last page in ``test-artifacts/console/``."""
+"""Fixtures of the console tests (imported by them: a ``conftest.py`` here would shadow the
+integration tests' own ``conftest`` module): a real ``aloft serve`` with real workers and the
+console's test workflows registered on it, and a headless Chromium (Debian's, driven by
+Playwright) that saves a screenshot of each test's last page in ``test-artifacts/console/``."""
 
 from __future__ import annotations
 
