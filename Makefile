@@ -93,6 +93,7 @@ demo-server: $(STAMP)
 	@name=$$($(BIN)/aloft get executions --remote $(DEMO_URL) --limit 1 | tail -1 | cut -d' ' -f1); \
 	echo; \
 	echo "The server runs on $(DEMO_URL) (API /api/v1, OpenAPI /api/v1/openapi.json, docs /api/v1/docs, /metrics)."; \
+	echo "Open the web console: $(DEMO_URL)/executions/default/development/$$name"; \
 	echo "Its last execution is $$name. Look at it with:"; \
 	echo "  $(BIN)/aloft get execution $$name --nodes --remote $(DEMO_URL)"; \
 	echo "  $(BIN)/aloft logs $$name n0 --remote $(DEMO_URL)"; \

@@ -262,6 +262,35 @@ WORKLOADS: tuple[Workload, ...] = (
         result="100,100",
         systems=("aloft-server",),
     ),
+    Workload(
+        "console_list100k",
+        "the web console's executions page (50 a page) with 100,000 executions stored: the "
+        "first page, filtered ones, and one 50,000 deep reached by its next-page links",
+        script="console_list",
+        size=100_000,
+        result="50,50",
+        systems=("aloft-server",),
+    ),
+    Workload(
+        "console_dag1000",
+        "the web console's page of an execution of a 1,000-node workflow (999 tasks and a "
+        "sum) run on the server: its graph laid out and drawn, its nodes and timeline",
+        script="console_dag",
+        size=1000,
+        tasks=1000,
+        result="1000",
+        systems=("aloft-server",),
+    ),
+    Workload(
+        "console_map10000",
+        "the web console's page of an execution of a map over 10,000 items run on the "
+        "server, and the map node's own page",
+        script="console_map",
+        size=10_000,
+        tasks=10_002,
+        result="10,000",
+        systems=("aloft-server",),
+    ),
 )
 
 WORKLOADS_BY_NAME = {workload.name: workload for workload in WORKLOADS}

@@ -253,6 +253,8 @@ class ExecutionStoreContract:
         assert names(labels={"team": "ML"}) == []  # exactly, case included
         assert names(labels={"team": "%"}) == [] and names(labels={"team": "m_"}) == []
         assert names(created_after=at(1), created_before=at(3)) == ["planned", "labelled"]
+        listed = store.list_executions(ExecutionQuery(project="p", limit=2))
+        assert listed.entities == [("wf", "nightly"), ("wf", "")]  # what each one runs
 
     def test_records_carry_the_schema_version(self, store: ExecutionStore) -> None:
         execution, _ = self.started(store)

@@ -3,12 +3,14 @@
 They live in a module of their own (not in the workload scripts, which run as ``__main__``):
 registration needs an importable module, and the server's workers import this one by name
 from the code bundle of this folder. The chain's length is fixed here, since a workflow is
-compiled when its module is imported (by the client and by every worker).
+compiled when its module is imported (by the client and by every worker); so is the fan-out's
+width (the console's 1,000-node page).
 """
 
 from aloft import map_task, task, workflow
 
 CHAIN = 100
+WIDE = 999
 
 
 @task
@@ -50,3 +52,9 @@ def chain_wf(x: int = 0) -> int:
 def map_wf(n: int) -> int:
     """map_task doubling 0..n-1, then a sum (as workloads/aloft/map.py)."""
     return total(values=map_task(double)(x=make_range(n=n)))
+
+
+@workflow
+def wide_wf(x: int = 0) -> int:
+    """WIDE independent tasks, then one summing them: a workflow of WIDE + 1 nodes."""
+    return total(values=[inc(x=x) for _ in range(WIDE)])

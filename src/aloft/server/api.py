@@ -34,8 +34,6 @@ from aloft.ir import (
     to_json,
 )
 from aloft.server.bodies import (
-    MAX_LABEL_KEY,
-    MAX_LABEL_VALUE,
     ErrorBody,
     NewExecution,
     NewProject,
@@ -43,6 +41,7 @@ from aloft.server.bodies import (
     RegistrationBody,
     Relaunch,
     SignalBody,
+    label_filter,
 )
 from aloft.server.control_plane import LATEST, Conflict, ControlPlane, Launch, NotFound
 from aloft.server.cursors import decode_cursor, encode_cursor
@@ -176,14 +175,7 @@ def list_executions(
     cursor: str | None = None,
 ) -> Response:
     """A page of executions, newest first by default; ``next_cursor`` fetches the next."""
-    labels: dict[str, str] = {}
-    for pair in label or []:
-        key, equals, value = pair.partition("=")
-        if not equals or not key:
-            raise InputError(f"label: {pair[:80]!r} is not KEY=VALUE")
-        if len(key) > MAX_LABEL_KEY or len(value) > MAX_LABEL_VALUE:
-            raise InputError(f"label: {pair[:80]!r} is longer than a label can be")
-        labels[key] = value
+    labels = label_filter(label or [])
     if project is not None or domain is not None:
         plane(request).check_scope(project or "default", domain or "development")
     query = ExecutionQuery(

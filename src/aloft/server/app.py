@@ -1,6 +1,6 @@
-"""The server application: the REST API, health and metrics in front of the control plane,
-with the engine host and its worker pool, and the scheduler, running beside them
-(``aloft serve``)."""
+"""The server application: the REST API, the web console, health and metrics in front of the
+control plane, with the engine host and its worker pool, and the scheduler, running beside
+them (``aloft serve``)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from fastapi import FastAPI, Response
 from prometheus_client import CollectorRegistry, Histogram
 
-from aloft import __version__
+from aloft import __version__, console
 from aloft.server import errors
 from aloft.server.api import router
 from aloft.server.body_limit import BodyLimit
@@ -90,6 +90,7 @@ def create_app(config: ServerConfig) -> FastAPI:
     )
     errors.install(app)
     app.include_router(router)
+    console.install(app)
     app.add_middleware(BodyLimit, limit_for=_body_limit)
 
     @app.get("/healthz")

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from aloft.errors import InputError
 from aloft.ir import ResourceType
 
 _NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"
@@ -23,6 +24,20 @@ Annotations = Annotated[
     dict[LabelKey, Annotated[str, StringConstraints(max_length=4096)]],
     Field(max_length=MAX_LABELS),
 ]
+
+
+def label_filter(pairs: list[str]) -> dict[str, str]:
+    """The labels a listing is filtered by, from ``KEY=VALUE`` texts; ``InputError`` names a
+    text that is not one, or is longer than a label can be."""
+    labels: dict[str, str] = {}
+    for pair in pairs:
+        key, equals, value = pair.partition("=")
+        if not equals or not key:
+            raise InputError(f"label: {pair[:80]!r} is not KEY=VALUE")
+        if len(key) > MAX_LABEL_KEY or len(value) > MAX_LABEL_VALUE:
+            raise InputError(f"label: {pair[:80]!r} is longer than a label can be")
+        labels[key] = value
+    return labels
 
 
 class Body(BaseModel):

@@ -18,6 +18,7 @@ from msgspec import structs
 
 from aloft.errors import InputError
 from aloft.ir import (
+    AttemptRecord,
     ExecutionId,
     ExecutionPhase,
     ExecutionRecord,
@@ -359,6 +360,16 @@ class ControlPlane:
     def log(self, execution: ExecutionId, node: str, attempt: int | None) -> str:
         """The captured output of an attempt of ``node`` (its latest if ``attempt`` is
         None); empty while nothing was captured yet."""
+        chosen = self.attempt(execution, node, attempt)
+        if chosen is None or not chosen.log_uri or not self.blobs.exists(chosen.log_uri):
+            return ""
+        return self.blobs.read_bytes(chosen.log_uri).decode("utf-8", errors="replace")
+
+    def attempt(
+        self, execution: ExecutionId, node: str, attempt: int | None
+    ) -> AttemptRecord | None:
+        """Attempt ``attempt`` of ``node`` (its latest if None; None if the node has not
+        made one yet); ``NotFound`` if there is no such node or attempt."""
         snapshot = self.snapshot(execution)
         attempts = sorted(
             (a for a in snapshot.attempts.values() if str(a.node) == node),
@@ -367,17 +378,13 @@ class ControlPlane:
         if not attempts:
             if not any(str(key) == node for key in snapshot.nodes):
                 raise NotFound(f"execution {execution} has no node {node!r}")
-            return ""
+            return None
         if attempt is None:
-            chosen = attempts[-1]
-        else:
-            found = [a for a in attempts if a.number == attempt]
-            if not found:
-                raise NotFound(f"node {node!r} of execution {execution} has no attempt {attempt}")
-            chosen = found[0]
-        if not chosen.log_uri or not self.blobs.exists(chosen.log_uri):
-            return ""
-        return self.blobs.read_bytes(chosen.log_uri).decode("utf-8", errors="replace")
+            return attempts[-1]
+        found = [a for a in attempts if a.number == attempt]
+        if not found:
+            raise NotFound(f"node {node!r} of execution {execution} has no attempt {attempt}")
+        return found[0]
 
     def _new_id(self, project: str, domain: str, name: str, base: str) -> ExecutionId:
         self.check_scope(project, domain)

@@ -54,7 +54,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
-        return error_response(422, "; ".join(_describe(e) for e in exc.errors()[:5]))
+        return error_response(422, describe_validation(exc))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -62,8 +62,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(UserError)
     async def refused(request: Request, exc: UserError) -> Response:
-        status = next(code for kind, code in _STATUS if isinstance(exc, kind))
-        return error_response(status, str(exc))
+        return error_response(status_for(exc), str(exc))
 
     @app.exception_handler(UnicodeEncodeError)
     async def not_unicode(request: Request, exc: UnicodeEncodeError) -> Response:
@@ -74,6 +73,17 @@ def install(app: FastAPI) -> None:
     async def server_fault(request: Request, exc: Exception) -> Response:
         _log.exception("request %s %s failed", request.method, request.url.path)
         return error_response(500, f"the server failed ({type(exc).__name__}); see its log")
+
+
+def status_for(exc: UserError) -> int:
+    """The HTTP status of a refused request: 404 for what does not exist, 409 for a clash
+    with what is stored, 422 for anything else the request got wrong."""
+    return next(code for kind, code in _STATUS if isinstance(exc, kind))
+
+
+def describe_validation(exc: RequestValidationError) -> str:
+    """A request FastAPI could not parse, as one message naming the fields at fault."""
+    return "; ".join(_describe(e) for e in exc.errors()[:5])
 
 
 def _describe(error: dict[str, object]) -> str:

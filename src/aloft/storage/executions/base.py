@@ -152,10 +152,12 @@ class ExecutionQuery:
 @dataclass(frozen=True)
 class ExecutionPage:
     """One page of executions, and the position to pass as ``after`` for the next (``None``:
-    this was the last)."""
+    this was the last). ``entities`` holds, for each record in order, the names of the
+    workflow and of the launch plan (empty if none) the execution runs."""
 
     records: list[ExecutionRecord]
     next: int | None = None
+    entities: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -123,10 +123,14 @@ class InMemoryStore(ExecutionStore):
         if query.after is not None:
             after = query.after
             stored = [(i, s) for i, s in stored if (i > after if query.oldest_first else i < after)]
-        found = [(i, s.record) for i, s in stored if query.matches(s.spec, s.record)]
+        found = [(i, s) for i, s in stored if query.matches(s.spec, s.record)]
         page = found[: query.limit]
         more = len(found) > query.limit
-        return ExecutionPage([r for _, r in page], page[-1][0] if more else None)
+        entities = [
+            (s.spec.closure.workflow.id.name, s.spec.launch_plan.name if s.spec.launch_plan else "")
+            for _, s in page
+        ]
+        return ExecutionPage([s.record for _, s in page], page[-1][0] if more else None, entities)
 
     def events(self, execution: ExecutionId) -> list[Event]:
         with self._lock:

@@ -230,8 +230,9 @@ class SqlStore(ExecutionStore, Catalog):
         with self._engine.connect() as conn:
             rows = conn.execute(statement).all()
         page = rows[: query.limit]
-        records = [from_json(record, ExecutionRecord) for _, record in page]
-        return ExecutionPage(records, page[-1][0] if len(rows) > query.limit else None)
+        records = [from_json(record, ExecutionRecord) for _, record, _, _ in page]
+        entities = [(workflow, plan) for _, _, workflow, plan in page]
+        return ExecutionPage(records, page[-1][0] if len(rows) > query.limit else None, entities)
 
     def events(self, execution: ExecutionId) -> list[Event]:
         """The event log of ``execution``, in the order it was appended."""

@@ -217,10 +217,11 @@ count_running_attempts = (
 )
 
 
-def list_executions(query: ExecutionQuery) -> sa.Select[int, str]:
-    """The row ids and records of the executions ``query`` selects, newest first (in the
-    order they were created in the database) unless it asks for the oldest."""
-    statement = sa.select(_E.id, _E.record)
+def list_executions(query: ExecutionQuery) -> sa.Select[int, str, str, str]:
+    """The row ids, records, workflow and launch plan names of the executions ``query``
+    selects, newest first (in the order they were created in the database) unless it asks
+    for the oldest."""
+    statement = sa.select(_E.id, _E.record, _E.workflow, _E.launch_plan)
     conditions: list[sa.ColumnElement[bool]] = []
     if query.phase is not None:
         conditions.append(_E.phase == query.phase.value)

@@ -1,0 +1,394 @@
+"""One execution's pages: its graph, values, gates and timeline; the small document its page
+polls for live status; each node's page with its attempts; logs, decks and values by URL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    Response,
+    StreamingResponse,
+)
+
+from aloft.console.forms import FormField, form_fields
+from aloft.console.graph import (
+    Entities,
+    Frame,
+    GraphNode,
+    LayoutCache,
+    build_frame,
+    node_at,
+    node_kind,
+)
+from aloft.console.nodes import (
+    attempt_deck,
+    attempt_views,
+    node_interface,
+    node_outputs,
+    signal_type,
+    stream_blob,
+)
+from aloft.console.status import duration, format_seconds, item_counts, live_status, node_detail
+from aloft.console.svg import graph_svg, timeline_svg
+from aloft.console.values import shown_values
+from aloft.console.web import (
+    ConsoleRoute,
+    entity_url,
+    execution_url,
+    node_url,
+    plane,
+    render,
+    with_query,
+)
+from aloft.ir import (
+    LOCAL_VERSION,
+    ROOT,
+    AttemptRecord,
+    ExecutionId,
+    ExecutionPhase,
+    ExecutionSpec,
+    GateKind,
+    GateTarget,
+    Identifier,
+    NodeKey,
+    NodePhase,
+    NodeRecord,
+    TypedInterface,
+    literal_to_json,
+)
+from aloft.server.control_plane import ControlPlane, NotFound
+from aloft.storage.executions import ExecutionSnapshot
+
+router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
+TAIL_LINES = 200
+"""Lines of a log shown on a node's page."""
+DECK_POLICY = (
+    "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; "
+    "style-src 'unsafe-inline'; img-src data:; font-src data:; frame-ancestors 'self'"
+)
+"""A deck is a user's HTML: it runs sandboxed, as an origin of its own, loading nothing."""
+_layouts = LayoutCache()
+Expand = Annotated[list[str] | None, Query()]
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A gate node waiting for its signal: its key, kind, signal and the field to give it."""
+
+    key: NodeKey
+    kind: str
+    name: str
+    field: FormField
+
+
+@dataclass
+class Loaded:
+    """An execution's records and spec, and the graph drawn of it with ``expanded`` open."""
+
+    control: ControlPlane
+    id: ExecutionId
+    snapshot: ExecutionSnapshot
+    spec: ExecutionSpec
+    entities: Entities
+    frame: Frame
+    expanded: list[str]
+
+    @classmethod
+    def of(cls, request: Request, id: ExecutionId, expand: list[str] | None) -> Loaded:
+        """Execution ``id`` loaded, with the nodes whose keys are in ``expand`` open."""
+        control = plane(request)
+        snapshot = control.snapshot(id)
+        spec = control.spec(id)
+        entities = Entities(spec.closure)
+        expanded = sorted(set(expand or []))
+        frame = build_frame(
+            id, spec.closure.workflow, ROOT, snapshot.nodes, entities, expanded, _layouts
+        )
+        return cls(control, id, snapshot, spec, entities, frame, expanded)
+
+    def node_href(self, node: GraphNode) -> str:
+        return node_url(self.id, node.key)
+
+    def toggle_href(self, node: GraphNode) -> str:
+        key = str(node.key)
+        opened = [k for k in self.expanded if k != key and not k.startswith(key + "/")]
+        if key not in self.expanded:
+            opened.append(key)
+        return with_query(execution_url(self.id), {"expand": sorted(opened)})
+
+
+@router.get("/executions/{project}/{domain}/{name}")
+def execution_page(
+    project: str, domain: str, name: str, request: Request, expand: Expand = None
+) -> HTMLResponse:
+    """An execution: phase, actions, values, gates, its graph, nodes and timeline."""
+    return render_execution(request, ExecutionId(name, project, domain), expand)
+
+
+def render_execution(
+    request: Request,
+    id: ExecutionId,
+    expand: list[str] | None,
+    gate_errors: dict[str, str] | None = None,
+    given: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """The page of execution ``id``, with a refused signal's message at its gate's field."""
+    loaded = Loaded.of(request, id, expand)
+    snapshot, spec = loaded.snapshot, loaded.spec
+    record = snapshot.execution
+    interface = spec.closure.workflow.interface
+    rows = []
+    for node in loaded.frame.walk():
+        node_record = snapshot.nodes.get(node.key)
+        rows.append(_row(loaded, node, node_record))
+    workflow = spec.closure.workflow.id
+    ended_at = record.updated_at if record.phase.is_terminal else None
+    return render(
+        request,
+        "execution.html",
+        status_code=422 if gate_errors else 200,
+        id=id,
+        record=record,
+        spec=spec,
+        workflow_url=_registered_url(workflow),
+        plan_url=_registered_url(spec.launch_plan) if spec.launch_plan else "",
+        took=format_seconds(duration(record.created_at, ended_at, not record.phase.is_terminal)),
+        inputs=shown_values(id, "", "i", spec.inputs, interface),
+        outputs=shown_values(id, "", "o", record.outputs, interface),
+        gates=_waiting_gates(loaded, given or {}),
+        gate_errors=gate_errors or {},
+        graph=graph_svg(loaded.frame, snapshot.nodes, loaded.node_href, loaded.toggle_href),
+        timeline=timeline_svg(loaded.frame, snapshot.nodes, record.created_at, loaded.node_href),
+        rows=rows,
+        hidden=len(snapshot.nodes) - sum(1 for row in rows if row["started"]),
+        expanded=loaded.expanded,
+        status_url=with_query(execution_url(id, "/status"), {"expand": loaded.expanded}),
+        recoverable=record.phase in (ExecutionPhase.FAILED, ExecutionPhase.ABORTED),
+    )
+
+
+@router.get("/executions/{project}/{domain}/{name}/status")
+def status(
+    project: str,
+    domain: str,
+    name: str,
+    request: Request,
+    expand: Expand = None,
+    version: int | None = None,
+) -> Response:
+    """The execution's phase and its drawn nodes' phases, as JSON; only the version when
+    nothing changed since ``version`` (what the page polls, cheaply, every second)."""
+    id = ExecutionId(name, project, domain)
+    control = plane(request)
+    if version is not None:
+        current = control.record(id)
+        if current.version == version:
+            return JSONResponse({"version": version, "unchanged": True})
+    loaded = Loaded.of(request, id, expand)
+    document = live_status(loaded.snapshot.execution, loaded.frame, loaded.snapshot.nodes)
+    document["gates"] = [gate.name for gate in _waiting_gates(loaded, {})]
+    return JSONResponse(document)
+
+
+@router.get("/executions/{project}/{domain}/{name}/nodes/{key:path}")
+def node_page(project: str, domain: str, name: str, key: str, request: Request) -> HTMLResponse:
+    """A node: what it runs, its typed inputs and outputs, error, attempts, logs and decks."""
+    id = ExecutionId(name, project, domain)
+    loaded = Loaded.of(request, id, None)
+    snapshot, spec = loaded.snapshot, loaded.spec
+    node_key = _key(key)
+    node = node_at(node_key, spec.closure.workflow, snapshot.nodes, loaded.entities)
+    record = snapshot.nodes.get(node_key)
+    if node is None:
+        raise NotFound(f"execution {id} has no node {key!r}")
+    kind, runs = node_kind(node, loaded.entities.tasks)
+    graph_node = GraphNode(node_key, node.id, node.name, kind, runs, False)
+    interface = node_interface(node, loaded.entities, spec.closure) or TypedInterface()
+    control = loaded.control
+    outputs = node_outputs(record, control.blobs) if record else None
+    attempts = [a for a in snapshot.attempts.values() if a.node == node_key]
+    views = attempt_views(control.blobs, id, attempts)
+    children = [
+        (str(k), r.phase.value)
+        for k, r in sorted(snapshot.nodes.items(), key=lambda kv: str(kv[0]))
+        if k != node_key and k.is_within(node_key) and k.parent == node_key
+    ]
+    running = record is not None and not record.phase.is_terminal
+    return render(
+        request,
+        "node.html",
+        id=id,
+        key=str(node_key),
+        node=node,
+        kind=kind,
+        record=record,
+        phase=record.phase.value if record else NodePhase.NOT_STARTED.value,
+        detail=node_detail(graph_node, record),
+        items=item_counts(record),
+        inputs=shown_values(id, str(node_key), "i", record.inputs if record else None, interface),
+        outputs=shown_values(id, str(node_key), "o", outputs, interface),
+        attempts=views,
+        latest=views[-1] if views else None,
+        took=format_seconds(
+            duration(record.started_at, record.updated_at, running) if record else None
+        ),
+        children=children,
+        running=running,
+        tail_lines=TAIL_LINES,
+        log_tail=_tail(control, id, views[-1].record) if views and views[-1].has_log else "",
+        node_href=loaded.node_href(graph_node),
+    )
+
+
+@router.get("/executions/{project}/{domain}/{name}/logs")
+def logs(
+    project: str,
+    domain: str,
+    name: str,
+    request: Request,
+    node: Annotated[str, Query(min_length=1)],
+    attempt: Annotated[int | None, Query(ge=0)] = None,
+    tail: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
+) -> Response:
+    """An attempt's log as text: its last ``tail`` lines, or all of it, streamed."""
+    id = ExecutionId(name, project, domain)
+    control = plane(request)
+    if tail is not None:
+        text = control.log(id, node, attempt)
+        return PlainTextResponse("".join(text.splitlines(keepends=True)[-tail:]))
+    chosen = _attempt(control, id, node, attempt)
+    if not chosen.log_uri or not control.blobs.exists(chosen.log_uri):
+        return PlainTextResponse("")
+    return StreamingResponse(
+        stream_blob(control.blobs, chosen.log_uri), media_type="text/plain; charset=utf-8"
+    )
+
+
+@router.get("/executions/{project}/{domain}/{name}/deck")
+def deck(
+    project: str,
+    domain: str,
+    name: str,
+    request: Request,
+    node: Annotated[str, Query(min_length=1)],
+    attempt: Annotated[int | None, Query(ge=0)] = None,
+) -> Response:
+    """The deck an attempt wrote: the user's own HTML, served sandboxed."""
+    id = ExecutionId(name, project, domain)
+    control = plane(request)
+    chosen = _attempt(control, id, node, attempt)
+    uri = attempt_deck(control.blobs, id, chosen)
+    if not uri:
+        raise NotFound(f"attempt {chosen.number} of node {node!r} of {id} wrote no deck")
+    headers = {"Content-Security-Policy": DECK_POLICY, "X-Content-Type-Options": "nosniff"}
+    return HTMLResponse(control.blobs.read_bytes(uri), headers=headers)
+
+
+@router.get("/data/v1/{project}/{domain}/{name}/{rest:path}")
+def data(project: str, domain: str, name: str, rest: str, request: Request) -> Response:
+    """The value a short URL names (``aloft://v1/...`` is ``/data/v1/...`` here), as JSON:
+    ``{"name", "type", "value"}``."""
+    id = ExecutionId(name, project, domain)
+    parts = rest.split("/")
+    if len(parts) < 2 or parts[-2] not in ("i", "o"):
+        raise NotFound(f"{rest!r} names no value: end it with /i/NAME or /o/NAME")
+    node_text, direction, value_name = "/".join(parts[:-2]), parts[-2], parts[-1]
+    control = plane(request)
+    spec = control.spec(id)
+    if not node_text:
+        literals = spec.inputs if direction == "i" else control.record(id).outputs
+        interface: TypedInterface | None = spec.closure.workflow.interface
+    else:
+        snapshot = control.snapshot(id)
+        entities = Entities(spec.closure)
+        record = snapshot.nodes.get(_key(node_text))
+        if record is None:
+            raise NotFound(f"execution {id} has no node {node_text!r} that has started")
+        node = node_at(record.key, spec.closure.workflow, snapshot.nodes, entities)
+        interface = node_interface(node, entities, spec.closure) if node else None
+        literals = record.inputs if direction == "i" else node_outputs(record, control.blobs)
+    shown = shown_values(id, node_text, direction, literals, interface)
+    found = next((v for v in shown if v.name == value_name), None)
+    if found is None or literals is None:
+        raise NotFound(f"{rest!r}: there is no such value (yet)")
+    return JSONResponse(
+        {"name": value_name, "type": found.type, "value": literal_to_json(literals[value_name])}
+    )
+
+
+def _row(loaded: Loaded, node: GraphNode, record: NodeRecord | None) -> dict[str, Any]:
+    running = record is not None and not record.phase.is_terminal
+    return {
+        "node": node,
+        "url": loaded.node_href(node),
+        "phase": record.phase.value if record else NodePhase.NOT_STARTED.value,
+        "detail": node_detail(node, record),
+        "attempts": record.attempt + 1 if record and record.token else "",
+        "cache": record.cache_status.value if record else "",
+        "took": format_seconds(duration(record.started_at, record.updated_at, running))
+        if record
+        else "",
+        "started": record is not None,
+        "depth": len(node.key.path) - 1,
+    }
+
+
+def _waiting_gates(loaded: Loaded, given: dict[str, str]) -> list[Gate]:
+    """The gates of the execution waiting for a signal, each with a field to give it."""
+    if loaded.snapshot.execution.phase.is_terminal:
+        return []
+    gates = []
+    signals = loaded.snapshot.execution.signals
+    for key, record in sorted(loaded.snapshot.nodes.items(), key=lambda kv: str(kv[0])):
+        if record.phase is not NodePhase.WAITING:
+            continue
+        node = node_at(key, loaded.spec.closure.workflow, loaded.snapshot.nodes, loaded.entities)
+        target = node.target if node else None
+        if not isinstance(target, GateTarget) or target.gate is GateKind.SLEEP:
+            continue
+        if target.name in signals:
+            continue
+        interface = TypedInterface(inputs={target.name: signal_type(target)})
+        field = form_fields(interface, given=given)[0]
+        gates.append(Gate(key, target.gate.value, target.name, field))
+    return gates
+
+
+def _tail(control: ControlPlane, id: ExecutionId, attempt: AttemptRecord) -> str:
+    text = control.log(id, str(attempt.node), attempt.number)
+    return "".join(text.splitlines(keepends=True)[-TAIL_LINES:])
+
+
+def _attempt(
+    control: ControlPlane, id: ExecutionId, node: str, number: int | None
+) -> AttemptRecord:
+    chosen = control.attempt(id, node, number)
+    if chosen is None:
+        raise NotFound(f"node {node!r} of execution {id} has made no attempt yet")
+    return chosen
+
+
+def _key(text: str) -> NodeKey:
+    """The node key a URL names (``n1/n0``, ``n2[7]``)."""
+    item = None
+    if text.endswith("]") and "[" in text:
+        text, _, index = text[:-1].rpartition("[")
+        if not index.isdigit():
+            raise NotFound(f"{text}[{index}] is not a node key")
+        item = int(index)
+    path = tuple(part for part in text.split("/") if part)
+    if not path:
+        raise NotFound("no node named")
+    return NodeKey(path=path, item=item)
+
+
+def _registered_url(id: Identifier | None) -> str:
+    """The page of a registered entity (none for one run from a local file)."""
+    if id is None or id.version == LOCAL_VERSION:
+        return ""
+    return entity_url(id)
