@@ -147,8 +147,8 @@ def traced_binding(value: Any, py_type: Any, where: str) -> TracedBinding:
         return [traced_binding(item, element, f"{where}, item {i}") for i, item in enumerate(value)]
     if isinstance(value, dict) and _holds_promise(value):
         element = _argument(py_type, dict, 1, where)
-        return {
-            key: traced_binding(item, element, f"{where}, key {key!r}")
+        return {  # an int key is held as its text, as dict[int, T] literals hold it
+            str(key): traced_binding(item, element, f"{where}, key {key!r}")
             for key, item in value.items()
         }
     try:
