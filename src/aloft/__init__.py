@@ -15,6 +15,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "Annotations": "aloft.sdk.launch_plan",
     "ArrayNodeMapTask": "aloft.sdk.map_task",
+    "BatchSize": "aloft.types.batches",
     "Cache": "aloft.sdk.resources",
     "CronSchedule": "aloft.sdk.schedules",
     "Description": "aloft.sdk.documentation",
@@ -68,6 +69,7 @@ _EXPORTS = {
 __all__ = [
     "Annotations",
     "ArrayNodeMapTask",
+    "BatchSize",
     "Cache",
     "CronSchedule",
     "Description",
@@ -137,6 +139,7 @@ if TYPE_CHECKING:
     from aloft.sdk.schedules import CronSchedule, FixedRate
     from aloft.sdk.task import PythonFunctionTask, task
     from aloft.sdk.workflow import WorkflowFailurePolicy, workflow
+    from aloft.types.batches import BatchSize
     from aloft.types.directories import FlyteDirectory
     from aloft.types.error import FlyteError
     from aloft.types.files import FlyteFile

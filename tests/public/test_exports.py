@@ -10,6 +10,7 @@ import aloft
 EXPECTED = [
     "Annotations",
     "ArrayNodeMapTask",
+    "BatchSize",
     "Cache",
     "CronSchedule",
     "Description",

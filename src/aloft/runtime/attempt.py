@@ -133,9 +133,11 @@ def _run(
                     return _in_bundle(spec, waiting), None
             else:
                 result = task.execute(**kwargs)
+            # converted here, in the task's context: a generator's body runs as it is read
+            return encode_outputs(result, interface.outputs, name), None
         except UserError as exc:  # how the body used aloft: a dynamic that does not compile,
-            return None, _error(spec, node, ErrorKind.USER, str(exc))  # an eager call that failed
-        except FlyteRecoverableException as exc:
+            return None, _error(spec, node, ErrorKind.USER, str(exc))  # an eager call that
+        except FlyteRecoverableException as exc:  # failed, outputs of the wrong type
             trace = _user_traceback(exc)
             return None, _error(spec, node, ErrorKind.RECOVERABLE, _describe(exc), trace)
         except Exception as exc:
@@ -147,10 +149,6 @@ def _run(
             return None, _error(spec, node, ErrorKind.USER, "raised KeyboardInterrupt")
         finally:
             reset_context(token)
-        try:
-            return encode_outputs(result, interface.outputs, name), None
-        except TypeTransformerError as exc:
-            return None, _error(spec, node, ErrorKind.USER, str(exc))
     finally:
         params.cleanup()
 

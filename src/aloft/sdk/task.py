@@ -25,10 +25,11 @@ from aloft.ir import (
 from aloft.sdk.arguments import reject_unknown
 from aloft.sdk.entity import Entity
 from aloft.sdk.function_checks import check_is_function, check_task_function
-from aloft.sdk.interface import interface_of, typed_interface
+from aloft.sdk.interface import Interface, interface_of, typed_interface
 from aloft.sdk.location import function_location, module_of
 from aloft.sdk.resources import Cache, PodTemplate, Resources, Secret, resource_spec
 from aloft.sdk.settings import cache_config_of, retries_of, timeout_of
+from aloft.types.iterators import is_iterator_type
 
 R = TypeVar("R")
 
@@ -79,8 +80,8 @@ class PythonFunctionTask(Entity):
                 f"{what} is defined inside a function, where no worker can import it; "
                 "define it at module level (as flytekit requires; test_*.py modules excepted)"
             )
-        check_task_function(task_function, what)
         self.python_interface = interface_of(task_function, what)
+        check_task_function(task_function, what, streams=_streams(self.python_interface))
         self.interface = typed_interface(self.python_interface, what)
         self.template = _template(self, settings, what)
         self._closure: WorkflowClosure | None = None
@@ -131,6 +132,12 @@ def task_decorator(
         return instance
 
     return wrap(function) if function is not None else wrap
+
+
+def _streams(interface: Interface) -> bool:
+    """Whether the task's one output is an ``Iterator[T]``, which a generator may give."""
+    outputs = list(interface.outputs.values())
+    return len(outputs) == 1 and is_iterator_type(outputs[0])
 
 
 def _in_test_module(fn: Callable[..., Any]) -> bool:

@@ -9,6 +9,8 @@ a container say where (``item 2: ...``, ``key 'a': ...``).
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable, Iterator
 from typing import Any, get_args, get_origin
 
 from aloft.errors import TypeTransformerError
@@ -20,6 +22,7 @@ from aloft.ir import (
     LiteralType,
     MapType,
     MapValue,
+    PickleValue,
     SimpleKind,
 )
 from aloft.ir.json_documents import (
@@ -31,6 +34,7 @@ from aloft.ir.json_documents import (
 )
 from aloft.types import engine
 from aloft.types.messages import at, literal_mismatch, mismatch, python_type_name, short_repr
+from aloft.types.pickles import PickleTransformer, pickle_batch, unpickle_batch
 from aloft.types.transformer import TypeTransformer
 
 
@@ -46,30 +50,14 @@ class ListTransformer(TypeTransformer[list[Any]]):
         return CollectionType(element=engine.literal_type_of(_item_type(py_type)))
 
     def to_literal(self, value: Any, py_type: Any) -> Literal:
-        item_type = _item_type(py_type)
         if not isinstance(value, list):
             raise mismatch(py_type, value)
-        convert = engine.transformer_for(item_type).to_literal
-        items = []
-        for index, item in enumerate(value):
-            try:
-                items.append(convert(item, item_type))
-            except TypeTransformerError as error:
-                raise at(f"item {index}", error) from None
-        return CollectionValue(items=tuple(items))
+        return encode_items(value, _item_type(py_type))
 
     def to_python(self, literal: Literal, py_type: Any) -> list[Any]:
-        item_type = _item_type(py_type)
         if type(literal) is not CollectionValue:
             raise literal_mismatch(py_type, literal)
-        convert = engine.transformer_for(item_type).to_python
-        values = []
-        for index, item in enumerate(literal.items):
-            try:
-                values.append(convert(item, item_type))
-            except TypeTransformerError as error:
-                raise at(f"item {index}", error) from None
-        return values
+        return list(decode_items(literal, _item_type(py_type)))
 
     def from_json_value(self, data: Any, py_type: Any) -> list[Any]:
         item_type = _item_type(py_type)
@@ -83,6 +71,47 @@ class ListTransformer(TypeTransformer[list[Any]]):
             except TypeTransformerError as error:
                 raise at(f"item {index}", error) from None
         return values
+
+
+def encode_items(values: Iterable[Any], item_type: Any, batch: int = 0) -> CollectionValue:
+    """The collection literal of ``values`` (any iterable, consumed once), each converted as
+    ``item_type``. With ``batch``, pickled items are pickled ``batch`` at a time, one literal
+    item per batch (``Annotated[list[T], BatchSize(batch)]``)."""
+    transformer = engine.transformer_for(item_type)
+    if batch and isinstance(transformer, PickleTransformer):
+        items: list[Literal] = []
+        iterator = iter(values)
+        while chunk := list(itertools.islice(iterator, batch)):
+            try:
+                items.append(pickle_batch(chunk, item_type))
+            except TypeTransformerError as error:
+                first = len(items) * batch
+                raise at(f"items {first}-{first + len(chunk) - 1}", error) from None
+        return CollectionValue(items=tuple(items))
+    convert = transformer.to_literal
+    items = []
+    for index, item in enumerate(values):
+        try:
+            items.append(convert(item, item_type))
+        except TypeTransformerError as error:
+            raise at(f"item {index}", error) from None
+    return CollectionValue(items=tuple(items))
+
+
+def decode_items(literal: CollectionValue, item_type: Any) -> Iterator[Any]:
+    """The values of a collection literal as ``item_type``, one at a time (a batch of pickled
+    items is read when its first item is asked for)."""
+    transformer = engine.transformer_for(item_type)
+    convert = transformer.to_python
+    batched = isinstance(transformer, PickleTransformer)
+    for index, item in enumerate(literal.items):
+        try:
+            if batched and isinstance(item, PickleValue) and item.batch:
+                yield from unpickle_batch(item, item_type)
+            else:
+                yield convert(item, item_type)
+        except TypeTransformerError as error:
+            raise at(f"item {index}", error) from None
 
 
 class DictTransformer(TypeTransformer[dict[Any, Any]]):
