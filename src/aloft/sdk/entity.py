@@ -23,6 +23,7 @@ from aloft.sdk.location import caller_location
 from aloft.sdk.promise import NodeHandle, Promise
 from aloft.sdk.tracing import GraphBuilder, active_builder
 from aloft.types import to_literal
+from aloft.types.hash_method import declaring
 
 
 class Entity(ABC):
@@ -152,7 +153,8 @@ def traced_binding(value: Any, py_type: Any, where: str) -> TracedBinding:
             for key, item in value.items()
         }
     try:
-        return Constant(to_literal(value, py_type))
+        with declaring():
+            return Constant(to_literal(value, py_type))
     except TypeTransformerError as exc:
         raise CompileError(f"{where}: {exc}") from None
 

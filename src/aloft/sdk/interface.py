@@ -17,6 +17,7 @@ from typing import Any
 from aloft.errors import DecoratorError, TypeTransformerError
 from aloft.ir import NONE_TYPE, TypedInterface, UnionType, Variable
 from aloft.types import literal_type_of, to_literal
+from aloft.types.hash_method import declaring
 
 _NO_DEFAULT = inspect.Parameter.empty
 
@@ -104,7 +105,8 @@ def typed_interface(interface: Interface, what: str) -> TypedInterface:
         default = None
         if name in interface.defaults:
             try:
-                default = to_literal(interface.defaults[name], annotation)
+                with declaring():
+                    default = to_literal(interface.defaults[name], annotation)
             except TypeTransformerError as exc:
                 raise DecoratorError(f"{what}, input {name!r}: bad default: {exc}") from None
         elif isinstance(literal_type, UnionType) and NONE_TYPE in literal_type.variants:
