@@ -15,9 +15,13 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "Annotations": "aloft.sdk.launch_plan",
     "ArrayNodeMapTask": "aloft.sdk.map_task",
+    "ArrowRenderer": "aloft.sdk.deck_renderers",
     "BatchSize": "aloft.types.batches",
     "Cache": "aloft.sdk.resources",
+    "Checkpoint": "aloft.sdk.checkpoint",
     "CronSchedule": "aloft.sdk.schedules",
+    "Deck": "aloft.sdk.deck",
+    "DeckField": "aloft.sdk.deck",
     "Description": "aloft.sdk.documentation",
     "Documentation": "aloft.sdk.documentation",
     "DynamicWorkflowTask": "aloft.sdk.dynamic",
@@ -34,17 +38,21 @@ _EXPORTS = {
     "Identity": "aloft.sdk.launch_plan",
     "Labels": "aloft.sdk.launch_plan",
     "LaunchPlan": "aloft.sdk.launch_plan",
+    "MarkdownRenderer": "aloft.sdk.deck_renderers",
     "PagerDuty": "aloft.sdk.notifications",
     "PodTemplate": "aloft.sdk.resources",
     "PythonFunctionTask": "aloft.sdk.task",
     "Resources": "aloft.sdk.resources",
     "Secret": "aloft.sdk.resources",
+    "SecretsManager": "aloft.sdk.secrets",
     "SecurityContext": "aloft.sdk.launch_plan",
     "Slack": "aloft.sdk.notifications",
+    "SourceCodeRenderer": "aloft.sdk.deck_renderers",
     "StructuredDataset": "aloft.types.structured",
     "StructuredDatasetFormat": "aloft.types.structured",
     "StructuredDatasetTransformerEngine": "aloft.types.structured",
     "StructuredDatasetType": "aloft.types.structured",
+    "TopFrameRenderer": "aloft.sdk.deck_renderers",
     "Webhook": "aloft.sdk.notifications",
     "Workflow": "aloft.sdk.imperative",
     "WorkflowExecutionPhase": "aloft.sdk.notifications",
@@ -69,9 +77,13 @@ _EXPORTS = {
 __all__ = [
     "Annotations",
     "ArrayNodeMapTask",
+    "ArrowRenderer",
     "BatchSize",
     "Cache",
+    "Checkpoint",
     "CronSchedule",
+    "Deck",
+    "DeckField",
     "Description",
     "Documentation",
     "DynamicWorkflowTask",
@@ -88,17 +100,21 @@ __all__ = [
     "Identity",
     "Labels",
     "LaunchPlan",
+    "MarkdownRenderer",
     "PagerDuty",
     "PodTemplate",
     "PythonFunctionTask",
     "Resources",
     "Secret",
+    "SecretsManager",
     "SecurityContext",
     "Slack",
+    "SourceCodeRenderer",
     "StructuredDataset",
     "StructuredDatasetFormat",
     "StructuredDatasetTransformerEngine",
     "StructuredDatasetType",
+    "TopFrameRenderer",
     "Webhook",
     "Workflow",
     "WorkflowExecutionPhase",
@@ -122,8 +138,16 @@ __all__ = [
 
 if TYPE_CHECKING:
     from aloft.errors import FlyteRecoverableException
+    from aloft.sdk.checkpoint import Checkpoint
     from aloft.sdk.conditional import conditional
     from aloft.sdk.context import ExecutionParameters, current_context
+    from aloft.sdk.deck import Deck, DeckField
+    from aloft.sdk.deck_renderers import (
+        ArrowRenderer,
+        MarkdownRenderer,
+        SourceCodeRenderer,
+        TopFrameRenderer,
+    )
     from aloft.sdk.documentation import Description, Documentation, kwtypes
     from aloft.sdk.dynamic import DynamicWorkflowTask, dynamic
     from aloft.sdk.eager import EagerWorkflowTask, eager
@@ -137,6 +161,7 @@ if TYPE_CHECKING:
     from aloft.sdk.reference import reference_launch_plan, reference_task, reference_workflow
     from aloft.sdk.resources import Cache, PodTemplate, Resources, Secret
     from aloft.sdk.schedules import CronSchedule, FixedRate
+    from aloft.sdk.secrets import SecretsManager
     from aloft.sdk.task import PythonFunctionTask, task
     from aloft.sdk.workflow import WorkflowFailurePolicy, workflow
     from aloft.types.batches import BatchSize

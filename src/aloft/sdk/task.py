@@ -23,6 +23,7 @@ from aloft.ir import (
     WorkflowClosure,
 )
 from aloft.sdk.arguments import reject_unknown
+from aloft.sdk.deck import deck_settings
 from aloft.sdk.entity import Entity
 from aloft.sdk.function_checks import check_is_function, check_task_function
 from aloft.sdk.interface import Interface, interface_of, typed_interface
@@ -170,9 +171,9 @@ def _template(task: PythonFunctionTask, settings: dict[str, Any], what: str) -> 
         deprecated=deprecated,
     )
     requests = _resources(settings.get("requests") or settings.get("resources"), what)
-    enable_deck = settings.get("enable_deck")
-    if enable_deck is None:
-        enable_deck = settings.get("disable_deck") is False
+    enable_deck, deck_fields = deck_settings(
+        settings.get("enable_deck"), settings.get("disable_deck"), settings.get("deck_fields"), what
+    )
     pod_template = settings.get("pod_template")
     if pod_template is not None and not isinstance(pod_template, PodTemplate):
         raise DecoratorError(f"{what}: pod_template must be a PodTemplate, got {pod_template!r}")
@@ -186,8 +187,8 @@ def _template(task: PythonFunctionTask, settings: dict[str, Any], what: str) -> 
         container_image=_text(settings.get("container_image"), "container_image", what),
         environment=_string_map(settings.get("environment"), "environment", what),
         secret_requests=tuple(_secret(s, what) for s in settings.get("secret_requests") or ()),
-        enable_deck=bool(enable_deck),
-        deck_fields=tuple(str(getattr(f, "value", f)) for f in settings.get("deck_fields") or ()),
+        enable_deck=enable_deck,
+        deck_fields=deck_fields,
         pod_template_name=_text(settings.get("pod_template_name"), "pod_template_name", what),
         pod_template=pod_template.to_dict() if pod_template else None,
         accelerator=_accelerator(settings.get("accelerator")),
