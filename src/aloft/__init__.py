@@ -36,6 +36,7 @@ _EXPORTS = {
     "FlyteRecoverableException": "aloft.errors",
     "HashMethod": "aloft.types.hash_method",
     "Identity": "aloft.sdk.launch_plan",
+    "ImageSpec": "aloft.sdk.image_spec",
     "Labels": "aloft.sdk.launch_plan",
     "LaunchPlan": "aloft.sdk.launch_plan",
     "MarkdownRenderer": "aloft.sdk.deck_renderers",
@@ -98,6 +99,7 @@ __all__ = [
     "FlyteRecoverableException",
     "HashMethod",
     "Identity",
+    "ImageSpec",
     "Labels",
     "LaunchPlan",
     "MarkdownRenderer",
@@ -153,6 +155,7 @@ if TYPE_CHECKING:
     from aloft.sdk.eager import EagerWorkflowTask, eager
     from aloft.sdk.eager_controller import EagerException
     from aloft.sdk.gates import approve, sleep, wait_for_input
+    from aloft.sdk.image_spec import ImageSpec
     from aloft.sdk.imperative import Workflow
     from aloft.sdk.launch_plan import Annotations, Identity, Labels, LaunchPlan, SecurityContext
     from aloft.sdk.map_task import ArrayNodeMapTask, map_task

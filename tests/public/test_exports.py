@@ -31,6 +31,7 @@ EXPECTED = [
     "FlyteRecoverableException",
     "HashMethod",
     "Identity",
+    "ImageSpec",
     "Labels",
     "LaunchPlan",
     "MarkdownRenderer",

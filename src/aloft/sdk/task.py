@@ -26,6 +26,7 @@ from aloft.sdk.arguments import reject_unknown
 from aloft.sdk.deck import deck_settings
 from aloft.sdk.entity import Entity
 from aloft.sdk.function_checks import check_is_function, check_task_function
+from aloft.sdk.image_spec import image_of
 from aloft.sdk.interface import Interface, interface_of, typed_interface
 from aloft.sdk.location import function_location, module_of
 from aloft.sdk.resources import Cache, PodTemplate, Resources, Secret, resource_spec
@@ -177,6 +178,7 @@ def _template(task: PythonFunctionTask, settings: dict[str, Any], what: str) -> 
     pod_template = settings.get("pod_template")
     if pod_template is not None and not isinstance(pod_template, PodTemplate):
         raise DecoratorError(f"{what}: pod_template must be a PodTemplate, got {pod_template!r}")
+    container_image, image_spec = image_of(settings.get("container_image"), what)
     return TaskTemplate(
         id=Identifier(resource_type=ResourceType.TASK, name=task.name),
         interface=task.interface,
@@ -184,7 +186,8 @@ def _template(task: PythonFunctionTask, settings: dict[str, Any], what: str) -> 
         metadata=metadata,
         requests=requests,
         limits=_resources(settings.get("limits"), what),
-        container_image=_text(settings.get("container_image"), "container_image", what),
+        container_image=container_image,
+        image_spec=image_spec,
         environment=_string_map(settings.get("environment"), "environment", what),
         secret_requests=tuple(_secret(s, what) for s in settings.get("secret_requests") or ()),
         enable_deck=enable_deck,
@@ -211,9 +214,6 @@ def _resources(value: Any, what: str) -> ResourceSpec:
 def _text(value: Any, name: str, what: str) -> str:
     if value is None:
         return ""
-    image_name = getattr(value, "image_name", None)  # an ImageSpec
-    if callable(image_name):
-        return str(image_name())
     if not isinstance(value, str):
         raise DecoratorError(f"{what}: {name} must be a string, got {value!r}")
     return value
