@@ -28,7 +28,7 @@ from aloft.ir import (
     WorkflowClosure,
     to_json,
 )
-from aloft.runtime.decks import DeckWriter, shown_outputs, timed
+from aloft.runtime.decks import DeckWriter, shown_outputs
 from aloft.runtime.output_capture import discard_data
 from aloft.runtime.protocol import DynamicTask, EagerTask, RunnableTask
 from aloft.runtime.task_context import Redactor, secret_environment, task_context
@@ -128,16 +128,16 @@ def _run(
     outputs, or the workflow a dynamic body builds from the inputs' values, or that of the
     calls a round of an eager body waits for; then write its deck file if it has decks."""
     params = task_context(spec, str(node), attempt, item)
+    decks = DeckWriter(spec, task, params, redactor) if params.enable_deck else None
     try:
         try:
-            with timed(params, "Read the inputs"):
-                kwargs = decode_inputs(inputs, task.python_interface.inputs)
+            kwargs = decode_inputs(inputs, task.python_interface.inputs)
         except TypeTransformerError as exc:
             message = f"task {spec.task.id.name}: cannot read its inputs: {exc}"
             return _Run(None, _error(spec, node, ErrorKind.USER, message))
-        if not params.enable_deck:
+        if decks is None:
             return _Run(*_call(spec, task, params, kwargs, node, attempt, task_type))
-        decks = DeckWriter(spec, task, params, redactor)
+        decks.lap("Read the inputs")
         decks.inputs = kwargs
         params.publish_decks = decks.write
         value, error = _call(spec, task, params, kwargs, node, attempt, task_type, decks)
@@ -167,26 +167,28 @@ def _call(
     name = spec.task.id.name
     token = set_context(params)
     try:
-        with secret_environment(params.secrets, spec.task.secret_requests):
-            with timed(params, "Run the task"):
-                if task_type == DYNAMIC_TASK_TYPE:
-                    name_of_workflow = f"{name}[{node}]"
-                    built = cast(DynamicTask, task).compile_dynamic(name_of_workflow, **kwargs)
-                    return _in_bundle(spec, built), None
-                if task_type == EAGER_TASK_TYPE:
-                    journal = {call.id: call for call in spec.calls}
-                    round_name = f"{name}[{node}]#round-{attempt}"
-                    eager = cast(EagerTask, task)
-                    result, waiting = eager.run_round(journal, round_name, **kwargs)
-                    if waiting is not None:
-                        return _in_bundle(spec, waiting), None
-                else:
-                    result = task.execute(**kwargs)
+        with secret_environment(params, spec.task.secret_requests):
+            if task_type == DYNAMIC_TASK_TYPE:
+                name_of_workflow = f"{name}[{node}]"
+                built = cast(DynamicTask, task).compile_dynamic(name_of_workflow, **kwargs)
+                return _in_bundle(spec, built), None
+            if task_type == EAGER_TASK_TYPE:
+                journal = {call.id: call for call in spec.calls}
+                round_name = f"{name}[{node}]#round-{attempt}"
+                eager = cast(EagerTask, task)
+                result, waiting = eager.run_round(journal, round_name, **kwargs)
+                if waiting is not None:
+                    return _in_bundle(spec, waiting), None
+            else:
+                result = task.execute(**kwargs)
             if decks is not None:
+                decks.lap("Run the task")
                 decks.outputs = shown_outputs(result, list(interface.outputs))
             # converted here, in the task's context: a generator's body runs as it is read
-            with timed(params, "Write the outputs"):
-                return encode_outputs(result, interface.outputs, name), None
+            encoded = encode_outputs(result, interface.outputs, name)
+            if decks is not None:
+                decks.lap("Write the outputs")
+            return encoded, None
     except UserError as exc:  # how the body used aloft: a dynamic that does not compile, an
         return None, _error(spec, node, ErrorKind.USER, str(exc))  # eager call that failed,
     except FlyteRecoverableException as exc:  # outputs of the wrong type, a missing secret

@@ -6,7 +6,6 @@ from __future__ import annotations
 import inspect
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
 from typing import Any
 
 from aloft.ir import TaskAttemptSpec
@@ -17,25 +16,6 @@ from aloft.sdk.deck import Deck, DeckField, DeckRenderError, TimeLineDeck, deck_
 from aloft.sdk.deck_renderers import SourceCodeRenderer, dependencies_html, values_html
 from aloft.storage import store_for
 from aloft.storage.layout import deck_uri
-
-
-@contextmanager
-def timed(params: ExecutionParameters, name: str) -> Iterator[None]:
-    """Record how long the block took in the timeline deck (only if decks are enabled)."""
-    if not params.enable_deck:
-        yield
-        return
-    wall, cpu = time.perf_counter(), time.process_time()
-    try:
-        yield
-    finally:
-        params.timeline_deck.append_time_info(
-            {
-                "Name": name,
-                "WallTime": time.perf_counter() - wall,
-                "ProcessTime": time.process_time() - cpu,
-            }
-        )
 
 
 class DeckWriter:
@@ -56,6 +36,16 @@ class DeckWriter:
         self._fields = {DeckField(field) for field in spec.task.deck_fields}
         self.inputs: Mapping[str, Any] = {}
         self.outputs: Mapping[str, Any] = {}
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+
+    def lap(self, name: str) -> None:
+        """Add a row to the timeline deck: the wall and process time since the last lap (or
+        since the attempt started)."""
+        wall, cpu = time.perf_counter(), time.process_time()
+        self._params.timeline_deck.append_time_info(
+            {"Name": name, "WallTime": wall - self._wall, "ProcessTime": cpu - self._cpu}
+        )
+        self._wall, self._cpu = wall, cpu
 
     def write(self) -> str:
         """Render every deck and store the page; returns its URI.

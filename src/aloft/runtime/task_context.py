@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from aloft.ir import Secret, TaskAttemptSpec
 from aloft.sdk.checkpoint import Checkpoint
@@ -20,12 +20,8 @@ def task_context(
     spec: TaskAttemptSpec, node: str, attempt: int, item: int | None = None
 ) -> ExecutionParameters:
     """The context of attempt ``attempt`` of ``node`` run by ``spec`` (an array item's, for
-    ``item``: its checkpoint is a folder of the batch's, with no earlier one to resume)."""
-    checkpoints = checkpoint_prefix(spec.output_prefix)
-    if item is None:
-        checkpoint = Checkpoint(checkpoints, spec.previous_checkpoints)
-    else:
-        checkpoint = Checkpoint(f"{checkpoints}/item-{item}")
+    ``item``: its checkpoint is a folder of the batch's, with no earlier one to resume). Its
+    checkpoint and secrets are made only if the task uses them."""
     task = spec.task
     return ExecutionParameters(
         spec.execution,
@@ -34,20 +30,35 @@ def task_context(
         attempt,
         raw_output_prefix=raw_prefix(spec.output_prefix),
         output_metadata_prefix=spec.output_prefix,
-        checkpoint=checkpoint,
-        secrets=SecretsManager(requested=(task.id.name, task.secret_requests)),
+        checkpoint=lambda: _checkpoint(spec, item),
+        secrets=lambda: SecretsManager(requested=(task.id.name, task.secret_requests)),
         enable_deck=task.enable_deck and item is None,
     )
 
 
-@contextmanager
-def secret_environment(manager: SecretsManager, requests: Sequence[Secret]) -> Iterator[None]:
+def _checkpoint(spec: TaskAttemptSpec, item: int | None) -> Checkpoint:
+    folder = checkpoint_prefix(spec.output_prefix)
+    if item is None:
+        return Checkpoint(folder, spec.previous_checkpoints)
+    return Checkpoint(f"{folder}/item-{item}")
+
+
+def secret_environment(
+    params: ExecutionParameters, requests: Sequence[Secret]
+) -> AbstractContextManager[None]:
     """Set the environment variable each request names (``Secret(..., env_var="X")``) to its
     secret while the block runs, as a Flyte cluster mounts it; a missing secret fails here."""
+    if not requests:
+        return _UNCHANGED
     wanted = [request for request in requests if request.env_var]
-    if not wanted:
-        yield
-        return
+    return _secrets_in_environment(params.secrets, wanted) if wanted else _UNCHANGED
+
+
+_UNCHANGED: AbstractContextManager[None] = nullcontext()
+
+
+@contextmanager
+def _secrets_in_environment(manager: SecretsManager, wanted: list[Secret]) -> Iterator[None]:
     saved = {request.env_var: os.environ.get(request.env_var) for request in wanted}
     try:
         for request in wanted:

@@ -55,11 +55,13 @@ class ExecutionParameters:
         *,
         raw_output_prefix: str = "",
         output_metadata_prefix: str = "",
-        checkpoint: Checkpoint | None = None,
-        secrets: SecretsManager | None = None,
+        checkpoint: Checkpoint | Callable[[], Checkpoint] | None = None,
+        secrets: SecretsManager | Callable[[], SecretsManager] | None = None,
         enable_deck: bool = False,
         attrs: dict[str, Any] | None = None,
     ) -> None:
+        """``checkpoint`` and ``secrets`` may be given as functions that make them, called
+        only if the task uses them (most tasks use neither)."""
         self.execution_id = execution_id
         self.task_id = task_id
         self.node = node
@@ -67,13 +69,13 @@ class ExecutionParameters:
         self.execution_date = datetime.datetime.now(datetime.UTC)
         self.raw_output_prefix = raw_output_prefix
         self.output_metadata_prefix = output_metadata_prefix
-        self.secrets = secrets if secrets is not None else SecretsManager()
         self.enable_deck = enable_deck
         self.decks: list[Deck] = []
         self.publish_decks: Callable[[], object] | None = None
         """Set by the runtime: writes the decks so far to the attempt's deck file."""
         self._checkpoint = checkpoint
-        self._attrs = {key.upper(): value for key, value in (attrs or {}).items()}
+        self._secrets = secrets
+        self._attrs = {key.upper(): value for key, value in attrs.items()} if attrs else {}
         self._default_deck: Deck | None = None
         self._working_dir: str | None = None
 
@@ -85,6 +87,13 @@ class ExecutionParameters:
         return self._working_dir
 
     @property
+    def secrets(self) -> SecretsManager:
+        """The secrets the task requested (any, outside a task)."""
+        if not isinstance(self._secrets, SecretsManager):
+            self._secrets = self._secrets() if self._secrets is not None else SecretsManager()
+        return self._secrets
+
+    @property
     def checkpoint(self) -> Checkpoint:
         """The attempt's checkpoint: what it saves, and what an earlier attempt saved."""
         if self._checkpoint is None:
@@ -92,6 +101,8 @@ class ExecutionParameters:
                 "checkpoints exist only inside a running task: use current_context().checkpoint "
                 "in a task's body"
             )
+        if callable(self._checkpoint):
+            self._checkpoint = self._checkpoint()
         return self._checkpoint
 
     @property
@@ -135,7 +146,7 @@ class ExecutionParameters:
         if self._working_dir is not None:
             shutil.rmtree(self._working_dir, ignore_errors=True)
             self._working_dir = None
-        if self._checkpoint is not None:
+        if self._checkpoint is not None and not callable(self._checkpoint):
             self._checkpoint.cleanup()
 
 
