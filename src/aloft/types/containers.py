@@ -57,7 +57,7 @@ class ListTransformer(TypeTransformer[list[Any]]):
     def to_python(self, literal: Literal, py_type: Any) -> list[Any]:
         if type(literal) is not CollectionValue:
             raise literal_mismatch(py_type, literal)
-        return list(decode_items(literal, _item_type(py_type)))
+        return decode_items(literal, _item_type(py_type))
 
     def from_json_value(self, data: Any, py_type: Any) -> list[Any]:
         item_type = _item_type(py_type)
@@ -98,7 +98,23 @@ def encode_items(values: Iterable[Any], item_type: Any, batch: int = 0) -> Colle
     return CollectionValue(items=tuple(items))
 
 
-def decode_items(literal: CollectionValue, item_type: Any) -> Iterator[Any]:
+def decode_items(literal: CollectionValue, item_type: Any) -> list[Any]:
+    """The values of a collection literal as ``item_type`` (batches of pickled items
+    expanded)."""
+    transformer = engine.transformer_for(item_type)
+    if isinstance(transformer, PickleTransformer):
+        return list(iter_items(literal, item_type))
+    convert = transformer.to_python
+    values = []
+    for index, item in enumerate(literal.items):
+        try:
+            values.append(convert(item, item_type))
+        except TypeTransformerError as error:
+            raise at(f"item {index}", error) from None
+    return values
+
+
+def iter_items(literal: CollectionValue, item_type: Any) -> Iterator[Any]:
     """The values of a collection literal as ``item_type``, one at a time (a batch of pickled
     items is read when its first item is asked for)."""
     transformer = engine.transformer_for(item_type)

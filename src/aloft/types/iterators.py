@@ -15,7 +15,7 @@ from typing import Any, get_args, get_origin
 from aloft.errors import TypeTransformerError
 from aloft.ir import CollectionType, CollectionValue, Literal, LiteralType
 from aloft.types import engine
-from aloft.types.containers import decode_items, encode_items
+from aloft.types.containers import encode_items, iter_items
 from aloft.types.messages import literal_mismatch, mismatch, python_type_name
 from aloft.types.transformer import TypeTransformer
 
@@ -58,7 +58,7 @@ class IteratorTransformer(TypeTransformer[Iterator[Any]]):
     def to_python(self, literal: Literal, py_type: Any) -> Iterator[Any]:
         if type(literal) is not CollectionValue:
             raise literal_mismatch(py_type, literal)
-        return decode_items(literal, iterator_item_type(py_type))
+        return iter_items(literal, iterator_item_type(py_type))
 
     def from_json_value(self, data: Any, py_type: Any) -> Iterator[Any]:
         return iter(engine.from_json_value(data, list[iterator_item_type(py_type)]))  # type: ignore[misc]
