@@ -92,3 +92,9 @@ def test_a_secret_is_set_up_where_the_secrets_manager_looks(monkeypatch):
     assert typing.cast(str, sm.db.password) == "s3cret"
     assert no_secrets() == "none"
     assert os.environ["_FSEC_DB_PASSWORD"] == "s3cret"
+
+
+def test_only_tasks_can_be_mocked():
+    mocking = task_mock(my_wf)
+    with pytest.raises(TypeError, match="task_mock mocks tasks and reference tasks, not"):
+        mocking.__enter__()

@@ -10,7 +10,14 @@ from typing import Any
 
 import pytest
 
-from aloft import Checkpoint, FlyteRecoverableException, current_context, task, workflow
+from aloft import (
+    Checkpoint,
+    FlyteRecoverableException,
+    current_context,
+    map_task,
+    task,
+    workflow,
+)
 from aloft.runner import execute
 from aloft.sdk.checkpoint import CheckpointTooLargeError
 from aloft.storage import BlobStore, current_data_context, store_for
@@ -142,3 +149,18 @@ def test_outside_a_task_there_is_no_checkpoint() -> None:
 def _attempt_folder(execution: Any, number: int) -> str:
     root = current_data_context().store.root
     return attempt_prefix(root, execution.spec.id, execution.node("n0").key, number)
+
+
+@task
+def item_with_checkpoint(x: int) -> bool:
+    checkpoint = current_context().checkpoint
+    checkpoint.write(str(x).encode())
+    return checkpoint.prev_exists()
+
+
+def test_a_map_item_saves_a_checkpoint_of_its_own_and_resumes_from_none() -> None:
+    @workflow
+    def mapped(xs: list[int]) -> list[bool]:
+        return map_task(item_with_checkpoint)(x=xs)
+
+    assert mapped(xs=[1, 2, 3]) == [False, False, False]
