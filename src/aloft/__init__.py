@@ -15,13 +15,18 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "Annotations": "aloft.sdk.launch_plan",
     "ArrayNodeMapTask": "aloft.sdk.map_task",
+    "ArrowRenderer": "aloft.sdk.deck_renderers",
     "BaseSensor": "aloft.tasks.sensors",
+    "BatchSize": "aloft.types.batches",
     "Blob": "aloft.compat.literals",
     "BlobMetadata": "aloft.compat.literals",
     "BlobType": "aloft.compat.literal_types",
     "Cache": "aloft.sdk.resources",
+    "Checkpoint": "aloft.sdk.checkpoint",
     "ContainerTask": "aloft.tasks.container",
     "CronSchedule": "aloft.sdk.schedules",
+    "Deck": "aloft.sdk.deck",
+    "DeckField": "aloft.sdk.deck",
     "Description": "aloft.sdk.documentation",
     "Documentation": "aloft.sdk.documentation",
     "DuckDBQuery": "aloft.tasks.duckdb_query",
@@ -40,10 +45,12 @@ _EXPORTS = {
     "FlyteRecoverableException": "aloft.errors",
     "HashMethod": "aloft.types.hash_method",
     "Identity": "aloft.sdk.launch_plan",
+    "ImageSpec": "aloft.sdk.image_spec",
     "Labels": "aloft.sdk.launch_plan",
     "LaunchPlan": "aloft.sdk.launch_plan",
     "Literal": "aloft.compat.literals",
     "LiteralType": "aloft.compat.literal_types",
+    "MarkdownRenderer": "aloft.sdk.deck_renderers",
     "OutputLocation": "aloft.tasks.shell",
     "PagerDuty": "aloft.sdk.notifications",
     "PodTemplate": "aloft.sdk.resources",
@@ -57,10 +64,12 @@ _EXPORTS = {
     "SQLite3Task": "aloft.tasks.sqlite",
     "Scalar": "aloft.compat.literals",
     "Secret": "aloft.sdk.resources",
+    "SecretsManager": "aloft.sdk.secrets",
     "SecurityContext": "aloft.sdk.launch_plan",
     "ShellTask": "aloft.tasks.shell",
     "SimpleType": "aloft.compat.literal_types",
     "Slack": "aloft.sdk.notifications",
+    "SourceCodeRenderer": "aloft.sdk.deck_renderers",
     "StructuredDataset": "aloft.types.structured",
     "StructuredDatasetDecoder": "aloft.compat.structured",
     "StructuredDatasetEncoder": "aloft.compat.structured",
@@ -68,6 +77,7 @@ _EXPORTS = {
     "StructuredDatasetTransformerEngine": "aloft.types.structured",
     "StructuredDatasetType": "aloft.types.structured",
     "TaskMetadata": "aloft.sdk.task_metadata",
+    "TopFrameRenderer": "aloft.sdk.deck_renderers",
     "TypeEngine": "aloft.compat.type_engine",
     "TypeTransformer": "aloft.compat.type_transformer",
     "TypeTransformerFailedError": "aloft.compat.type_transformer",
@@ -95,13 +105,18 @@ _EXPORTS = {
 __all__ = [
     "Annotations",
     "ArrayNodeMapTask",
+    "ArrowRenderer",
     "BaseSensor",
+    "BatchSize",
     "Blob",
     "BlobMetadata",
     "BlobType",
     "Cache",
+    "Checkpoint",
     "ContainerTask",
     "CronSchedule",
+    "Deck",
+    "DeckField",
     "Description",
     "Documentation",
     "DuckDBQuery",
@@ -120,10 +135,12 @@ __all__ = [
     "FlyteRecoverableException",
     "HashMethod",
     "Identity",
+    "ImageSpec",
     "Labels",
     "LaunchPlan",
     "Literal",
     "LiteralType",
+    "MarkdownRenderer",
     "OutputLocation",
     "PagerDuty",
     "PodTemplate",
@@ -137,10 +154,12 @@ __all__ = [
     "SQLite3Task",
     "Scalar",
     "Secret",
+    "SecretsManager",
     "SecurityContext",
     "ShellTask",
     "SimpleType",
     "Slack",
+    "SourceCodeRenderer",
     "StructuredDataset",
     "StructuredDatasetDecoder",
     "StructuredDatasetEncoder",
@@ -148,6 +167,7 @@ __all__ = [
     "StructuredDatasetTransformerEngine",
     "StructuredDatasetType",
     "TaskMetadata",
+    "TopFrameRenderer",
     "TypeEngine",
     "TypeTransformer",
     "TypeTransformerFailedError",
@@ -180,13 +200,22 @@ if TYPE_CHECKING:
     from aloft.compat.type_engine import TypeEngine
     from aloft.compat.type_transformer import TypeTransformer, TypeTransformerFailedError
     from aloft.errors import FlyteRecoverableException
+    from aloft.sdk.checkpoint import Checkpoint
     from aloft.sdk.conditional import conditional
     from aloft.sdk.context import ExecutionParameters, current_context
+    from aloft.sdk.deck import Deck, DeckField
+    from aloft.sdk.deck_renderers import (
+        ArrowRenderer,
+        MarkdownRenderer,
+        SourceCodeRenderer,
+        TopFrameRenderer,
+    )
     from aloft.sdk.documentation import Description, Documentation, kwtypes
     from aloft.sdk.dynamic import DynamicWorkflowTask, dynamic
     from aloft.sdk.eager import EagerWorkflowTask, eager
     from aloft.sdk.eager_controller import EagerException
     from aloft.sdk.gates import approve, sleep, wait_for_input
+    from aloft.sdk.image_spec import ImageSpec
     from aloft.sdk.imperative import Workflow
     from aloft.sdk.launch_plan import Annotations, Identity, Labels, LaunchPlan, SecurityContext
     from aloft.sdk.map_task import ArrayNodeMapTask, map_task
@@ -196,6 +225,7 @@ if TYPE_CHECKING:
     from aloft.sdk.reference import reference_launch_plan, reference_task, reference_workflow
     from aloft.sdk.resources import Cache, PodTemplate, Resources, Secret
     from aloft.sdk.schedules import CronSchedule, FixedRate
+    from aloft.sdk.secrets import SecretsManager
     from aloft.sdk.task import PythonFunctionTask, task
     from aloft.sdk.task_metadata import TaskMetadata
     from aloft.sdk.workflow import WorkflowFailurePolicy, workflow
@@ -205,6 +235,7 @@ if TYPE_CHECKING:
     from aloft.tasks.shell import OutputLocation, ShellTask
     from aloft.tasks.sql import SQLTask
     from aloft.tasks.sqlite import SQLite3Config, SQLite3Task
+    from aloft.types.batches import BatchSize
     from aloft.types.directories import FlyteDirectory
     from aloft.types.error import FlyteError
     from aloft.types.files import FlyteFile

@@ -133,7 +133,11 @@ def run(
 
 
 def print_outcome(execution: LocalExecution) -> None:
-    """Print the outputs of a finished execution, or raise its failure."""
+    """Print where the execution's decks are (on stderr), then its outputs, or raise its
+    failure."""
+    for node, uri in sorted(execution.decks.items(), key=lambda item: str(item[0])):
+        path = uri.removeprefix("file://")
+        click.echo(f"deck of node {node}: {path}", err=True)
     if not execution.succeeded:
         raise ExecutionFailedError(execution.error_message())
     text = format_outputs(execution.output_values())

@@ -57,7 +57,7 @@ def _fits(source: LiteralType, target: LiteralType) -> bool:
     if isinstance(source, CollectionType) and isinstance(target, CollectionType):
         return binding_variant(source.element, target.element) is not None
     if isinstance(source, MapType) and isinstance(target, MapType):
-        return binding_variant(source.value, target.value) is not None
+        return source.key is target.key and binding_variant(source.value, target.value) is not None
     if isinstance(source, StructuredDatasetType) and isinstance(target, StructuredDatasetType):
         return _dataset_fits(source, target)
     return False

@@ -274,7 +274,7 @@ class ProcessExecutor(Executor):
         del self._running[spec.token]
         self._capacity.give_back(job.attempt.demand)
         self._stop(worker)
-        log = store_log(worker.log_path, spec.output_prefix)
+        log = store_log(worker.log_path, spec)
         discard_data(spec.output_prefix)
         self._idle.append(self._replace(worker))
         result = failed_result(spec, kind, message)

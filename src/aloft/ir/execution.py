@@ -163,6 +163,10 @@ class TaskAttemptSpec(IRModel, frozen=True):
     A batch attempt of an array node lists its ``items`` instead of ``inputs``: the worker
     runs the task once per item, each with its own conversion and outcome. A round of an
     ``@eager`` body carries the outcomes of the calls recorded so far in ``calls``.
+
+    ``previous_checkpoints`` are the checkpoint folders of the node's earlier attempts, latest
+    first: the task resumes from the first that holds a checkpoint (the engine fills them from
+    the node's records; the attempt's own is under ``output_prefix``).
     """
 
     execution: ExecutionId
@@ -177,6 +181,7 @@ class TaskAttemptSpec(IRModel, frozen=True):
     bundles: str = ""
     items: tuple[ArrayItem, ...] = ()
     calls: tuple[CallOutcome, ...] = ()
+    previous_checkpoints: tuple[str, ...] = ()
 
     @property
     def timeout(self) -> float | None:
@@ -194,7 +199,8 @@ class TaskAttemptResult(IRModel, frozen=True):
     that ran reports each item in ``items``: its error, or (in the engine's own process) its
     outputs; the outputs of items that succeeded are otherwise in the document's ``items``.
     A ``@dynamic`` task gives, in place of outputs, the ``workflow`` it built (in the
-    document, or here in the engine's own process).
+    document, or here in the engine's own process). A task with decks enabled names its deck
+    file in ``deck_uri``.
     """
 
     execution: ExecutionId
@@ -208,3 +214,4 @@ class TaskAttemptResult(IRModel, frozen=True):
     worker: str = ""
     items: tuple[ItemResult, ...] = ()
     workflow: WorkflowClosure | None = None
+    deck_uri: str = ""

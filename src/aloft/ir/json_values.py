@@ -24,6 +24,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from aloft.errors import InputError
+from aloft.ir.json_documents import (
+    JsonDocumentError,
+    json_literal,
+    json_misfit,
+    map_key_text,
+    map_key_value,
+)
 from aloft.ir.literals import (
     BinaryValue,
     BlobValue,
@@ -50,6 +57,7 @@ from aloft.ir.types import (
     BlobType,
     CollectionType,
     EnumType,
+    JsonType,
     LiteralType,
     MapType,
     PickleType,
@@ -227,15 +235,26 @@ def _from_json(value: Any, literal_type: LiteralType, where: _Where) -> Literal:
                     _from_json(item, element, where.item(index)) for index, item in enumerate(value)
                 )
             )
-        case MapType(value=value_type):
+        case MapType(value=value_type, key=key_kind):
             if not isinstance(value, dict):
                 raise _refuse(value, literal_type, where, "give a JSON object")
             entries: dict[str, Literal] = {}
             for key, item in value.items():
                 if not isinstance(key, str):
                     raise _refuse(value, literal_type, where, f"key {key!r} is not a str")
-                entries[key] = _from_json(item, value_type, where.key(key))
+                try:
+                    text = map_key_text(map_key_value(key, key_kind), key_kind)
+                except JsonDocumentError as exc:
+                    raise _refuse(value, literal_type, where, str(exc)) from None
+                entries[text] = _from_json(item, value_type, where.key(key))
             return MapValue(entries=entries)
+        case JsonType():
+            if not isinstance(value, dict):
+                raise _refuse(value, literal_type, where, "give a JSON object")
+            try:
+                return json_literal(value, str(where))
+            except JsonDocumentError as exc:
+                raise InputError(str(exc)) from None
         case EnumType(values=values):
             if isinstance(value, str) and value in values:
                 return StringValue(value=str.__str__(value))
@@ -490,8 +509,12 @@ def _misfit(literal: Literal, literal_type: LiteralType, where: _Where) -> str |
                 if reason is not None:
                     return reason
             return None
-        case MapType(value=value_type) if isinstance(literal, MapValue):
+        case MapType(value=value_type, key=key_kind) if isinstance(literal, MapValue):
             for key, item in literal.entries.items():
+                try:
+                    map_key_value(key, key_kind)
+                except JsonDocumentError as exc:
+                    return _at(where, f"expected {describe(literal_type)}: {exc}")
                 reason = _misfit(item, value_type, where.key(key))
                 if reason is not None:
                     return reason
@@ -526,6 +549,8 @@ def _misfit(literal: Literal, literal_type: LiteralType, where: _Where) -> str |
             return None
         case PickleType() if isinstance(literal, PickleValue | NoneValue):
             return None
+        case JsonType() if isinstance(literal, MapValue):
+            return json_misfit(literal, str(where))
     return _at(where, f"expected {describe(literal_type)}, got {_kind_of(literal)}")
 
 

@@ -145,12 +145,15 @@ class StructuredDatasetValue(_LiteralBase, frozen=True, tag="structured_dataset"
 class PickleValue(_LiteralBase, frozen=True, tag="pickle"):
     """A Python object of a type aloft has no transformer for, pickled.
 
-    Small pickles are kept inline in ``data``; larger ones are stored at ``uri``.
+    Small pickles are kept inline in ``data``; larger ones are stored at ``uri``. An item of
+    a list annotated with ``BatchSize`` holds ``batch`` consecutive values of the list, pickled
+    together as one list (0: the pickle is one value).
     """
 
     hash: str
     data: bytes = b""
     uri: str = ""
+    batch: int = 0
 
 
 class OffloadedValue(_LiteralBase, frozen=True, tag="offloaded"):

@@ -171,7 +171,8 @@ class AttemptRecord(Document, frozen=True, kw_only=True):
     ``owner`` is the engine host that submitted it, ``lease_expires`` (seconds since the
     epoch) how long it is believed alive without another heartbeat. A batch attempt of an
     array node names the ``items`` it runs and, once it ran, how each ended
-    (``item_results``).
+    (``item_results``). ``log_uri`` and ``deck_uri`` name the attempt's captured output and
+    its deck file (a task with decks enabled), in the blob store.
     """
 
     execution: ExecutionId
@@ -191,6 +192,7 @@ class AttemptRecord(Document, frozen=True, kw_only=True):
     items: tuple[int, ...] = ()
     item_results: tuple[ItemResult, ...] = ()
     workflow: WorkflowClosure | None = None
+    deck_uri: str = ""
 
 
 class EventKind(StrEnum):

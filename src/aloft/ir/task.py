@@ -76,7 +76,11 @@ calls it waits for (the engine runs them as children) or with its outputs."""
 
 
 class TaskTemplate(IRModel, frozen=True):
-    """A compiled task. Settings whose feature is not built yet are still recorded here."""
+    """A compiled task. Settings whose feature is not built yet are still recorded here.
+
+    ``container_image`` names the image the task asks for; when it was given as an
+    ``ImageSpec``, ``image_spec`` holds the spec's fields (what a builder would need).
+    """
 
     id: Identifier
     interface: TypedInterface
@@ -86,6 +90,7 @@ class TaskTemplate(IRModel, frozen=True):
     requests: ResourceSpec = msgspec.field(default_factory=ResourceSpec)
     limits: ResourceSpec = msgspec.field(default_factory=ResourceSpec)
     container_image: str = ""
+    image_spec: dict[str, Any] | None = None
     environment: dict[str, str] = msgspec.field(default_factory=dict)
     secret_requests: tuple[Secret, ...] = ()
     enable_deck: bool = False

@@ -49,9 +49,12 @@ class CollectionType(_LiteralTypeBase, frozen=True, tag="collection"):
 
 
 class MapType(_LiteralTypeBase, frozen=True, tag="map"):
-    """A dict with string keys whose values all have ``value`` type."""
+    """A dict whose values all have ``value`` type, keyed by strings, or by integers
+    (``key=INTEGER``, a ``dict[int, T]``: its literal holds each key as its decimal text,
+    as JSON does)."""
 
     value: LiteralType
+    key: SimpleKind = SimpleKind.STRING
 
 
 class EnumType(_LiteralTypeBase, frozen=True, tag="enum"):
@@ -95,6 +98,11 @@ class StructuredDatasetType(_LiteralTypeBase, frozen=True, tag="structured_datas
     format: str = ""
 
 
+class JsonType(_LiteralTypeBase, frozen=True, tag="json"):
+    """An untyped ``dict``: any JSON object, as flytekit stores one. Its literal is a map of
+    JSON-like literals (str, int, float, bool, None, lists and maps of them)."""
+
+
 class PickleType(_LiteralTypeBase, frozen=True, tag="pickle"):
     """A Python type with no transformer, passed as a pickle; ``name`` is its qualified name."""
 
@@ -111,6 +119,7 @@ LiteralType = (
     | BlobType
     | StructuredDatasetType
     | PickleType
+    | JsonType
 )
 
 _SIMPLE_NAMES = {
@@ -140,8 +149,10 @@ def describe(literal_type: LiteralType) -> str:
             return _SIMPLE_NAMES[kind]
         case CollectionType(element=element):
             return f"list[{describe(element)}]"
-        case MapType(value=value):
-            return f"dict[str, {describe(value)}]"
+        case MapType(value=value, key=key):
+            return f"dict[{_SIMPLE_NAMES[key]}, {describe(value)}]"
+        case JsonType():
+            return "dict"
         case EnumType(name=name) | StructType(name=name):
             return name
         case UnionType(variants=variants):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aloft.engine import EngineHost
@@ -30,6 +30,7 @@ from aloft.ir import (
 from aloft.runner.signals import give_signals, signal_watcher
 from aloft.sdk import Entity
 from aloft.sdk.arguments import suggest
+from aloft.sdk.mocks import is_mocked, mocked_tasks, with_mocks
 from aloft.sdk.reference import ReferenceEntity
 from aloft.storage import current_data_context, database_url, load_offloaded
 from aloft.storage.catalog import Catalog
@@ -39,18 +40,25 @@ from aloft.types import to_literal, to_python
 
 @dataclass
 class LocalExecution:
-    """A finished execution of ``entity``: its final record and its node records."""
+    """A finished execution of ``entity``: its final record and its node records, and the
+    deck file of each task node that wrote one (its latest attempt's, by node key)."""
 
     entity: Entity
     spec: ExecutionSpec
     record: ExecutionRecord
     nodes: dict[NodeKey, NodeRecord]
+    decks: dict[NodeKey, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, entity: Entity, store: ExecutionStore, execution: ExecutionId) -> LocalExecution:
         """The execution as ``store`` holds it now."""
         snapshot = store.load(execution)
-        return cls(entity, store.spec(execution), snapshot.execution, snapshot.nodes)
+        decks = {
+            attempt.node: attempt.deck_uri
+            for attempt in sorted(snapshot.attempts.values(), key=lambda a: a.number)
+            if attempt.deck_uri
+        }
+        return cls(entity, store.spec(execution), snapshot.execution, snapshot.nodes, decks)
 
     def node(self, *path: str) -> NodeRecord:
         """The record of the node at ``path`` (``node("n1", "n0")``: n0 of n1's subworkflow)."""
@@ -127,8 +135,10 @@ def execution_spec(
     execution: ExecutionId,
     code_root: str = "",
     entrypoint: str = "",
+    closure: WorkflowClosure | None = None,
 ) -> ExecutionSpec:
-    """What an execution of ``entity`` on ``values`` runs, with its launch plan's settings.
+    """What an execution of ``entity`` on ``values`` runs (``closure``, by default the
+    entity's own), with its launch plan's settings.
 
     A closure that refers to registered entities is refused: only a server resolves them.
     """
@@ -137,7 +147,8 @@ def execution_spec(
             f"the {entity.id.describe_reference()} only runs on an aloft server that has it "
             "registered"
         )
-    references = entity.closure.references()
+    closure = closure or entity.closure
+    references = closure.references()
     if references:
         raise InputError(
             f"{entity.name} calls the {references[0].describe_reference()}, which only an "
@@ -146,7 +157,7 @@ def execution_spec(
     plan = entity.launch_settings()
     return ExecutionSpec(
         id=execution,
-        closure=entity.closure,
+        closure=closure,
         inputs=input_literals(entity, values),
         code_root=code_root,
         entrypoint=entrypoint,
@@ -168,9 +179,12 @@ def execute(
     catalog of the configured database (``local_catalog``), so a later run hits what this
     one cached. Gates get ``signals``; those not given are asked for at the terminal when
     stdin is one (else a gate waits until its timeout)."""
-    spec = execution_spec(entity, values, ExecutionId(name=f"local-{uuid.uuid4().hex[:12]}"))
+    mocks = mocked_tasks()  # a test's task_mock / patch: run here, reference tasks too
+    closure = with_mocks(entity.closure, mocks)
+    execution = ExecutionId(name=f"local-{uuid.uuid4().hex[:12]}")
+    spec = execution_spec(entity, values, execution, closure=closure)
     store = InMemoryStore()
-    with InlineExecutor(resolver_with(entity.task_objects())) as executor:
+    with InlineExecutor(resolver_with({**entity.task_objects(), **mocks})) as executor:
         host = EngineHost(
             store,
             executor,
@@ -204,5 +218,7 @@ def local_catalog() -> Catalog:
 
 def run_locally(entity: Entity, values: dict[str, Any]) -> Any:
     """Call ``entity`` as a function: its outputs as Python values, or
-    ``ExecutionFailedError``."""
+    ``ExecutionFailedError``. A mocked reference task gives what its mock returns."""
+    if isinstance(entity, ReferenceEntity) and is_mocked(entity):
+        return entity.execute(**values)  # type: ignore[attr-defined]
     return execute(entity, values).outputs()

@@ -19,6 +19,7 @@ from aloft.ir import (
     ExecutionId,
     GateKind,
     GateTarget,
+    JsonType,
     Literal,
     LiteralType,
     MapType,
@@ -161,6 +162,9 @@ def _python_type(literal_type: LiteralType) -> Any:
         element = _python_type(literal_type.element)
         return None if element is None else list[element]  # type: ignore[valid-type]
     if isinstance(literal_type, MapType):
+        key = _SIMPLE.get(literal_type.key)
         value = _python_type(literal_type.value)
-        return None if value is None else dict[str, value]  # type: ignore[valid-type]
+        return None if value is None else dict[key, value]  # type: ignore[valid-type]
+    if isinstance(literal_type, JsonType):
+        return dict
     return None

@@ -5,9 +5,10 @@ This is the only place user code runs (DESIGN.md, Layout), whichever executor ho
 
 from __future__ import annotations
 
+import sys
 import traceback
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from msgspec import structs
 
@@ -27,8 +28,10 @@ from aloft.ir import (
     WorkflowClosure,
     to_json,
 )
+from aloft.runtime.decks import DeckWriter, shown_outputs
 from aloft.runtime.output_capture import discard_data
 from aloft.runtime.protocol import DynamicTask, EagerTask, RunnableTask
+from aloft.runtime.task_context import Redactor, secret_environment, task_context
 from aloft.sdk.context import ExecutionParameters, reset_context, set_context
 from aloft.storage import (
     DataContext,
@@ -50,25 +53,29 @@ def execute_attempt(
     """Run ``spec`` with ``task``'s function; every failure comes back as a result.
 
     Values the attempt offloads (files, tables, large literals) are written under the
-    attempt's own prefix (``spec.output_prefix``). With ``write_outputs`` the outputs go to
-    the ``outputs.json`` document there and the result carries its URI; without, the result
-    carries the literals themselves (for an executor in the engine's own process). A batch
-    attempt runs each of its items in turn, each failing or succeeding on its own.
+    attempt's own prefix (``spec.output_prefix``), and so are its checkpoint and its deck
+    file. With ``write_outputs`` the outputs go to the ``outputs.json`` document there and the
+    result carries its URI; without, the result carries the literals themselves (for an
+    executor in the engine's own process). A batch attempt runs each of its items in turn,
+    each failing or succeeding on its own. The values of the task's secrets are kept out of
+    its deck and its error.
     """
     outer = current_data_context()
     store = store_for(spec.output_prefix)
     context = DataContext(store, raw_prefix(spec.output_prefix), outer.offload_threshold_bytes)
+    redactor = Redactor(spec.task.secret_requests)
     token = enter_data_context(context)
     try:
         if spec.items:
-            items = tuple(_run_item(spec, task, item) for item in spec.items)
-            result = _result(spec, items=items)
+            items = tuple(_run_item(spec, task, item, redactor) for item in spec.items)
+            result = _result(spec, items=_redacted_items(items, redactor))
         else:
-            value, error = _run(spec, task, spec.inputs, spec.node, spec.attempt, spec.task.type)
-            if isinstance(value, WorkflowClosure):
-                result = _result(spec, workflow=value)
+            run = _run(spec, task, spec.inputs, spec.node, spec.attempt, redactor, spec.task.type)
+            if isinstance(run.value, WorkflowClosure):
+                result = _result(spec, workflow=run.value)
             else:
-                result = _result(spec, outputs=value, error=error)
+                error = _redacted(run.error, redactor)
+                result = _result(spec, outputs=run.value, error=error, deck_uri=run.deck_uri)
     finally:
         exit_data_context(token)
     if result.error is not None:  # nothing will refer to what it wrote
@@ -89,13 +96,22 @@ def execute_attempt(
     return structs.replace(result, outputs=None, outputs_uri=uri, items=items, workflow=None)
 
 
-def _run_item(spec: TaskAttemptSpec, task: RunnableTask, item: ArrayItem) -> ItemResult:
-    outputs, error = _run(spec, task, item.inputs, spec.node.at(item.index), item.attempt)
-    assert not isinstance(outputs, WorkflowClosure)  # map_task refuses dynamic tasks
-    return ItemResult(index=item.index, outputs=outputs, error=error)
+def _run_item(
+    spec: TaskAttemptSpec, task: RunnableTask, item: ArrayItem, redactor: Redactor
+) -> ItemResult:
+    node = spec.node.at(item.index)
+    run = _run(spec, task, item.inputs, node, item.attempt, redactor, item=item.index)
+    assert not isinstance(run.value, WorkflowClosure)  # map_task refuses dynamic tasks
+    return ItemResult(index=item.index, outputs=run.value, error=run.error)
 
 
-_Outcome = tuple[dict[str, Literal] | WorkflowClosure | None, ExecutionError | None]
+class _Run(NamedTuple):
+    """How one run of the function went: its outputs (or the workflow a dynamic or eager
+    body built), or its error; and its deck file, if it wrote one."""
+
+    value: dict[str, Literal] | WorkflowClosure | None
+    error: ExecutionError | None = None
+    deck_uri: str = ""
 
 
 def _run(
@@ -104,23 +120,54 @@ def _run(
     inputs: Mapping[str, Literal],
     node: NodeKey,
     attempt: int,
+    redactor: Redactor,
     task_type: str = "",
-) -> _Outcome:
+    item: int | None = None,
+) -> _Run:
     """Run the function once on ``inputs``, as attempt ``attempt`` of node ``node``: its
     outputs, or the workflow a dynamic body builds from the inputs' values, or that of the
-    calls a round of an eager body waits for."""
+    calls a round of an eager body waits for; then write its deck file if it has decks."""
+    params = task_context(spec, str(node), attempt, item)
+    decks = DeckWriter(spec, task, params, redactor) if params.enable_deck else None
+    try:
+        try:
+            kwargs = decode_inputs(inputs, task.python_interface.inputs)
+        except TypeTransformerError as exc:
+            message = f"task {spec.task.id.name}: cannot read its inputs: {exc}"
+            return _Run(None, _error(spec, node, ErrorKind.USER, message))
+        if decks is None:
+            return _Run(*_call(spec, task, params, kwargs, node, attempt, task_type))
+        decks.lap("Read the inputs")
+        decks.inputs = kwargs
+        params.publish_decks = decks.write
+        value, error = _call(spec, task, params, kwargs, node, attempt, task_type, decks)
+        try:
+            return _Run(value, error, decks.write())
+        except UserError as exc:  # a deck that failed to render
+            return _Run(None, error or _error(spec, node, ErrorKind.USER, str(exc)))
+        except Exception as exc:  # the store: the deck is lost, not the attempt
+            print(f"aloft: cannot write the deck of {node}: {exc}", file=sys.stderr)
+            return _Run(value, error)
+    finally:
+        params.cleanup()
+
+
+def _call(
+    spec: TaskAttemptSpec,
+    task: RunnableTask,
+    params: ExecutionParameters,
+    kwargs: dict[str, Any],
+    node: NodeKey,
+    attempt: int,
+    task_type: str,
+    decks: DeckWriter | None = None,
+) -> tuple[dict[str, Literal] | WorkflowClosure | None, ExecutionError | None]:
+    """Call the function in ``params``' context and encode what it returns."""
     interface = task.python_interface
     name = spec.task.id.name
+    token = set_context(params)
     try:
-        kwargs = decode_inputs(inputs, interface.inputs)
-    except TypeTransformerError as exc:
-        return None, _error(
-            spec, node, ErrorKind.USER, f"task {name}: cannot read its inputs: {exc}"
-        )
-    params = ExecutionParameters(spec.execution, spec.task.id, str(node), attempt)
-    try:  # the working directory goes last: outputs may be files in it
-        token = set_context(params)
-        try:
+        with secret_environment(params, spec.task.secret_requests):
             if task_type == DYNAMIC_TASK_TYPE:
                 name_of_workflow = f"{name}[{node}]"
                 built = cast(DynamicTask, task).compile_dynamic(name_of_workflow, **kwargs)
@@ -128,31 +175,34 @@ def _run(
             if task_type == EAGER_TASK_TYPE:
                 journal = {call.id: call for call in spec.calls}
                 round_name = f"{name}[{node}]#round-{attempt}"
-                result, waiting = cast(EagerTask, task).run_round(journal, round_name, **kwargs)
+                eager = cast(EagerTask, task)
+                result, waiting = eager.run_round(journal, round_name, **kwargs)
                 if waiting is not None:
                     return _in_bundle(spec, waiting), None
             else:
                 result = task.execute(**kwargs)
-        except UserError as exc:  # how the body used aloft: a dynamic that does not compile,
-            return None, _error(spec, node, ErrorKind.USER, str(exc))  # an eager call that failed
-        except FlyteRecoverableException as exc:
-            trace = _user_traceback(exc)
-            return None, _error(spec, node, ErrorKind.RECOVERABLE, _describe(exc), trace)
-        except Exception as exc:
-            message = f"{_describe(exc)} ({RETRY_HINT})"
-            return None, _error(spec, node, ErrorKind.USER, message, _user_traceback(exc))
-        except SystemExit as exc:  # the task's own sys.exit() must not end its host
-            return None, _error(spec, node, ErrorKind.USER, f"called sys.exit({exc.code!r})")
-        except KeyboardInterrupt:
-            return None, _error(spec, node, ErrorKind.USER, "raised KeyboardInterrupt")
-        finally:
-            reset_context(token)
-        try:
-            return encode_outputs(result, interface.outputs, name), None
-        except TypeTransformerError as exc:
-            return None, _error(spec, node, ErrorKind.USER, str(exc))
+            if decks is not None:
+                decks.lap("Run the task")
+                decks.outputs = shown_outputs(result, list(interface.outputs))
+            # converted here, in the task's context: a generator's body runs as it is read
+            encoded = encode_outputs(result, interface.outputs, name)
+            if decks is not None:
+                decks.lap("Write the outputs")
+            return encoded, None
+    except UserError as exc:  # how the body used aloft: a dynamic that does not compile, an
+        return None, _error(spec, node, ErrorKind.USER, str(exc))  # eager call that failed,
+    except FlyteRecoverableException as exc:  # outputs of the wrong type, a missing secret
+        trace = _user_traceback(exc)
+        return None, _error(spec, node, ErrorKind.RECOVERABLE, _describe(exc), trace)
+    except Exception as exc:
+        message = f"{_describe(exc)} ({RETRY_HINT})"
+        return None, _error(spec, node, ErrorKind.USER, message, _user_traceback(exc))
+    except SystemExit as exc:  # the task's own sys.exit() must not end its host
+        return None, _error(spec, node, ErrorKind.USER, f"called sys.exit({exc.code!r})")
+    except KeyboardInterrupt:
+        return None, _error(spec, node, ErrorKind.USER, "raised KeyboardInterrupt")
     finally:
-        params.cleanup()
+        reset_context(token)
 
 
 def decode_inputs(inputs: Mapping[str, Literal], types: Mapping[str, Any]) -> dict[str, Any]:
@@ -212,6 +262,7 @@ def _result(
     error: ExecutionError | None = None,
     items: tuple[ItemResult, ...] = (),
     workflow: WorkflowClosure | None = None,
+    deck_uri: str = "",
 ) -> TaskAttemptResult:
     return TaskAttemptResult(
         execution=spec.execution,
@@ -222,6 +273,23 @@ def _result(
         error=error,
         items=items,
         workflow=workflow,
+        deck_uri=deck_uri,
+    )
+
+
+def _redacted(error: ExecutionError | None, redactor: Redactor) -> ExecutionError | None:
+    """``error`` without the values of the task's secrets in its message or traceback."""
+    if error is None:
+        return None
+    return structs.replace(
+        error, message=redactor.text(error.message), traceback=redactor.text(error.traceback)
+    )
+
+
+def _redacted_items(items: tuple[ItemResult, ...], redactor: Redactor) -> tuple[ItemResult, ...]:
+    return tuple(
+        structs.replace(item, error=_redacted(item.error, redactor)) if item.error else item
+        for item in items
     )
 
 

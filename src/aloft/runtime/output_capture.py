@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
+from aloft.ir import TaskAttemptSpec
+from aloft.runtime.task_context import Redactor
 from aloft.storage import store_for
 from aloft.storage.layout import log_uri, raw_prefix
 
@@ -42,22 +44,29 @@ class OutputCapture:
                 os.dup2(saved, fd)
             sys.stdout, sys.stderr = streams
 
-    def store(self, prefix: str) -> str:
-        """Store what the last capture caught as the log of the attempt at ``prefix``."""
-        return store_log(self.path, prefix)
+    def store(self, spec: TaskAttemptSpec) -> str:
+        """Store what the last capture caught as the log of attempt ``spec``."""
+        return store_log(self.path, spec)
 
 
-def store_log(path: str, prefix: str) -> str:
-    """Store the file at ``path`` as the log of the attempt at ``prefix`` and return its URI.
+def store_log(path: str, spec: TaskAttemptSpec) -> str:
+    """Store the file at ``path`` as the log of attempt ``spec`` and return its URI, with the
+    values of the secrets its task requested replaced by ``[redacted]``.
 
     Returns an empty string when the file is empty or missing, or cannot be stored (which is
     reported on stderr: a lost log does not fail the attempt).
     """
+    prefix = spec.output_prefix
     try:
         if os.path.getsize(path) == 0:
             return ""
         uri = log_uri(prefix)
-        store_for(uri).upload_file(path, uri)
+        store = store_for(uri)
+        if spec.task.secret_requests:
+            with open(path, "rb") as captured:
+                store.write_bytes(uri, Redactor(spec.task.secret_requests).data(captured.read()))
+        else:
+            store.upload_file(path, uri)
     except FileNotFoundError:
         return ""
     except Exception as exc:  # any storage failure only loses the log

@@ -74,7 +74,7 @@ def serve(
         spec = from_json(payload, TaskAttemptSpec)
         with capture.capturing():
             result = _run(spec)
-        log = capture.store(spec.output_prefix)
+        log = capture.store(spec)
         connection.send_bytes(to_json(structs.replace(result, log_uri=log, worker=name)))
 
 

@@ -20,6 +20,7 @@ from aloft.compiler import (
 )
 from aloft.errors import CompileError, TypeTransformerError
 from aloft.types import to_literal
+from aloft.types.hash_method import declaring
 
 if TYPE_CHECKING:
     from aloft.sdk.promise import Promise
@@ -101,6 +102,7 @@ def _operand(value: Any) -> OutputRef | Constant:
     if isinstance(value, Promise):
         return value.ref
     try:
-        return Constant(to_literal(value, type(value)))
+        with declaring():
+            return Constant(to_literal(value, type(value)))
     except TypeTransformerError as exc:
         raise CompileError(f"a condition cannot compare {value!r}: {exc}") from None

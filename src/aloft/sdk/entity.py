@@ -23,6 +23,7 @@ from aloft.sdk.location import caller_location
 from aloft.sdk.promise import NodeHandle, Promise
 from aloft.sdk.tracing import GraphBuilder, active_builder
 from aloft.types import to_literal
+from aloft.types.hash_method import declaring
 
 
 class Entity(ABC):
@@ -147,12 +148,13 @@ def traced_binding(value: Any, py_type: Any, where: str) -> TracedBinding:
         return [traced_binding(item, element, f"{where}, item {i}") for i, item in enumerate(value)]
     if isinstance(value, dict) and _holds_promise(value):
         element = _argument(py_type, dict, 1, where)
-        return {
-            key: traced_binding(item, element, f"{where}, key {key!r}")
+        return {  # an int key is held as its text, as dict[int, T] literals hold it
+            str(key): traced_binding(item, element, f"{where}, key {key!r}")
             for key, item in value.items()
         }
     try:
-        return Constant(to_literal(value, py_type))
+        with declaring():
+            return Constant(to_literal(value, py_type))
     except TypeTransformerError as exc:
         raise CompileError(f"{where}: {exc}") from None
 

@@ -29,14 +29,16 @@ def check_is_function(fn: Any, decorator: str) -> None:
     raise DecoratorError(f"{where}{decorator} decorates a function, not the class {fn.__name__}")
 
 
-def check_task_function(fn: Callable[..., Any], what: str) -> None:
+def check_task_function(fn: Callable[..., Any], what: str, *, streams: bool = False) -> None:
     """``DecoratorError`` (starting with ``what``, the task's file:line and name) if ``fn``
-    is a generator, takes positional-only parameters, returns a value without declaring an
-    output type, or declares outputs it never returns."""
-    if inspect.isgeneratorfunction(fn) or inspect.isasyncgenfunction(fn):
+    is a generator (unless it ``streams``: its one output is an ``Iterator[T]``), takes
+    positional-only parameters, returns a value without declaring an output type, or
+    declares outputs it never returns."""
+    generator = inspect.isgeneratorfunction(fn)
+    if inspect.isasyncgenfunction(fn) or (generator and not streams):
         raise DecoratorError(
             f"{what} is a generator (it uses yield); a task returns its outputs once: "
-            "return a list instead"
+            "return a list instead, or declare its one output as an Iterator[T]"
         )
     parameters = inspect.signature(fn).parameters.values()
     positional = [p.name for p in parameters if p.kind is inspect.Parameter.POSITIONAL_ONLY]
@@ -60,7 +62,7 @@ def check_task_function(fn: Callable[..., Any], what: str) -> None:
         )
     declares = annotation not in (inspect.Signature.empty, None, type(None))
     raises = any(True for _ in _own_nodes(body, ast.Raise))
-    if declares and not returns and not raises:
+    if declares and not returns and not raises and not generator:
         raise DecoratorError(
             f"{what} declares outputs ({_shown(annotation)}) but has no return statement "
             "that gives them"

@@ -1,7 +1,8 @@
 """Python interfaces: the typed inputs and outputs a function declares.
 
 Outputs follow flytekit: no return annotation or ``None`` means no outputs; a ``NamedTuple``
-names them; a ``tuple[...]`` gives ``o0``, ``o1``, ...; any other type is the single ``o0``.
+names them; a ``tuple[...]`` (or, as flytekit also reads it, a tuple of types written
+``-> (float, float)``) gives ``o0``, ``o1``, ...; any other type is the single ``o0``.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ import inspect
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from aloft.errors import DecoratorError, TypeTransformerError
 from aloft.ir import NONE_TYPE, TypedInterface, UnionType, Variable
 from aloft.types import literal_type_of, to_literal
+from aloft.types.hash_method import declaring
 
 _NO_DEFAULT = inspect.Parameter.empty
 
@@ -38,10 +41,7 @@ class Interface:
 
 def interface_of(fn: Callable[..., Any], what: str) -> Interface:
     """Read ``fn``'s signature; ``what`` (``task t``) names it in errors."""
-    try:
-        hints = typing.get_type_hints(fn, include_extras=True)
-    except Exception as exc:
-        raise DecoratorError(f"{what}: cannot resolve its type annotations: {exc}") from None
+    hints = _type_hints(fn, what)
     inputs: dict[str, Any] = {}
     defaults: dict[str, Any] = {}
     for name, parameter in inspect.signature(fn).parameters.items():
@@ -54,6 +54,26 @@ def interface_of(fn: Callable[..., Any], what: str) -> Interface:
             defaults[name] = parameter.default
     outputs, output_tuple = _outputs(hints.get("return"), what)
     return Interface(inputs=inputs, defaults=defaults, outputs=outputs, output_tuple=output_tuple)
+
+
+def _type_hints(fn: Callable[..., Any], what: str) -> dict[str, Any]:
+    """``fn``'s resolved annotations; a return annotation written as a tuple of types
+    (``-> (float, float)``, which ``typing`` refuses) is read as ``tuple[float, float]``."""
+    annotations = dict(getattr(fn, "__annotations__", {}))
+    namespace = getattr(inspect.unwrap(fn), "__globals__", {})
+    returned = annotations.get("return")
+    if isinstance(returned, str) and returned.lstrip().startswith("("):
+        try:  # a string only under `from __future__ import annotations`
+            returned = eval(returned, namespace)
+        except Exception as exc:
+            raise DecoratorError(f"{what}: cannot resolve its return annotation: {exc}") from None
+    if isinstance(returned, tuple):
+        annotations["return"] = tuple.__class_getitem__(returned) if returned else None
+    holder = SimpleNamespace(__annotations__=annotations, __globals__=namespace)
+    try:
+        return typing.get_type_hints(holder, include_extras=True)
+    except Exception as exc:
+        raise DecoratorError(f"{what}: cannot resolve its type annotations: {exc}") from None
 
 
 def _outputs(annotation: Any, what: str) -> tuple[dict[str, Any], type | None]:
@@ -85,7 +105,8 @@ def typed_interface(interface: Interface, what: str) -> TypedInterface:
         default = None
         if name in interface.defaults:
             try:
-                default = to_literal(interface.defaults[name], annotation)
+                with declaring():
+                    default = to_literal(interface.defaults[name], annotation)
             except TypeTransformerError as exc:
                 raise DecoratorError(f"{what}, input {name!r}: bad default: {exc}") from None
         elif isinstance(literal_type, UnionType) and NONE_TYPE in literal_type.variants:

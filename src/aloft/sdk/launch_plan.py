@@ -34,6 +34,7 @@ from aloft.sdk.notifications import notification_spec
 from aloft.sdk.resources import Secret
 from aloft.sdk.schedules import CronSchedule, FixedRate, schedule_spec
 from aloft.types import literal_type_of, to_literal
+from aloft.types.hash_method import declaring
 
 
 class Identity:
@@ -221,7 +222,8 @@ def _literals(
                 f"{what}: {setting} names {name!r}, not an input (inputs: {known})"
             )
         try:
-            literals[name] = to_literal(value, declared.inputs[name])
+            with declaring():
+                literals[name] = to_literal(value, declared.inputs[name])
         except TypeTransformerError as exc:
             raise DecoratorError(f"{what}: {setting}[{name!r}]: {exc}") from None
     return literals

@@ -10,6 +10,7 @@ from aloft.compiler import TracedNode
 from aloft.errors import DecoratorError
 from aloft.ir import NodeOverrides
 from aloft.sdk.arguments import reject_unknown
+from aloft.sdk.image_spec import image_of
 from aloft.sdk.resources import Cache, Resources, resource_spec
 from aloft.sdk.settings import cache_config_of, retries_of, timeout_of
 
@@ -67,9 +68,10 @@ def apply_overrides(node: TracedNode, overrides: dict[str, Any]) -> None:
             function=None,
             what=what,
         )
-    for key in ("container_image", "accelerator"):
-        if key in overrides:
-            changes[key] = str(overrides[key])
+    if "container_image" in overrides:
+        changes["container_image"] = image_of(overrides["container_image"], what)[0]
+    if "accelerator" in overrides:
+        changes["accelerator"] = str(overrides["accelerator"])
     base = node.overrides or NodeOverrides()
     node.overrides = msgspec.structs.replace(base, **changes)
 

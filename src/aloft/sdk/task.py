@@ -23,12 +23,15 @@ from aloft.ir import (
     WorkflowClosure,
 )
 from aloft.sdk.arguments import reject_unknown
+from aloft.sdk.deck import deck_settings
 from aloft.sdk.entity import Entity
 from aloft.sdk.function_checks import check_is_function, check_task_function
-from aloft.sdk.interface import interface_of, typed_interface
+from aloft.sdk.image_spec import image_of
+from aloft.sdk.interface import Interface, interface_of, typed_interface
 from aloft.sdk.location import function_location, module_of
 from aloft.sdk.resources import Cache, PodTemplate, Resources, Secret, resource_spec
 from aloft.sdk.settings import cache_config_of, retries_of, timeout_of
+from aloft.types.iterators import is_iterator_type
 
 R = TypeVar("R")
 
@@ -79,8 +82,8 @@ class PythonFunctionTask(Entity):
                 f"{what} is defined inside a function, where no worker can import it; "
                 "define it at module level (as flytekit requires; test_*.py modules excepted)"
             )
-        check_task_function(task_function, what)
         self.python_interface = interface_of(task_function, what)
+        check_task_function(task_function, what, streams=_streams(self.python_interface))
         self.interface = typed_interface(self.python_interface, what)
         self.template = _template(self, settings, what)
         self._closure: WorkflowClosure | None = None
@@ -133,6 +136,12 @@ def task_decorator(
     return wrap(function) if function is not None else wrap
 
 
+def _streams(interface: Interface) -> bool:
+    """Whether the task's one output is an ``Iterator[T]``, which a generator may give."""
+    outputs = list(interface.outputs.values())
+    return len(outputs) == 1 and is_iterator_type(outputs[0])
+
+
 def _in_test_module(fn: Callable[..., Any]) -> bool:
     """Whether ``fn`` comes from a ``test_*.py`` file, where flytekit allows nested tasks (they
     run in the test's own process)."""
@@ -163,12 +172,13 @@ def _template(task: PythonFunctionTask, settings: dict[str, Any], what: str) -> 
         deprecated=deprecated,
     )
     requests = _resources(settings.get("requests") or settings.get("resources"), what)
-    enable_deck = settings.get("enable_deck")
-    if enable_deck is None:
-        enable_deck = settings.get("disable_deck") is False
+    enable_deck, deck_fields = deck_settings(
+        settings.get("enable_deck"), settings.get("disable_deck"), settings.get("deck_fields"), what
+    )
     pod_template = settings.get("pod_template")
     if pod_template is not None and not isinstance(pod_template, PodTemplate):
         raise DecoratorError(f"{what}: pod_template must be a PodTemplate, got {pod_template!r}")
+    container_image, image_spec = image_of(settings.get("container_image"), what)
     return TaskTemplate(
         id=Identifier(resource_type=ResourceType.TASK, name=task.name),
         interface=task.interface,
@@ -176,11 +186,12 @@ def _template(task: PythonFunctionTask, settings: dict[str, Any], what: str) -> 
         metadata=metadata,
         requests=requests,
         limits=_resources(settings.get("limits"), what),
-        container_image=_text(settings.get("container_image"), "container_image", what),
+        container_image=container_image,
+        image_spec=image_spec,
         environment=_string_map(settings.get("environment"), "environment", what),
         secret_requests=tuple(_secret(s, what) for s in settings.get("secret_requests") or ()),
-        enable_deck=bool(enable_deck),
-        deck_fields=tuple(str(getattr(f, "value", f)) for f in settings.get("deck_fields") or ()),
+        enable_deck=enable_deck,
+        deck_fields=deck_fields,
         pod_template_name=_text(settings.get("pod_template_name"), "pod_template_name", what),
         pod_template=pod_template.to_dict() if pod_template else None,
         accelerator=_accelerator(settings.get("accelerator")),
@@ -203,9 +214,6 @@ def _resources(value: Any, what: str) -> ResourceSpec:
 def _text(value: Any, name: str, what: str) -> str:
     if value is None:
         return ""
-    image_name = getattr(value, "image_name", None)  # an ImageSpec
-    if callable(image_name):
-        return str(image_name())
     if not isinstance(value, str):
         raise DecoratorError(f"{what}: {name} must be a string, got {value!r}")
     return value

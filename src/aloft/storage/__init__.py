@@ -8,10 +8,12 @@ checking, the workers' cache) in ``aloft.storage.bundles``.
 from aloft.storage.blob import BlobStore, HashingWriter
 from aloft.storage.config import (
     ConfigError,
+    SecretsConfig,
     StorageConfig,
     aloft_home,
     database_url,
     load_storage_config,
+    secrets_config,
     worker_count,
 )
 from aloft.storage.context import (
@@ -30,6 +32,7 @@ __all__ = [
     "ConfigError",
     "DataContext",
     "HashingWriter",
+    "SecretsConfig",
     "StorageConfig",
     "aloft_home",
     "current_data_context",
@@ -41,6 +44,7 @@ __all__ = [
     "load_offloaded",
     "load_storage_config",
     "offload_if_large",
+    "secrets_config",
     "store_for",
     "worker_count",
 ]

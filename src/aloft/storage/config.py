@@ -8,13 +8,20 @@ the aloft home (``ALOFT_HOME``, default ``~/.aloft``):
 - worker processes: ``ALOFT_WORKERS``, ``[executor] workers``, the machine's CPUs;
 - the server's address: ``ALOFT_SERVER_HOST`` / ``ALOFT_SERVER_PORT``, ``[server] host`` /
   ``port``, 127.0.0.1:8420;
-- the server clients talk to: ``ALOFT_REMOTE``, ``[remote] url``, http://127.0.0.1:8420.
+- the server clients talk to: ``ALOFT_REMOTE``, ``[remote] url``, http://127.0.0.1:8420;
+- the largest checkpoint a task may save: ``ALOFT_CHECKPOINT_MAX_BYTES``,
+  ``[storage] checkpoint_max_bytes``, 1 GiB;
+- where tasks find their secrets, with flytekit's settings and defaults:
+  ``FLYTE_SECRETS_ENV_PREFIX`` / ``[secrets] env_prefix`` (``_FSEC_``),
+  ``FLYTE_SECRETS_DEFAULT_DIR`` / ``[secrets] default_dir`` (``/etc/secrets``),
+  ``FLYTE_SECRETS_FILE_PREFIX`` / ``[secrets] file_prefix`` (none).
 
 The config file is ``ALOFT_CONFIG`` or ``{home}/config.toml``::
 
     [storage]
     url = "s3://my-bucket/aloft"
     offload_threshold_bytes = 1048576
+    checkpoint_max_bytes = 1073741824
 
     [storage.options]          # passed to fsspec for the store's protocol
     client_kwargs = { endpoint_url = "http://127.0.0.1:9000" }
@@ -31,6 +38,9 @@ The config file is ``ALOFT_CONFIG`` or ``{home}/config.toml``::
 
     [remote]
     url = "http://aloft.internal:8420"
+
+    [secrets]
+    default_dir = "/run/secrets"
 """
 
 from __future__ import annotations
@@ -46,6 +56,9 @@ from aloft.errors import UserError
 DEFAULT_OFFLOAD_THRESHOLD = 1 << 20
 """Literals whose JSON is larger than this (bytes) are stored as blobs."""
 
+DEFAULT_CHECKPOINT_MAX_BYTES = 1 << 30
+"""The largest checkpoint (bytes) a task may save, unless configured otherwise."""
+
 
 class ConfigError(UserError):
     """The configuration file or an environment variable is malformed."""
@@ -53,11 +66,25 @@ class ConfigError(UserError):
 
 @dataclass(frozen=True)
 class StorageConfig:
-    """The blob store's URL, its fsspec options and the offloading threshold."""
+    """The blob store's URL, its fsspec options, the offloading threshold and the largest
+    checkpoint a task may save."""
 
     url: str
     options: dict[str, Any] = field(default_factory=dict)
     offload_threshold_bytes: int = DEFAULT_OFFLOAD_THRESHOLD
+    checkpoint_max_bytes: int = DEFAULT_CHECKPOINT_MAX_BYTES
+
+
+@dataclass(frozen=True)
+class SecretsConfig:
+    """Where a task's secrets are looked for, as flytekit's ``SecretsConfig``: environment
+    variables named ``{env_prefix}{GROUP}_{KEY}``, files ``{default_dir}/{group}/{file_prefix}
+    {key}``. ``settings`` says where the folder was set, for messages."""
+
+    env_prefix: str = "_FSEC_"
+    default_dir: str = os.path.join(os.sep, "etc", "secrets")
+    file_prefix: str = ""
+    settings: str = "FLYTE_SECRETS_DEFAULT_DIR or [secrets] default_dir"
 
 
 def aloft_home() -> Path:
@@ -191,4 +218,46 @@ def load_storage_config() -> StorageConfig:
             f"{path}: storage.offload_threshold_bytes must be a non-negative integer, "
             f"got {threshold!r}"
         )
-    return StorageConfig(url=url, options=options, offload_threshold_bytes=threshold)
+    return StorageConfig(
+        url=url,
+        options=options,
+        offload_threshold_bytes=threshold,
+        checkpoint_max_bytes=_checkpoint_limit(path, section),
+    )
+
+
+def _checkpoint_limit(path: Path, section: dict[str, Any]) -> int:
+    text = os.environ.get("ALOFT_CHECKPOINT_MAX_BYTES")
+    if text is not None:
+        if not text.strip().isdigit() or int(text) < 1:
+            raise ConfigError(
+                f"ALOFT_CHECKPOINT_MAX_BYTES must be a positive integer, got {text!r}"
+            )
+        return int(text)
+    limit = section.get("checkpoint_max_bytes", DEFAULT_CHECKPOINT_MAX_BYTES)
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ConfigError(
+            f"{path}: storage.checkpoint_max_bytes must be a positive integer, got {limit!r}"
+        )
+    return limit
+
+
+def secrets_config() -> SecretsConfig:
+    """Where secrets are looked for: flytekit's environment variables, else ``[secrets]`` in
+    the config file, else flytekit's defaults."""
+    path, section = _section("secrets")
+    values: dict[str, str] = {}
+    for name in ("env_prefix", "default_dir", "file_prefix"):
+        variable = f"FLYTE_SECRETS_{name.upper()}"
+        value = os.environ.get(variable)
+        if value is None and name in section:
+            value = section[name]
+            if not isinstance(value, str):
+                raise ConfigError(f"{path}: secrets.{name} must be a string, got {value!r}")
+        if value is not None:
+            values[name] = value.strip()
+    if os.environ.get("FLYTE_SECRETS_DEFAULT_DIR") is not None:
+        values["settings"] = "FLYTE_SECRETS_DEFAULT_DIR"
+    elif "default_dir" in values:
+        values["settings"] = f"{path}: secrets.default_dir"
+    return SecretsConfig(**values)

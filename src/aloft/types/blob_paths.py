@@ -11,7 +11,14 @@ A value names its data in one of two ways:
   supplies the hash.
 
 Decoding gives a value that points at the literal's URI and downloads it, into a temporary
-folder, only when the task asks for it (``download()``, ``open()``, ``os.fspath()``).
+folder, only when the task asks for it (``download()``, ``os.fspath()``); ``FlyteFile.open``
+streams it without a download. A value made from a URI touches nothing either until it is
+read: declared in code (a default, a constant), it is not even fingerprinted
+(:func:`aloft.types.declaring`).
+
+``FlyteFile.new_remote_file()`` and ``FlyteDirectory.new_remote()`` name fresh locations under
+the attempt's raw prefix for the task to write to directly; such a value is passed on by
+reference, without a copy.
 """
 
 from __future__ import annotations
@@ -103,6 +110,7 @@ class BlobPath(os.PathLike[str]):
         self._remote_hash = ""
         self._store: BlobStore | None = None
         self._downloaded = not remote
+        self._writable = False
 
     @classmethod
     def from_stored(cls: type[P], uri: str, digest: str = "", store: BlobStore | None = None) -> P:
@@ -115,6 +123,25 @@ class BlobPath(os.PathLike[str]):
         value._remote_hash = digest
         value._store = store
         value._downloaded = False
+        value._writable = False
+        return value
+
+    @classmethod
+    def _new_in_store(cls: type[P], name: str | None, alt: str | None) -> P:
+        """A value naming a fresh location under the data context's raw prefix (in bucket
+        ``alt`` instead of the store's own, as flytekit's ``alt``), for the task to write."""
+        context = current_data_context()
+        uri = context.new_uri(name or "")
+        if alt:
+            protocol, separator, rest = uri.partition("://")
+            if not separator or protocol == "file":
+                raise ValueError(
+                    f"alt={alt!r} names another bucket, but the store {context.store.root} is a "
+                    "local folder"
+                )
+            uri = f"{protocol}://{alt.strip('/')}/{rest.partition('/')[2]}"
+        value = cls.from_stored(uri, store=context.store)
+        value._writable = True
         return value
 
     @classmethod

@@ -31,6 +31,40 @@ class FlyteDirectory(BlobPath, Generic[T]):
 
     dimensionality = BlobDimensionality.MULTIPART
 
+    @classmethod
+    def new_remote(cls, stem: str | None = None, alt: str | None = None) -> FlyteDirectory[Any]:
+        """A new folder in the blob store, under the running attempt's raw prefix, to fill with
+        :meth:`new_file` and :meth:`new_dir`; returned from a task, it is passed on without a
+        copy.
+
+        Args:
+            stem: The folder's name (a fresh folder above keeps it unique); random if not given.
+            alt: Another bucket of the same object store to put it in.
+        """
+        return cls._new_in_store(stem, alt)
+
+    def new_file(self, name: str) -> FlyteFile[Any]:
+        """A file ``name`` in this folder: a local path, or a new remote file to ``open("w")``."""
+        if self.downloaded:
+            return FlyteFile(os.path.join(self.path, name))
+        file: FlyteFile[Any] = FlyteFile.from_stored(
+            f"{self.path.rstrip('/')}/{name}", store=self._store
+        )
+        file._writable = self._writable
+        return file
+
+    def new_dir(self, name: str) -> FlyteDirectory[Any]:
+        """A folder ``name`` in this folder (made at once if this one is local)."""
+        if self.downloaded:
+            path = os.path.join(self.path, name)
+            os.makedirs(path, exist_ok=True)
+            return FlyteDirectory(path)
+        folder: FlyteDirectory[Any] = FlyteDirectory.from_stored(
+            f"{self.path.rstrip('/')}/{name}", store=self._store
+        )
+        folder._writable = self._writable
+        return folder
+
     @staticmethod
     def listdir(directory: FlyteDirectory[Any]) -> list[FlyteFile[Any] | FlyteDirectory[Any]]:
         """The entries directly in ``directory``, sorted by name, as files and folders.

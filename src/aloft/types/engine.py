@@ -194,11 +194,13 @@ def _load_builtins() -> None:
             return
         from aloft.types import (
             arrays,
+            batches,
             containers,
             dataclasses,
             directories,
             enums,
             files,
+            iterators,
             pickles,
             primitives,
             pydantic_models,
@@ -213,6 +215,7 @@ def _load_builtins() -> None:
             *primitives.TRANSFORMERS,
             *temporal.TRANSFORMERS,
             *containers.TRANSFORMERS,
+            *iterators.TRANSFORMERS,
             *unions.TRANSFORMERS,
             *enums.TRANSFORMERS,
             *dataclasses.TRANSFORMERS,
@@ -220,6 +223,7 @@ def _load_builtins() -> None:
             *files.TRANSFORMERS,
             *directories.TRANSFORMERS,
             *wrappers.TRANSFORMERS,
+            *batches.TRANSFORMERS,  # after wrappers, so asked before it: Annotated[list, BatchSize]
             # after wrappers, so asked before it: they own Annotated[T, columns/format/options]
             *structured.TRANSFORMERS,
             *arrays.TRANSFORMERS,

@@ -12,7 +12,10 @@ sees it. Caches and lineage then key the value by the user's hash instead of its
     def clean(df: Annotated[pd.DataFrame, HashMethod(frame_digest)]) -> ...
 
 While a value with a user hash is encoded, :func:`user_hash_in_force` is true, so transformers
-can skip work that only serves to hash (a remote file's fingerprint, for one).
+can skip work that only serves to hash (a remote file's fingerprint, for one). So is it while
+values written in code are encoded (:func:`declaring`: defaults, constants in a workflow body,
+launch plan inputs), so that importing a module touches no store: a remote file, folder or
+table declared there is keyed by its URI alone, as flytekit keys it.
 """
 
 from __future__ import annotations
@@ -71,6 +74,7 @@ def user_hash(method: HashMethod[Any], value: Any, py_type: Any) -> str:
 
 
 _in_force: ContextVar[bool] = ContextVar("aloft_user_hash", default=False)
+_declaring: ContextVar[bool] = ContextVar("aloft_declaring", default=False)
 
 
 @contextmanager
@@ -83,6 +87,18 @@ def user_hash_scope() -> Iterator[None]:
         _in_force.reset(token)
 
 
+@contextmanager
+def declaring() -> Iterator[None]:
+    """Mark the block as encoding values written in code, when a module is imported: remote
+    data is recorded by its URI, without asking the store about it."""
+    token = _declaring.set(True)
+    try:
+        yield
+    finally:
+        _declaring.reset(token)
+
+
 def user_hash_in_force() -> bool:
-    """Whether the value being encoded gets its hash from a ``HashMethod``."""
-    return _in_force.get()
+    """Whether the value being encoded needs no hash of the store's: it gets one from a
+    ``HashMethod``, or it is declared in code (:func:`declaring`)."""
+    return _in_force.get() or _declaring.get()

@@ -20,6 +20,8 @@ import threading
 import warnings
 from typing import Any
 
+from msgspec import structs
+
 from aloft.errors import TypeTransformerError
 from aloft.ir import Literal, LiteralType, NoneValue, PickleType, PickleValue
 from aloft.storage import current_data_context
@@ -70,31 +72,19 @@ class PickleTransformer(TypeTransformer[Any]):
             return NoneValue()  # as flytekit: None is not pickled
         if not _is_instance(value, py_type):
             raise mismatch(py_type, value)
-        try:
-            data = pickle.dumps(value, protocol=PROTOCOL)
-        except Exception as exc:  # PicklingError, TypeError, AttributeError, RecursionError...
-            reason = str(exc) or type(exc).__name__
-            raise TypeTransformerError(
-                f"cannot pickle {qualified_name(type(value))}: {reason}"
-            ) from None
-        if len(data) <= INLINE_LIMIT:
-            return PickleValue(hash=hashlib.sha256(data).hexdigest(), data=data)
-        context = current_data_context()
-        uri = context.new_uri("value.pickle")
-        return PickleValue(hash=context.store.write_bytes(uri, data), uri=uri)
+        return _pickled(value, qualified_name(type(value)))
 
     def to_python(self, literal: Literal, py_type: Any) -> Any:
         if isinstance(literal, NoneValue):
             return None
         if not isinstance(literal, PickleValue):
             raise literal_mismatch(py_type, literal)
-        data = current_data_context().store.read_bytes(literal.uri) if literal.uri else literal.data
-        try:
-            return pickle.loads(data)
-        except Exception as exc:  # a class that moved or was renamed, a corrupt pickle...
+        if literal.batch:
             raise TypeTransformerError(
-                f"cannot unpickle a value of {qualified_name(py_type)}: {type(exc).__name__}: {exc}"
-            ) from None
+                f"expected one {qualified_name(py_type)}, got a batch of {literal.batch} from a "
+                "list annotated with BatchSize: take the whole list as the input"
+            )
+        return _unpickled(literal, py_type)
 
     def from_json_value(self, data: Any, py_type: Any) -> Any:
         if py_type is Any or py_type is object:
@@ -107,6 +97,49 @@ class PickleTransformer(TypeTransformer[Any]):
         raise text_mismatch(
             py_type, text, "values of a pickled type cannot be given on the command line"
         )
+
+
+def pickle_batch(values: list[Any], py_type: Any) -> PickleValue:
+    """Consecutive ``values`` of a ``list[py_type]`` pickled together as one batch."""
+    for value in values:
+        if value is not None and not _is_instance(value, py_type):
+            raise mismatch(py_type, value)
+    pickled = _pickled(values, f"a batch of {qualified_name(py_type)}")
+    return structs.replace(pickled, batch=len(values))
+
+
+def unpickle_batch(literal: PickleValue, py_type: Any) -> list[Any]:
+    """The values a batch (from :func:`pickle_batch`) holds."""
+    values = _unpickled(literal, py_type)
+    if not isinstance(values, list) or len(values) != literal.batch:
+        raise TypeTransformerError(
+            f"a batch of {qualified_name(py_type)} should hold {literal.batch} values, got "
+            f"{type(values).__name__}"
+        )
+    return values
+
+
+def _pickled(value: Any, what: str) -> PickleValue:
+    try:
+        data = pickle.dumps(value, protocol=PROTOCOL)
+    except Exception as exc:  # PicklingError, TypeError, AttributeError, RecursionError...
+        reason = str(exc) or type(exc).__name__
+        raise TypeTransformerError(f"cannot pickle {what}: {reason}") from None
+    if len(data) <= INLINE_LIMIT:
+        return PickleValue(hash=hashlib.sha256(data).hexdigest(), data=data)
+    context = current_data_context()
+    uri = context.new_uri("value.pickle")
+    return PickleValue(hash=context.store.write_bytes(uri, data), uri=uri)
+
+
+def _unpickled(literal: PickleValue, py_type: Any) -> Any:
+    data = current_data_context().store.read_bytes(literal.uri) if literal.uri else literal.data
+    try:
+        return pickle.loads(data)
+    except Exception as exc:  # a class that moved or was renamed, a corrupt pickle...
+        raise TypeTransformerError(
+            f"cannot unpickle a value of {qualified_name(py_type)}: {type(exc).__name__}: {exc}"
+        ) from None
 
 
 def is_pickled(py_type: Any) -> bool:

@@ -23,6 +23,7 @@ from aloft.ir import (
     CollectionType,
     CollectionValue,
     EnumType,
+    JsonType,
     Literal,
     LiteralType,
     MapType,
@@ -232,7 +233,7 @@ def _literal_kind(literal_type: LiteralType) -> type[Any]:
             return SIMPLE_LITERALS[kind]
         case CollectionType():
             return CollectionValue
-        case MapType():
+        case MapType() | JsonType():
             return MapValue
         case EnumType():
             return StringValue

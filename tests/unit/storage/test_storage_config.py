@@ -115,3 +115,25 @@ def test_a_malformed_threshold_variable_is_named(
     monkeypatch.setenv("ALOFT_OFFLOAD_THRESHOLD_BYTES", "lots")
     with pytest.raises(ConfigError, match="ALOFT_OFFLOAD_THRESHOLD_BYTES must be an integer"):
         load_storage_config()
+
+
+def test_the_checkpoint_limit_comes_from_env_then_file_and_bad_values_are_named(
+    config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ALOFT_CHECKPOINT_MAX_BYTES", raising=False)
+    assert load_storage_config().checkpoint_max_bytes == 1 << 30
+    config_file.write_text("[storage]\ncheckpoint_max_bytes = 4096\n")
+    assert load_storage_config().checkpoint_max_bytes == 4096
+    monkeypatch.setenv("ALOFT_CHECKPOINT_MAX_BYTES", "100")
+    assert load_storage_config().checkpoint_max_bytes == 100
+    monkeypatch.setenv("ALOFT_CHECKPOINT_MAX_BYTES", "lots")
+    with pytest.raises(
+        ConfigError, match="ALOFT_CHECKPOINT_MAX_BYTES must be a positive integer, got 'lots'"
+    ):
+        load_storage_config()
+    monkeypatch.delenv("ALOFT_CHECKPOINT_MAX_BYTES")
+    config_file.write_text("[storage]\ncheckpoint_max_bytes = 0\n")
+    with pytest.raises(
+        ConfigError, match=r"storage\.checkpoint_max_bytes must be a positive integer, got 0"
+    ):
+        load_storage_config()

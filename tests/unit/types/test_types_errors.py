@@ -97,15 +97,20 @@ def test_bare_list_asks_for_an_item_type(py_type: Any) -> None:
     assert "bare list" in error_of(to_literal, [1], py_type)
 
 
-def test_bare_dict_asks_for_key_and_value_types() -> None:
-    assert "dict[str, int]" in error_of(literal_type_of, dict)
-
-
-def test_dict_keys_must_be_str() -> None:
-    assert error_of(literal_type_of, dict[int, str]) == "dict keys must be str, got dict[int, str]"
-    assert error_of(to_literal, {1: "a"}, dict[int, str]).startswith("dict keys must be str")
+def test_dict_keys_must_be_str_or_int() -> None:
+    message = error_of(literal_type_of, dict[float, str])
+    assert message.startswith("dict keys must be str or int, got dict[float, str]")
     message = error_of(to_literal, {1: 2}, dict[str, int])
     assert message == "expected dict[str, int], got dict (key 1 is not a str)"
+    message = error_of(to_literal, {"a": 2}, dict[int, int])
+    assert message == "expected dict[int, int], got dict (key 'a' is not an int)"
+
+
+def test_an_untyped_dict_must_hold_json() -> None:
+    message = error_of(to_literal, {"when": datetime.date(2024, 1, 2)}, dict)
+    assert "key 'when': a date is not a JSON value" in message
+    assert "declare its types" in message
+    assert "key 1 is not a str" in error_of(to_literal, {1: "a"}, dict)
 
 
 def test_enum_values_must_be_str() -> None:

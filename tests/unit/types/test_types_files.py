@@ -181,10 +181,16 @@ def test_a_decoded_file_downloads_only_when_asked(store: BlobStore, tmp_path: Pa
     assert Path(downloaded).name == "data.csv" and Path(downloaded).read_text() == "a,b\n"
     assert value.download() == downloaded  # once
 
-    for fetch in (os.fspath, lambda f: f.open("r").close()):
-        again = to_python(literal, FlyteFile["csv"])
-        fetch(again)
-        assert again.downloaded
+    again = to_python(literal, FlyteFile["csv"])
+    os.fspath(again)
+    assert again.downloaded
+
+
+def test_open_streams_a_remote_file_without_downloading_it(store: BlobStore) -> None:
+    value = to_python(to_literal(memory_file(b"line 1\nline 2\n"), FlyteFile), FlyteFile)
+    with value.open("r", cache_type="none") as handle:
+        assert handle.readline() == "line 1\n"
+    assert not value.downloaded
 
 
 def test_open_reads_the_file(store: BlobStore) -> None:
@@ -196,7 +202,7 @@ def test_open_reads_the_file(store: BlobStore) -> None:
         assert handle.read() == "streamed"
 
 
-def test_a_remote_file_cannot_be_opened_for_writing_before_download(store: BlobStore) -> None:
+def test_a_remote_input_cannot_be_opened_for_writing(store: BlobStore) -> None:
     value = to_python(to_literal(memory_file(b"x"), FlyteFile), FlyteFile)
     with pytest.raises(ValueError, match=r"cannot open .* for writing: it is remote"):
         value.open("wb")

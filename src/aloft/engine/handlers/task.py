@@ -26,6 +26,7 @@ from aloft.ir import (
     CacheStatus,
     CallOutcome,
     ExecutionError,
+    ExecutionId,
     Literal,
     Node,
     NodeKey,
@@ -37,7 +38,7 @@ from aloft.ir import (
     WorkflowClosure,
     cache_key,
 )
-from aloft.storage.layout import attempt_prefix
+from aloft.storage.layout import attempt_prefix, checkpoint_prefix
 
 if TYPE_CHECKING:
     from aloft.engine.step import Step
@@ -242,6 +243,7 @@ def submit(
     calls: tuple[CallOutcome, ...] = ()  # the journal of an eager node's next round
     if task.type == EAGER_TASK_TYPE and record is not None and record.workflow is not None:
         calls = journal(step, key, record.workflow)
+    root = step.settings.data_root
     step.actions.append(
         Submit(
             TaskAttemptSpec(
@@ -251,14 +253,28 @@ def submit(
                 token=token,
                 task=task,
                 inputs=inputs,
-                output_prefix=attempt_prefix(step.settings.data_root, execution, key, number),
+                output_prefix=attempt_prefix(root, execution, key, number),
                 code_root=view.spec.code_root,
                 bundles=step.settings.bundles if task.code.bundle else "",
                 calls=calls,
+                previous_checkpoints=previous_checkpoints(root, execution, key, number),
             )
         )
     )
     return token
+
+
+def previous_checkpoints(
+    root: str, execution: ExecutionId, key: NodeKey, number: int
+) -> tuple[str, ...]:
+    """The checkpoint folders of the attempts of node ``key`` before attempt ``number``,
+    latest first: a retry resumes from the latest that saved one, even if the attempts after
+    it (a lost worker, say) saved none. Each is under its attempt's own prefix, so it outlives
+    workers and engine restarts."""
+    return tuple(
+        checkpoint_prefix(attempt_prefix(root, execution, key, earlier))
+        for earlier in range(number - 1, -1, -1)
+    )
 
 
 def _look_up(

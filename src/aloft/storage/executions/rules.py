@@ -130,6 +130,7 @@ def ended_attempt(
         outputs=result.outputs,
         error=result.error,
         log_uri=result.log_uri,
+        deck_uri=result.deck_uri,
         ended_at=now,
         lease_expires=None,
         item_results=result.items,

@@ -1,0 +1,125 @@
+"""Secrets: requested on @task, read from flytekit's environment variables or files, only
+those requested, never in what the attempt stores."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from aloft import Secret, SecretsManager, current_context, task, workflow
+from aloft.runner import execute
+from aloft.sdk.secrets import SecretNotFoundError
+from aloft.storage import ConfigError, SecretsConfig, secrets_config
+
+
+@pytest.fixture
+def secrets_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "secrets"
+    (folder / "db").mkdir(parents=True)
+    (folder / "db" / "password").write_text("from-a-file\n")
+    monkeypatch.setenv("FLYTE_SECRETS_DEFAULT_DIR", str(folder))
+    monkeypatch.setenv("_FSEC_API_TOKEN", "from-the-environment")
+    return folder
+
+
+@task(
+    secret_requests=[
+        Secret(group="db", key="password"),
+        Secret(group="api", key="token", mount_requirement=Secret.MountType.ENV_VAR),
+    ]
+)
+def connect(user: str) -> str:
+    secrets = current_context().secrets
+    return f"{user}:{secrets.get('db', 'password')}:{secrets.api.token}"
+
+
+@task(secret_requests=[Secret(group="db", key="password")])
+def greedy() -> str:
+    return current_context().secrets.get("api", "token")
+
+
+@task(secret_requests=[Secret(group="db", key="password", env_var="DB_PASSWORD")])
+def from_env_var() -> str:
+    return os.environ["DB_PASSWORD"]
+
+
+@task(secret_requests=[Secret(group="db", key="password")])
+def leaks() -> str:
+    raise ValueError(f"could not log in with {current_context().secrets.get('db', 'password')}")
+
+
+@task(secret_requests=[Secret(group="db", key="missing")])
+def wants_missing() -> str:
+    return current_context().secrets.get("db", "missing")
+
+
+@workflow
+def connect_wf(user: str) -> str:
+    return connect(user=user)
+
+
+def test_requested_secrets_come_from_the_environment_and_the_folder(secrets_dir: Path) -> None:
+    assert connect_wf(user="ann") == "ann:from-a-file:from-the-environment"
+
+
+def test_only_requested_secrets_can_be_read(secrets_dir: Path) -> None:
+    execution = execute(greedy, {})
+    assert not execution.succeeded
+    assert (
+        "did not request secret group 'api' key 'token': add Secret(group='api', key='token') "
+        "to its @task(secret_requests=[...])"
+    ) in execution.error_message()
+
+
+def test_a_missing_secret_names_group_key_and_where_it_looked(secrets_dir: Path) -> None:
+    message = execute(wants_missing, {}).error_message()
+    assert "secret group 'db' key 'missing' not found: looked in environment variable " in message
+    assert f"_FSEC_DB_MISSING and file {secrets_dir / 'db' / 'missing'}" in message
+    assert "FLYTE_SECRETS_DEFAULT_DIR" in message and "Traceback" not in message
+
+
+def test_a_secret_mounted_as_an_environment_variable_is_set_for_the_task_only(
+    secrets_dir: Path,
+) -> None:
+    assert from_env_var() == "from-a-file"
+    assert "DB_PASSWORD" not in os.environ
+
+
+def test_a_secrets_value_never_reaches_the_stored_error(secrets_dir: Path) -> None:
+    execution = execute(leaks, {})
+    message = execution.error_message()
+    assert "could not log in with [redacted]" in message and "from-a-file" not in message
+    node = execution.node("n0")
+    assert node.error is not None and "from-a-file" not in node.error.traceback
+
+
+def test_mount_requirements_limit_where_a_secret_is_looked_for(
+    secrets_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aloft.ir import Secret as SecretSpec
+
+    file_only = SecretSpec(group="api", key="token", mount_requirement="file")
+    manager = SecretsManager(requested=("t", [file_only]))
+    with pytest.raises(SecretNotFoundError, match=r"looked in file .*api/token \("):
+        manager.get("api", "token")
+    monkeypatch.setenv("_FSEC_DB_PASSWORD", "the-environment-wins")
+    assert SecretsManager().get("db", "password") == "the-environment-wins"
+    assert SecretsManager().get("db", "password", encode_mode="rb") == b"the-environment-wins"
+
+
+def test_the_settings_are_flytekits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("ENV_PREFIX", "DEFAULT_DIR", "FILE_PREFIX"):
+        monkeypatch.delenv(f"FLYTE_SECRETS_{name}", raising=False)
+    assert secrets_config() == SecretsConfig()
+    assert (SecretsConfig().env_prefix, SecretsConfig().default_dir) == ("_FSEC_", "/etc/secrets")
+    config = tmp_path / "config.toml"
+    config.write_text('[secrets]\nenv_prefix = "MY_"\nfile_prefix = "s-"\n')
+    monkeypatch.setenv("ALOFT_CONFIG", str(config))
+    manager = SecretsManager()
+    assert manager.get_secrets_env_var("db", "pw") == "MY_DB_PW"
+    assert manager.get_secrets_file("db", "pw") == "/etc/secrets/db/s-pw"
+    config.write_text("[secrets]\ndefault_dir = 3\n")
+    with pytest.raises(ConfigError, match=r"secrets\.default_dir must be a string, got 3"):
+        secrets_config()
