@@ -33,6 +33,7 @@ from aloft.compat.literals import (
 )
 from aloft.compat.type_translation import PICKLE_FORMAT, dataset_type, from_model_type
 from aloft.errors import TypeTransformerError
+from aloft.ir.json_documents import JsonDocumentError, json_literal
 from aloft.storage import load_offloaded
 
 PICKLE_TAG = "pickle"
@@ -136,6 +137,11 @@ def _read(model: Literal, expected: ir.LiteralType, hash_of: HashOf) -> ir.Liter
             return ir.StructValue(fields=values)
         case ir.UnionType(variants=variants):
             return _union(model, expected, variants, hash_of)
+        case ir.JsonType():
+            try:
+                return json_literal(_json_of(model))
+            except JsonDocumentError as exc:
+                raise TypeTransformerError(f"expected a JSON object: {exc}") from None
     scalar = _need(model.scalar, "a scalar", model, expected)
     return _read_scalar(scalar, model, expected, hash_of)
 
@@ -252,6 +258,24 @@ def _union(
     raise TypeTransformerError(
         f"expected a variant of {ir.describe(expected)}, got a union value of {tag or stored!r}"
     )
+
+
+def _json_of(model: Literal) -> Any:
+    """The JSON value a literal model holds: a ``Scalar(generic=...)`` (flytekit's form of an
+    untyped dict: a dict, or a protobuf ``Struct``-like object with ``items()``), or maps,
+    collections and primitives of such values."""
+    if model.map is not None:
+        return {str(k): _json_of(v) for k, v in model.map.literals.items()}
+    if model.collection is not None:
+        return [_json_of(item) for item in model.collection.literals]
+    scalar = model.scalar
+    if scalar is not None and scalar.generic is not None:
+        return dict(scalar.generic.items())
+    if scalar is not None and scalar.none_type is not None:
+        return None
+    if scalar is not None and scalar.primitive is not None:
+        return scalar.primitive.value  # a datetime or duration is refused by json_literal
+    raise JsonDocumentError(f"{_describe(model)} is not a JSON value")
 
 
 def _primitive(scalar: Scalar, field: str, model: Literal, expected: ir.LiteralType) -> Any:

@@ -121,17 +121,18 @@ def _model(literal_type: ir.LiteralType) -> LiteralType:
         case ir.PickleType(name=name):
             blob = BlobType(format=PICKLE_FORMAT, dimensionality=BlobType.BlobDimensionality.SINGLE)
             return LiteralType(blob=blob, metadata={"python_class_name": name})
+        case ir.JsonType():  # flytekit types an untyped dict as a STRUCT with no structure
+            return LiteralType(simple=SimpleType.STRUCT)
     raise TypeError(f"not a literal type: {literal_type!r}")  # pragma: no cover
 
 
 def _simple(simple: Any) -> ir.LiteralType:
+    if simple == SimpleType.STRUCT:
+        return ir.JsonType()
     try:
         return ir.SimpleType(simple=_SIMPLE_FROM_MODEL[SimpleType(simple)])
     except (KeyError, ValueError):
-        raise TypeTransformerError(
-            f"SimpleType {simple!r} has no aloft form (a struct needs its fields: use a "
-            "dataclass or a map)"
-        ) from None
+        raise TypeTransformerError(f"SimpleType {simple!r} has no aloft form") from None
 
 
 def _blob(blob: Any, metadata: dict[str, Any] | None) -> ir.LiteralType:

@@ -28,6 +28,7 @@ from aloft import (
     task,
 )
 from aloft.compat.file_access import FileAccessError, FileAccessProvider
+from aloft.compat.literals import LiteralMap
 from aloft.errors import ExecutionFailedError
 from aloft.ir import BlobDimensionality
 from aloft.ir import BlobType as IRBlobType
@@ -70,6 +71,22 @@ def test_the_type_engine_converts_any_supported_type_to_flytekit_literals_and_ba
     assert literal.collection is not None
     assert literal.collection.literals[0].scalar.primitive.integer == 7  # type: ignore[union-attr]
     assert TypeEngine.to_literal_type(int) == LiteralType(simple=SimpleType.INTEGER)
+
+
+def test_untyped_dicts_are_flytekit_structs_and_int_keyed_dicts_keep_their_keys() -> None:
+    ctx = FlyteContextManager.current_context()
+    struct = TypeEngine.to_literal_type(dict)
+    assert struct == LiteralType(simple=SimpleType.STRUCT)
+    document = {"name": "x", "sizes": [1, 2.5], "nested": {"ok": True, "none": None}}
+    literal = TypeEngine.to_literal(ctx, document, dict, struct)
+    assert TypeEngine.to_python_value(ctx, literal, dict) == document
+    generic = Literal(scalar=Scalar(generic={"from": "flytekit", "n": 3}))
+    assert TypeEngine.to_python_value(ctx, generic, dict) == {"from": "flytekit", "n": 3}
+    by_int = TypeEngine.to_literal(ctx, {3: "c", 1: "a"}, dict[int, str], None)
+    assert TypeEngine.to_python_value(ctx, by_int, dict[int, str]) == {3: "c", 1: "a"}
+    dated = Literal(scalar=Scalar(primitive=Primitive(datetime=datetime.datetime(2024, 1, 1))))
+    with pytest.raises(TypeTransformerFailedError, match="not a JSON value"):
+        TypeEngine.to_python_value(ctx, Literal(map=LiteralMap({"when": dated})), dict)
 
 
 def test_a_value_of_the_wrong_type_is_a_flytekit_failure_error() -> None:
