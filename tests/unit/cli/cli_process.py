@@ -11,12 +11,13 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def aloft(
-    *args: str, env: dict[str, str] | None = None, stdin: str | None = None
+    *args: str, env: dict[str, str] | None = None, stdin: str | None = None, cwd: Path = ROOT
 ) -> subprocess.CompletedProcess[str]:
-    """``aloft ARGS`` from the repository root, with ``env`` added to the environment."""
+    """``aloft ARGS`` in ``cwd`` (the repository root unless given), with ``env`` added to the
+    environment."""
     return subprocess.run(
         [sys.executable, "-m", "aloft", *args],
-        cwd=ROOT,
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=120,
