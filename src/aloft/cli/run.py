@@ -72,8 +72,8 @@ def run(
 
     Without NAME, list the tasks and workflows FILE defines. With NAME, --help lists its
     inputs with their types and defaults. Options of `run` itself go before FILE. With
-    --durable the execution is stored in the database and runs on worker processes: if this
-    process dies, `aloft resume NAME` continues it.
+    --durable the execution is stored in the database: if this process dies, `aloft resume
+    NAME` continues it. Tasks run on a pool of worker processes (ALOFT_WORKERS).
     """
     args = list(ctx.args)
     url = remote or None
@@ -127,8 +127,15 @@ def run(
         give_signals(store, execution_id, given)
         drive(store, execution_id, workers, overwrite_cache=overwrite_cache)
         execution = LocalExecution.of(entity, store, execution_id)
-    else:
-        execution = execute(entity, values, overwrite_cache=overwrite_cache, signals=given)
+    else:  # on worker processes, so that no task can end this one
+        execution = execute(
+            entity,
+            values,
+            overwrite_cache=overwrite_cache,
+            signals=given,
+            workers=worker_count(),
+            code_root=str(project_root(file)),
+        )
     print_outcome(execution)
 
 

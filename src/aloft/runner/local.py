@@ -2,7 +2,9 @@
 
 This is what calling a task or workflow as a function does, and what ``aloft run`` does. It
 goes through the same engine host and IR as the server (DESIGN.md, principle 1), over the
-in-memory store.
+in-memory store. A function call runs its tasks in this process (flytekit's local
+execution); ``aloft run`` runs them on a warm pool of worker processes, so that no task,
+whatever it does (``os._exit``, a segfault), can end the process that reports the run.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from typing import Any
 
 from aloft.engine import EngineHost
 from aloft.errors import ExecutionFailedError, InputError, TypeTransformerError
+from aloft.executors import Executor
 from aloft.executors.inline import InlineExecutor, resolver_with
+from aloft.executors.process import ProcessExecutor
 from aloft.ir import (
     ExecutionId,
     ExecutionPhase,
@@ -163,14 +167,27 @@ def execute(
     *,
     overwrite_cache: bool = False,
     signals: Mapping[str, Literal] | None = None,
+    workers: int | None = None,
+    code_root: str = "",
 ) -> LocalExecution:
-    """Run ``entity`` on ``values`` to completion in this process; cached tasks use the
+    """Run ``entity`` on ``values`` to completion, held in memory; cached tasks use the
     catalog of the configured database (``local_catalog``), so a later run hits what this
     one cached. Gates get ``signals``; those not given are asked for at the terminal when
-    stdin is one (else a gate waits until its timeout)."""
-    spec = execution_spec(entity, values, ExecutionId(name=f"local-{uuid.uuid4().hex[:12]}"))
+    stdin is one (else a gate waits until its timeout).
+
+    Tasks run in this process, unless ``workers`` is given: then on a pool of that many
+    worker processes, which import the code from ``code_root`` and write to this process's
+    terminal.
+    """
+    execution = ExecutionId(name=f"local-{uuid.uuid4().hex[:12]}")
+    spec = execution_spec(entity, values, execution, code_root)
     store = InMemoryStore()
-    with InlineExecutor(resolver_with(entity.task_objects())) as executor:
+    executor: Executor = (
+        InlineExecutor(resolver_with(entity.task_objects()))
+        if workers is None
+        else ProcessExecutor(workers, echo_output=True)
+    )
+    with executor:
         host = EngineHost(
             store,
             executor,

@@ -47,6 +47,23 @@ class OutputCapture:
         return store_log(self.path, prefix)
 
 
+class PassThrough:
+    """Leaves stdout and stderr where they go (the terminal of a local run) and stores no
+    log: what ``OutputCapture`` does, for a worker whose output is to be seen as it comes."""
+
+    @contextmanager
+    def capturing(self) -> Iterator[None]:
+        """Nothing is redirected; what the attempt wrote is flushed when it ends."""
+        try:
+            yield
+        finally:
+            _flush(sys.stdout, sys.stderr)
+
+    def store(self, prefix: str) -> str:
+        """No log: the output went to the terminal."""
+        return ""
+
+
 def store_log(path: str, prefix: str) -> str:
     """Store the file at ``path`` as the log of the attempt at ``prefix`` and return its URI.
 

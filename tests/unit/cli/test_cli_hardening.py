@@ -119,3 +119,28 @@ def test_the_wheel_carries_the_typing_marker(tmp_path: Path) -> None:
 
     (wheel,) = WheelBuilder(str(ROOT)).build(directory=str(tmp_path), versions=["standard"])
     assert "aloft/py.typed" in zipfile.ZipFile(wheel).namelist()
+
+
+@pytest.mark.parametrize(
+    ("how", "message"),
+    [
+        ("sys.exit(0)", "called sys.exit(0)"),
+        ("KeyboardInterrupt", "raised KeyboardInterrupt"),
+        ("os._exit(3)", "worker process exited with code 3 while running the task"),
+        ("abort", "worker process died of SIGABRT (signal 6)"),
+        ("segfault", "worker process died of SIGSEGV (signal 11)"),
+    ],
+)
+def test_a_task_that_ends_its_process_fails_the_run_naming_how(how: str, message: str) -> None:
+    result = aloft("run", HOSTILE, "leave_wf", "--how", how)
+    assert result.returncode == 1
+    line = error_line(result)
+    assert line.startswith("error: task hostile.leave (node n0) failed: ")
+    assert message in line
+    assert "attempts" not in line  # retries=0: tried once
+
+
+def test_a_crashed_task_is_retried_under_its_retries(tmp_path: Path) -> None:
+    result = aloft("run", HOSTILE, "crash_once_wf", "--marker", str(tmp_path / "crashed"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "1"
