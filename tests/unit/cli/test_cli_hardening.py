@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -112,13 +111,6 @@ def test_values_too_large_for_a_command_line_come_from_a_file_or_stdin(tmp_path:
     assert from_stdin.stdout.strip() == "ABC"
     literal = aloft("run", HOSTILE, "echo_wf", "--text", "@@home")
     assert literal.stdout.strip() == "@home"
-
-
-def test_the_wheel_carries_the_typing_marker(tmp_path: Path) -> None:
-    from hatchling.builders.wheel import WheelBuilder
-
-    (wheel,) = WheelBuilder(str(ROOT)).build(directory=str(tmp_path), versions=["standard"])
-    assert "aloft/py.typed" in zipfile.ZipFile(wheel).namelist()
 
 
 @pytest.mark.parametrize(
