@@ -9,6 +9,7 @@ from aloft.cli.describe import entity_help, format_outputs, listing
 from aloft.cli.inputs import parse_inputs
 from aloft.cli.loading import entities_of, find_entity, load_file
 from aloft.errors import ExecutionFailedError
+from aloft.executors.process import ProcessExecutor
 from aloft.runner import LocalExecution, execute
 from aloft.runner.signals import give_signals, parse_signal_options
 from aloft.sdk.location import project_root
@@ -128,14 +129,15 @@ def run(
         drive(store, execution_id, workers, overwrite_cache=overwrite_cache)
         execution = LocalExecution.of(entity, store, execution_id)
     else:  # on worker processes, so that no task can end this one
-        execution = execute(
-            entity,
-            values,
-            overwrite_cache=overwrite_cache,
-            signals=given,
-            workers=worker_count(),
-            code_root=str(project_root(file)),
-        )
+        with ProcessExecutor(worker_count(), echo_output=True) as pool:
+            execution = execute(
+                entity,
+                values,
+                overwrite_cache=overwrite_cache,
+                signals=given,
+                executor=pool,
+                code_root=str(project_root(file)),
+            )
     print_outcome(execution)
 
 

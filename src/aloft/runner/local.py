@@ -9,6 +9,7 @@ whatever it does (``os._exit``, a segfault), can end the process that reports th
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import uuid
 from collections.abc import Iterable, Mapping
@@ -19,7 +20,6 @@ from aloft.engine import EngineHost
 from aloft.errors import ExecutionFailedError, InputError, TypeTransformerError
 from aloft.executors import Executor
 from aloft.executors.inline import InlineExecutor, resolver_with
-from aloft.executors.process import ProcessExecutor
 from aloft.ir import (
     ExecutionId,
     ExecutionPhase,
@@ -167,7 +167,7 @@ def execute(
     *,
     overwrite_cache: bool = False,
     signals: Mapping[str, Literal] | None = None,
-    workers: int | None = None,
+    executor: Executor | None = None,
     code_root: str = "",
 ) -> LocalExecution:
     """Run ``entity`` on ``values`` to completion, held in memory; cached tasks use the
@@ -175,19 +175,15 @@ def execute(
     one cached. Gates get ``signals``; those not given are asked for at the terminal when
     stdin is one (else a gate waits until its timeout).
 
-    Tasks run in this process, unless ``workers`` is given: then on a pool of that many
-    worker processes, which import the code from ``code_root`` and write to this process's
-    terminal.
+    Tasks run in this process, unless an ``executor`` is given (a pool of worker processes,
+    which import the code from ``code_root``); it is left open for the caller to reuse.
     """
     execution = ExecutionId(name=f"local-{uuid.uuid4().hex[:12]}")
     spec = execution_spec(entity, values, execution, code_root)
     store = InMemoryStore()
-    executor: Executor = (
-        InlineExecutor(resolver_with(entity.task_objects()))
-        if workers is None
-        else ProcessExecutor(workers, echo_output=True)
-    )
-    with executor:
+    with contextlib.ExitStack() as stack:
+        if executor is None:
+            executor = stack.enter_context(InlineExecutor(resolver_with(entity.task_objects())))
         host = EngineHost(
             store,
             executor,
