@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -32,3 +33,39 @@ def error_line(result: subprocess.CompletedProcess[str]) -> str:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
     return lines[0]
+
+
+_DRIVER = """
+import contextlib, io, json, sys, traceback
+from aloft.cli.main import main
+
+outcomes = []
+for args in json.load(sys.stdin):
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(args)
+        except BaseException:
+            traceback.print_exc()
+            code = -1
+    outcomes.append({"code": code, "stdout": out.getvalue(), "stderr": err.getvalue()})
+json.dump(outcomes, sys.__stdout__)
+"""
+
+
+def aloft_many(cases: list[list[str]]) -> list[subprocess.CompletedProcess[str]]:
+    """``aloft ARGS`` for each of ``cases``, one after another in one process (what the
+    ``aloft`` command runs, called in-process: one start-up for all)."""
+    driver = subprocess.run(
+        [sys.executable, "-c", _DRIVER],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+        input=json.dumps(cases),
+    )
+    return [
+        subprocess.CompletedProcess(args, o["code"], o["stdout"], o["stderr"])
+        for args, o in zip(cases, json.loads(driver.stdout), strict=True)
+    ]

@@ -18,40 +18,6 @@ def test_an_exception_whose_message_fails_is_named_and_not_retried() -> None:
     assert "attempts" not in line  # a user failure: tried once
 
 
-@pytest.mark.parametrize(
-    ("args", "env", "message"),
-    [
-        (["--text", "a", "--flag", "maybe"], {}, "invalid value for input --flag: expected bool"),
-        (["--text", "a", "--text", "b"], {}, "input --text is given twice"),
-        (["--text", "@/no/such/file"], {}, "input --text: cannot read /no/such/file"),
-        (["--text", "a"], {"ALOFT_CONFIG": "/no/such/config.toml"}, "ALOFT_CONFIG names"),
-    ],
-)
-def test_bad_inputs_and_settings_name_what_is_wrong(
-    args: list[str], env: dict[str, str], message: str
-) -> None:
-    result = aloft("run", HOSTILE, "echo_wf", *args, env=env)
-    assert result.returncode == 2
-    assert message in error_line(result)
-
-
-def test_a_store_setting_that_cannot_work_is_a_configuration_error(tmp_path: Path) -> None:
-    (tmp_path / "a-file").write_text("")
-    for store, message in [
-        ("nope://bucket/aloft", "ALOFT_STORE is 'nope://bucket/aloft': Protocol not known"),
-        (str(tmp_path / "a-file" / "store"), "is a file, not a folder"),
-    ]:
-        result = aloft("run", HOSTILE, "write_file_wf", env={"ALOFT_STORE": store})
-        assert result.returncode == 2
-        assert message in error_line(result)
-
-
-def test_a_file_input_with_an_unknown_protocol_names_the_input() -> None:
-    result = aloft("run", HOSTILE, "measure_wf", "--f", "nope://bucket/x.txt")
-    assert result.returncode == 2
-    assert "input 'f' of hostile.measure_wf: cannot open nope://bucket/x.txt" in error_line(result)
-
-
 def test_an_attempt_whose_outputs_fail_to_convert_leaves_no_blob_behind(tmp_path: Path) -> None:
     store = tmp_path / "store"
     result = aloft("run", HOSTILE, "half_converted_wf", env={"ALOFT_STORE": str(store)})
@@ -59,33 +25,6 @@ def test_an_attempt_whose_outputs_fail_to_convert_leaves_no_blob_behind(tmp_path
     assert "not an int" in error_line(result)
     left = [p for p in store.rglob("*") if p.is_file()] if store.exists() else []
     assert left == []
-
-
-def test_a_table_that_cannot_be_read_and_a_too_long_duration_name_the_input(
-    tmp_path: Path,
-) -> None:
-    (tmp_path / "bad.csv").write_text('a,b\n1,"2\n')
-    result = aloft("run", HOSTILE, "rows_wf", "--df", str(tmp_path / "bad.csv"))
-    assert result.returncode == 2
-    assert "invalid value for input --df: cannot read" in error_line(result)
-    assert "as a csv table: ParserError" in error_line(result)
-    result = aloft("run", HOSTILE, "wait_wf", "--d", "99999999999d")
-    assert result.returncode == 2
-    assert "invalid value for input --d" in error_line(result)
-    assert "too long: a timedelta is at most" in error_line(result)
-
-
-def test_a_folder_given_as_the_file_is_named_as_a_folder() -> None:
-    result = aloft("run", str(ROOT / "tests" / "fixtures"), "echo_wf")
-    assert result.returncode == 2
-    assert "is a folder; give the Python file" in error_line(result)
-
-
-def test_a_file_named_like_a_standard_library_module_says_so(tmp_path: Path) -> None:
-    (tmp_path / "random.py").write_text(Path(HOSTILE).read_text())
-    result = aloft("run", str(tmp_path / "random.py"), "echo_wf", "--text", "a")
-    assert result.returncode == 2
-    assert "named like the standard library module 'random'" in error_line(result)
 
 
 def test_a_huge_error_message_is_cut_on_the_terminal(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from cli_process import aloft, error_line
 
-HEADER = "from aloft import task, workflow\n\n\n"
+HEADER = "from aloft import Resources, task, workflow\n\n\n"
 INC = "@task\ndef inc(x: int) -> int:\n    return x + 1\n\n\n"
 
 PROGRAMS = {
@@ -65,6 +65,30 @@ PROGRAMS = {
     "a syntax error": (
         "def broken(:  # <-\n    pass\n",
         "importing it failed: SyntaxError: invalid syntax",
+    ),
+    "a generator task": (
+        "@task  # <-\ndef wf(n: int) -> int:\n    yield n\n",
+        "is a generator (it uses yield)",
+    ),
+    "positional-only inputs": (
+        "@task  # <-\ndef wf(n: int, /) -> int:\n    return n\n",
+        "takes 'n' as positional-only",
+    ),
+    "a returned value without an output type": (
+        "@task  # <-\ndef wf(n: int):\n    return n\n",
+        "returns a value but declares no output type",
+    ),
+    "declared outputs never returned": (
+        "@task  # <-\ndef wf(n: int) -> int:\n    print(n)\n",
+        "declares outputs (int) but has no return statement that gives them",
+    ),
+    "a resource quantity that is not one": (
+        '@task(requests=Resources(cpu="lots"))  # <-\ndef wf(n: int) -> int:\n    return n\n',
+        "cpu",
+    ),
+    "a class decorated as a task": (
+        "@task  # <-\nclass wf:\n    pass\n",
+        "@task decorates a function, not the class wf",
     ),
     "an async task called in a workflow": (
         "@task\nasync def inc(x: int) -> int:\n    return x + 1\n\n\n"
