@@ -16,6 +16,7 @@ import dataclasses
 import datetime
 import math
 import os
+import shutil
 import string
 import tempfile
 from collections import Counter
@@ -240,8 +241,10 @@ def _tree(directory: FlyteDirectory) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module", autouse=True)
 def _report() -> Iterator[None]:
-    """Print how many round trips each path made (shown with ``pytest -s``: ``make fuzz``)."""
+    """Print how many round trips each path made (shown with ``pytest -s``: ``make fuzz``),
+    and remove the files and folders the values were made of."""
     yield
+    shutil.rmtree(SCRATCH, ignore_errors=True)
     counts = ", ".join(f"{path}: {count}" for path, count in sorted(ROUND_TRIPS.items()))
     print(f"\nround trips with equal values back: {counts}")
 
