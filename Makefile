@@ -14,7 +14,7 @@ ifdef ALOFT_TEST_POSTGRES_URL
 export ALOFT_TEST_POSTGRES_URL
 endif
 
-.PHONY: .venv venv test lint format demo demo-server demo-stop bench constraints clean
+.PHONY: .venv venv test fuzz lint format demo demo-server demo-stop bench constraints clean
 
 DEMO_PORT ?= 8420
 DEMO_URL := http://127.0.0.1:$(DEMO_PORT)
@@ -30,6 +30,11 @@ $(STAMP): pyproject.toml constraints.txt
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -q
+
+# The round-trip properties, long: 20,000 random values per path, and the count per path.
+fuzz: $(STAMP)
+	ALOFT_HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -s --timeout 0 -p no:cacheprovider \
+	  tests/unit/types/test_roundtrip_properties.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINT_DIRS)

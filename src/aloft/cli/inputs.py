@@ -62,7 +62,7 @@ def parse_inputs(entity: Entity, args: list[str]) -> dict[str, Any]:
         text = _read_if_named(text, option)
         try:
             values[name] = parse_cli_value(text, py_type)
-        except TypeTransformerError as exc:
+        except (TypeTransformerError, InputError) as exc:  # a bad value, an unknown store
             raise InputError(f"invalid value for input {option}: {exc}") from None
     return values
 

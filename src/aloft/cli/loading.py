@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import importlib
 import sys
+import traceback
 from pathlib import Path
 from types import ModuleType
 
 from aloft.errors import InputError, UserError
 from aloft.sdk import Entity
 from aloft.sdk.arguments import suggest
-from aloft.sdk.location import module_name_for_file, project_root
+from aloft.sdk.location import location, module_name_for_file, project_root
 
 
 class LoadError(UserError):
@@ -40,7 +41,9 @@ def load_file(file: str) -> ModuleType:
     except UserError:
         raise
     except Exception as exc:
-        raise LoadError(f"{file}: importing it failed: {type(exc).__name__}: {exc}") from exc
+        where = _user_line(exc, project_root(path)) or file
+        message = exc.msg if isinstance(exc, SyntaxError) else str(exc)
+        raise LoadError(f"{where}: importing it failed: {type(exc).__name__}: {message}") from exc
     found = getattr(module, "__file__", None)
     if found is None or Path(found).resolve() != path.resolve():
         raise LoadError(
@@ -48,6 +51,22 @@ def load_file(file: str) -> ModuleType:
             "instead, which shadows it; rename the file"
         )
     return module
+
+
+def _user_line(exc: Exception, root: Path) -> str:
+    """Where in the user's project ``exc`` was raised, as ``file:line``: the line of a syntax
+    error, else the innermost frame of the traceback in a file under ``root`` that is
+    neither aloft's nor an installed package's; ``""`` if there is none."""
+    if isinstance(exc, SyntaxError) and exc.filename and exc.lineno:
+        return location(exc.filename, exc.lineno).display
+    aloft_folder = Path(__file__).resolve().parents[1]
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        source = Path(frame.filename).resolve()
+        installed = "site-packages" in source.parts or "dist-packages" in source.parts
+        ours = source.is_relative_to(aloft_folder)
+        if source.is_relative_to(root) and not installed and not ours:
+            return location(frame.filename, frame.lineno or 0).display
+    return ""
 
 
 def entities_of(module: ModuleType) -> dict[str, Entity]:

@@ -9,6 +9,7 @@ from aloft.cli.describe import entity_help, format_outputs, listing
 from aloft.cli.inputs import parse_inputs
 from aloft.cli.loading import entities_of, find_entity, load_file
 from aloft.errors import ExecutionFailedError
+from aloft.executors.process import ProcessExecutor
 from aloft.runner import LocalExecution, execute
 from aloft.runner.signals import give_signals, parse_signal_options
 from aloft.sdk.location import project_root
@@ -72,8 +73,8 @@ def run(
 
     Without NAME, list the tasks and workflows FILE defines. With NAME, --help lists its
     inputs with their types and defaults. Options of `run` itself go before FILE. With
-    --durable the execution is stored in the database and runs on worker processes: if this
-    process dies, `aloft resume NAME` continues it.
+    --durable the execution is stored in the database: if this process dies, `aloft resume
+    NAME` continues it. Tasks run on a pool of worker processes (ALOFT_WORKERS).
     """
     args = list(ctx.args)
     url = remote or None
@@ -127,8 +128,16 @@ def run(
         give_signals(store, execution_id, given)
         drive(store, execution_id, workers, overwrite_cache=overwrite_cache)
         execution = LocalExecution.of(entity, store, execution_id)
-    else:
-        execution = execute(entity, values, overwrite_cache=overwrite_cache, signals=given)
+    else:  # on worker processes, so that no task can end this one
+        with ProcessExecutor(worker_count(), echo_output=True) as pool:
+            execution = execute(
+                entity,
+                values,
+                overwrite_cache=overwrite_cache,
+                signals=given,
+                executor=pool,
+                code_root=str(project_root(file)),
+            )
     print_outcome(execution)
 
 

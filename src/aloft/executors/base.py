@@ -6,8 +6,9 @@ processes, a Ray cluster); the engine talks to all of them through these methods
 How to add an executor: subclass ``Executor``, start the attempt in ``submit`` without
 waiting for it (a token already submitted is ignored), and hand back finished attempts from
 ``poll``. Classify failures by who caused them: the task's own doing is ``ErrorKind.USER``
-(or ``RECOVERABLE``/``TIMEOUT``), a worker lost or killed from outside is
-``ErrorKind.SYSTEM``, which the engine retries from the system budget.
+(or ``RECOVERABLE``/``TIMEOUT``; a process the task itself ended or crashed is
+``RECOVERABLE``), a worker lost or killed from outside is ``ErrorKind.SYSTEM``, which the
+engine retries from the system budget.
 """
 
 from __future__ import annotations

@@ -15,9 +15,15 @@ _EXTERNAL_SIGNALS = frozenset({"SIGKILL", "SIGTERM", "SIGINT", "SIGHUP"})
 
 
 def death_cause(exitcode: int) -> tuple[ErrorKind, str]:
-    """Who is to blame for a worker's death during an attempt, and how to say what happened."""
+    """Who is to blame for a worker's death during an attempt, and how to say what happened.
+
+    A death by the task's own doing (an exit, a crash) is ``RECOVERABLE``: as in Flyte, where
+    a task's container that dies is retried up to the task's retries; a signal from outside
+    is ``SYSTEM``, retried from the system budget.
+    """
     if exitcode >= 0:
-        return ErrorKind.USER, f"worker process exited with code {exitcode} while running the task"
+        message = f"worker process exited with code {exitcode} while running the task"
+        return ErrorKind.RECOVERABLE, message
     number = -exitcode
     try:
         name = signal.Signals(number).name
@@ -26,7 +32,7 @@ def death_cause(exitcode: int) -> tuple[ErrorKind, str]:
     message = f"worker process died of {name} (signal {number}) while running the task"
     if name == "SIGKILL":
         message += "; it was killed from outside, possibly by the out-of-memory killer"
-    return (ErrorKind.SYSTEM if name in _EXTERNAL_SIGNALS else ErrorKind.USER), message
+    return (ErrorKind.SYSTEM if name in _EXTERNAL_SIGNALS else ErrorKind.RECOVERABLE), message
 
 
 def running_deadline(spec: TaskAttemptSpec) -> float | None:

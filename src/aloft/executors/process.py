@@ -16,7 +16,9 @@ heartbeat or runs a cancelled attempt is killed if need be and replaced by a fre
 How a worker's death is classified (see ``aloft.executors.base``): killed from outside
 (SIGKILL, which includes the out-of-memory killer, SIGTERM, SIGINT, SIGHUP, a lost heartbeat)
 is ``ErrorKind.SYSTEM``; any other death (an exit code, even 0, since no result was sent;
-SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, ...) is the task's own doing, ``ErrorKind.USER``.
+SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, ...) is the task's own doing,
+``ErrorKind.RECOVERABLE``: retried up to the task's ``retries``, as Flyte retries a task
+whose container dies.
 
 What a dying worker had captured of the attempt's output is still stored as its log; the
 executor does that through the worker runtime, since executors do not use storage directly.
@@ -94,6 +96,8 @@ class ProcessExecutor(Executor):
             as lost, is killed and its attempt fails as ``ErrorKind.SYSTEM``. The heartbeat
             is a thread of the worker, so a task that holds the GIL in one C call for longer
             than this is taken for a hung worker: keep it generous.
+        echo_output: Let attempts write to this process's stdout and stderr (the terminal
+            of a local run) as they run, instead of storing what they write as their logs.
     """
 
     def __init__(
@@ -102,6 +106,7 @@ class ProcessExecutor(Executor):
         *,
         memory_bytes: int | None = None,
         heartbeat_timeout: float = 120.0,
+        echo_output: bool = False,
     ) -> None:
         count = (os.cpu_count() or 1) if workers is None else workers
         if count < 1:
@@ -113,6 +118,7 @@ class ProcessExecutor(Executor):
         memory = physical_memory() if memory_bytes is None else memory_bytes
         self._capacity = Capacity(count * 1000, memory)
         self._heartbeat_timeout = heartbeat_timeout
+        self._echo_output = echo_output
         self._context = _start_context()
         self._log_dir = tempfile.mkdtemp(prefix="aloft-pool-")
         self._serial = itertools.count()
@@ -274,7 +280,7 @@ class ProcessExecutor(Executor):
         del self._running[spec.token]
         self._capacity.give_back(job.attempt.demand)
         self._stop(worker)
-        log = store_log(worker.log_path, spec)
+        log = store_log(worker.log_path, spec) if worker.log_path else ""
         discard_data(spec.output_prefix)
         self._idle.append(self._replace(worker))
         result = failed_result(spec, kind, message)
@@ -285,7 +291,8 @@ class ProcessExecutor(Executor):
     def _start_worker(self) -> _Worker:
         ours, theirs = self._context.Pipe()
         heartbeat = RawValue(ctypes.c_double, time.monotonic())
-        log_path = os.path.join(self._log_dir, f"worker-{next(self._serial)}.log")
+        serial = next(self._serial)
+        log_path = "" if self._echo_output else os.path.join(self._log_dir, f"worker-{serial}.log")
         process = self._context.Process(  # the fork server's environment is from its start
             target=serve,
             args=(theirs, heartbeat, log_path, dict(os.environ)),
@@ -307,8 +314,9 @@ class ProcessExecutor(Executor):
 
     def _replace(self, worker: _Worker) -> _Worker:
         """A fresh worker in place of ``worker``, which must be stopped."""
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(worker.log_path)
+        if worker.log_path:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(worker.log_path)
         return self._start_worker()
 
 

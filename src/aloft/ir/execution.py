@@ -61,7 +61,8 @@ class ErrorKind(StrEnum):
     USER = "user"
     """The task raised; not retried."""
     RECOVERABLE = "recoverable"
-    """The task raised ``FlyteRecoverableException``; retried from the task's ``retries``."""
+    """The task raised ``FlyteRecoverableException``, or its process died by the task's own
+    doing (an exit, a crash); retried from the task's ``retries``."""
     TIMEOUT = "timeout"
     """The attempt ran past the task's timeout and was stopped; retried like ``RECOVERABLE``."""
     SYSTEM = "system"

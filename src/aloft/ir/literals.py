@@ -71,10 +71,17 @@ class DatetimeValue(_LiteralBase, frozen=True, tag="datetime"):
     def of(cls, value: datetime.datetime) -> DatetimeValue:
         """The literal of ``value``. JSON (RFC 3339) offsets are whole minutes, so a value
         whose offset has seconds (historic zones had them) is kept as the same moment in UTC,
-        as flytekit does, instead of moving when written out."""
+        as flytekit does, instead of moving when written out; ``ValueError`` if that moment
+        lies outside the years 1 to 9999 in UTC."""
         offset = value.utcoffset()
         if offset is not None and offset % datetime.timedelta(minutes=1):
-            value = value.astimezone(datetime.UTC)
+            try:
+                value = value.astimezone(datetime.UTC)
+            except OverflowError:
+                raise ValueError(
+                    f"{value.isoformat()} has a UTC offset with seconds, so it is kept in UTC, "
+                    "where it falls outside the years 1 to 9999"
+                ) from None
         return cls(value=value)
 
 

@@ -2,11 +2,14 @@
 
 This is what calling a task or workflow as a function does, and what ``aloft run`` does. It
 goes through the same engine host and IR as the server (DESIGN.md, principle 1), over the
-in-memory store.
+in-memory store. A function call runs its tasks in this process (flytekit's local
+execution); ``aloft run`` runs them on a warm pool of worker processes, so that no task,
+whatever it does (``os._exit``, a segfault), can end the process that reports the run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import uuid
 from collections.abc import Iterable, Mapping
@@ -15,6 +18,7 @@ from typing import Any
 
 from aloft.engine import EngineHost
 from aloft.errors import ExecutionFailedError, InputError, TypeTransformerError
+from aloft.executors import Executor
 from aloft.executors.inline import InlineExecutor, resolver_with
 from aloft.ir import (
     ExecutionId,
@@ -174,17 +178,27 @@ def execute(
     *,
     overwrite_cache: bool = False,
     signals: Mapping[str, Literal] | None = None,
+    executor: Executor | None = None,
+    code_root: str = "",
 ) -> LocalExecution:
-    """Run ``entity`` on ``values`` to completion in this process; cached tasks use the
+    """Run ``entity`` on ``values`` to completion, held in memory; cached tasks use the
     catalog of the configured database (``local_catalog``), so a later run hits what this
     one cached. Gates get ``signals``; those not given are asked for at the terminal when
-    stdin is one (else a gate waits until its timeout)."""
-    mocks = mocked_tasks()  # a test's task_mock / patch: run here, reference tasks too
+    stdin is one (else a gate waits until its timeout).
+
+    Tasks run in this process, unless an ``executor`` is given (a pool of worker processes,
+    which import the code from ``code_root``); it is left open for the caller to reuse. A
+    test's ``task_mock`` / ``patch`` mocks (reference tasks too) run in this process only.
+    """
+    mocks = mocked_tasks()
     closure = with_mocks(entity.closure, mocks)
     execution = ExecutionId(name=f"local-{uuid.uuid4().hex[:12]}")
-    spec = execution_spec(entity, values, execution, closure=closure)
+    spec = execution_spec(entity, values, execution, code_root, closure=closure)
     store = InMemoryStore()
-    with InlineExecutor(resolver_with({**entity.task_objects(), **mocks})) as executor:
+    with contextlib.ExitStack() as stack:
+        if executor is None:
+            resolver = resolver_with({**entity.task_objects(), **mocks})
+            executor = stack.enter_context(InlineExecutor(resolver))
         host = EngineHost(
             store,
             executor,

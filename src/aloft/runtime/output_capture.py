@@ -49,6 +49,23 @@ class OutputCapture:
         return store_log(self.path, spec)
 
 
+class PassThrough:
+    """Leaves stdout and stderr where they go (the terminal of a local run) and stores no
+    log: what ``OutputCapture`` does, for a worker whose output is to be seen as it comes."""
+
+    @contextmanager
+    def capturing(self) -> Iterator[None]:
+        """Nothing is redirected; what the attempt wrote is flushed when it ends."""
+        try:
+            yield
+        finally:
+            _flush(sys.stdout, sys.stderr)
+
+    def store(self, spec: TaskAttemptSpec) -> str:
+        """No log: the output went to the terminal."""
+        return ""
+
+
 def store_log(path: str, spec: TaskAttemptSpec) -> str:
     """Store the file at ``path`` as the log of attempt ``spec`` and return its URI, with the
     values of the secrets its task requested replaced by ``[redacted]``.

@@ -28,7 +28,7 @@ from msgspec import structs
 
 from aloft.ir import ErrorKind, TaskAttemptResult, TaskAttemptSpec, from_json, to_json
 from aloft.runtime.attempt import failed_result
-from aloft.runtime.output_capture import OutputCapture
+from aloft.runtime.output_capture import OutputCapture, PassThrough
 from aloft.runtime.worker import run_attempt
 
 HEARTBEAT_INTERVAL = 0.5
@@ -51,7 +51,8 @@ def serve(
         connection: The worker's end of its pipe to the pool: specs in, results out.
         heartbeat: Shared memory the heartbeat thread writes ``time.monotonic()`` to.
         log_path: The file each attempt's stdout and stderr are captured into; the pool reads
-            it when the worker dies during an attempt.
+            it when the worker dies during an attempt. Empty: nothing is captured, the
+            output goes to the pool's own stdout and stderr.
         environ: The pool process's environment when it started this worker.
     """
     _die_with_parent()
@@ -63,7 +64,7 @@ def serve(
         target=_watch, args=(connection, heartbeat, log_path), name="aloft-watch", daemon=True
     )
     watch.start()
-    capture = OutputCapture(log_path)
+    capture = OutputCapture(log_path) if log_path else PassThrough()
     name = worker_name(os.getpid())
     while True:
         try:

@@ -7,14 +7,18 @@ from collections.abc import Iterable
 from typing import Any
 
 from aloft.errors import DecoratorError
+from aloft.sdk.location import caller_location
 
 
 def reject_unknown(what: str, given: dict[str, Any], known: Iterable[str]) -> None:
-    """Raise naming the first argument of ``given`` (if any): none of them is known."""
+    """Raise naming the first argument of ``given`` (if any), and the user's line that gave
+    it: none of them is known."""
     if not given:
         return
     name = next(iter(given))
-    raise DecoratorError(f"{what} got an unknown argument {name!r}{suggest(name, known)}")
+    raise DecoratorError(
+        f"{caller_location()}: {what} got an unknown argument {name!r}{suggest(name, known)}"
+    )
 
 
 def suggest(name: str, known: Iterable[str]) -> str:

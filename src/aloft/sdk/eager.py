@@ -11,7 +11,6 @@ Called outside a workflow, an eager workflow gives a coroutine, as flytekit's do
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 from collections.abc import Callable, Mapping
 from typing import Any, overload
@@ -29,7 +28,8 @@ from aloft.ir import (
     TypedInterface,
     WorkflowClosure,
 )
-from aloft.sdk.eager_controller import active_controller, run_body
+from aloft.sdk.eager_controller import run_body
+from aloft.sdk.entity import Entity
 from aloft.sdk.location import function_location
 from aloft.sdk.task import PythonFunctionTask, task_decorator
 from aloft.sdk.tracing import active_builder
@@ -77,13 +77,9 @@ class EagerWorkflowTask(PythonFunctionTask):
         return None, compile_workflow(graph)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if active_builder() is not None or active_controller() is not None:
-            return super().__call__(*args, **kwargs)
-        if args:
-            kwargs = self._with_positional(args, kwargs)
-        from aloft.runner import run_locally  # the SDK's one back-edge, as in Entity
-
-        return asyncio.to_thread(run_locally, self, kwargs)
+        if active_builder() is not None:  # unlike an async task, a workflow may call it
+            return Entity.__call__(self, *args, **kwargs)
+        return super().__call__(*args, **kwargs)
 
     def __repr__(self) -> str:
         return f"<eager {self.name}>"

@@ -76,17 +76,21 @@ class Entity(ABC):
         return run_locally(self, kwargs)
 
     def _with_positional(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
-        """Positional arguments bound to the declared inputs in order, as flytekit does."""
+        """Positional arguments bound to the declared inputs in order, as flytekit does; a
+        mismatch names the user's line that made the call."""
         names = list(self.python_interface.inputs)
         if len(args) > len(names):
             raise InputError(
-                f"{self.name} takes {len(names)} inputs ({', '.join(names) or 'none'}) "
-                f"but was given {len(args)} positional arguments"
+                f"{caller_location()}: {self.name} takes {len(names)} inputs "
+                f"({', '.join(names) or 'none'}) but was given {len(args)} positional arguments"
             )
         bound = dict(zip(names, args, strict=False))
         for name in bound:
             if name in kwargs:
-                raise InputError(f"{self.name} got input {name!r} both by position and by name")
+                raise InputError(
+                    f"{caller_location()}: {self.name} got input {name!r} both by position "
+                    "and by name"
+                )
         return {**bound, **kwargs}
 
     def shape_outputs(self, values: list[Any], void: Any = None) -> Any:

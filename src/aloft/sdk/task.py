@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, overload
 
 from aloft.compiler import compile_task_as_workflow
-from aloft.errors import DecoratorError
+from aloft.errors import CompileError, DecoratorError
 from aloft.ir import (
     CodeReference,
     Identifier,
@@ -24,13 +24,15 @@ from aloft.ir import (
 )
 from aloft.sdk.arguments import reject_unknown
 from aloft.sdk.deck import deck_settings
+from aloft.sdk.eager_controller import active_controller
 from aloft.sdk.entity import Entity
 from aloft.sdk.function_checks import check_is_function, check_task_function
 from aloft.sdk.image_spec import image_of
 from aloft.sdk.interface import Interface, interface_of, typed_interface
-from aloft.sdk.location import function_location, module_of
+from aloft.sdk.location import caller_location, function_location, module_of
 from aloft.sdk.resources import Cache, PodTemplate, Resources, Secret, resource_spec
 from aloft.sdk.settings import cache_config_of, retries_of, timeout_of
+from aloft.sdk.tracing import active_builder
 from aloft.types.iterators import is_iterator_type
 
 R = TypeVar("R")
@@ -104,6 +106,23 @@ class PythonFunctionTask(Entity):
     def is_async(self) -> bool:
         """Whether the function is ``async def`` (called in an eager body, it is awaited)."""
         return inspect.iscoroutinefunction(self.task_function)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Call the task; an ``async def`` one behaves as in flytekit: in an eager body it is
+        awaited, anywhere else outside a workflow it gives a coroutine
+        (``asyncio.run(t(x=1))``), and a workflow body cannot call it."""
+        if not self.is_async or active_controller() is not None:
+            return super().__call__(*args, **kwargs)
+        if active_builder() is not None:
+            raise CompileError(
+                f"{caller_location()}: task {self.name} is 'async def', so a workflow cannot "
+                "call it; await it in an @eager workflow, or make it a plain 'def'"
+            )
+        if args:
+            kwargs = self._with_positional(args, kwargs)
+        from aloft.runner import run_locally  # the SDK's one back-edge, as in Entity
+
+        return asyncio.to_thread(run_locally, self, kwargs)
 
     def execute(self, **kwargs: Any) -> Any:
         """Run the function on Python values (what a worker does with decoded inputs); an

@@ -31,6 +31,17 @@ class UnknownProtocol(InputError):
     """A URI names a protocol no installed fsspec filesystem serves."""
 
 
+def check_protocol(uri: str) -> None:
+    """``UnknownProtocol`` unless an installed fsspec filesystem serves the protocol of
+    ``uri``; asks fsspec's registry only, so nothing is opened or fetched."""
+    from fsspec import get_filesystem_class
+
+    try:
+        get_filesystem_class(uri.split("://", 1)[0])
+    except (ImportError, ValueError) as exc:
+        raise UnknownProtocol(f"cannot open {uri}: {exc}") from exc
+
+
 class HashingWriter:
     """A writable file that hashes what passes through it."""
 

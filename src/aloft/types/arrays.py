@@ -95,7 +95,12 @@ class NumpyArrayTransformer(TypeTransformer[Any]):
             return self.parse_text(data, py_type)
         if not isinstance(data, list | int | float | bool):
             raise mismatch(py_type, data, "give a JSON list or the path of a .npy file")
-        return _numpy().asarray(data)
+        try:
+            return _numpy().asarray(data)
+        except ValueError:  # rows of different lengths
+            raise mismatch(
+                py_type, data, "the rows of an array must have the same length"
+            ) from None
 
 
 def _numpy() -> ModuleType:

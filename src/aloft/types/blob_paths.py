@@ -35,6 +35,7 @@ from typing import Any, ClassVar, TypeVar
 from aloft.errors import TypeTransformerError
 from aloft.ir import BlobDimensionality, BlobType, BlobValue, Literal, LiteralType
 from aloft.storage import BlobStore, current_data_context
+from aloft.storage.blob import check_protocol
 from aloft.types.hash_method import user_hash_in_force
 from aloft.types.messages import literal_mismatch, mismatch, text_mismatch
 from aloft.types.transformer import TypeTransformer
@@ -270,6 +271,7 @@ class BlobPathTransformer(TypeTransformer[BlobPath]):
 
     def parse_text(self, text: str, py_type: Any) -> BlobPath:
         if is_remote(text):
+            check_protocol(text)  # a typo in a URL is said now, not when a task reads it
             value: BlobPath = py_type(text)
             return value
         path = Path(text.removeprefix("file://")).expanduser()

@@ -42,9 +42,10 @@ class IntTransformer(TypeTransformer[int]):
         return self._type
 
     def to_literal(self, value: Any, py_type: Any) -> Literal:
-        if type(value) is int:
-            return IntegerValue(value=value)
-        return IntegerValue(value=self.from_json_value(value, py_type))
+        number = value if type(value) is int else self.from_json_value(value, py_type)
+        if not -(2**63) <= number < 2**63:  # as Flyte's integers, and JSON inputs
+            raise mismatch(int, number, "outside the 64-bit range")
+        return IntegerValue(value=number)
 
     def to_python(self, literal: Literal, py_type: Any) -> int:
         if type(literal) is IntegerValue:

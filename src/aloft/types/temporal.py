@@ -11,6 +11,7 @@ import datetime
 import re
 from typing import Any
 
+from aloft.errors import TypeTransformerError
 from aloft.ir import (
     DatetimeValue,
     DateValue,
@@ -55,7 +56,10 @@ class DatetimeTransformer(TypeTransformer[datetime.datetime]):
 
     def to_literal(self, value: Any, py_type: Any) -> Literal:
         if isinstance(value, datetime.datetime):
-            return DatetimeValue.of(value)
+            try:
+                return DatetimeValue.of(value)
+            except ValueError as exc:
+                raise TypeTransformerError(f"cannot store the datetime {exc}") from None
         raise mismatch(datetime.datetime, value)
 
     def to_python(self, literal: Literal, py_type: Any) -> datetime.datetime:

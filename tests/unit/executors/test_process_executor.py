@@ -143,13 +143,13 @@ def test_a_worker_that_dies_leaves_nothing_it_wrote_behind(
     assert written == []
 
 
-def test_hard_exit_is_a_user_failure_and_a_new_worker_takes_over(
+def test_hard_exit_is_the_tasks_retryable_failure_and_a_new_worker_takes_over(
     make_pool: MakePool, tmp_path: Path
 ) -> None:
     pool = make_pool(1)
     exited = run_one(pool, tasks.hard_exit, tmp_path, code=7)
     assert exited.error is not None
-    assert exited.error.kind is ErrorKind.USER
+    assert exited.error.kind is ErrorKind.RECOVERABLE  # retried under the task's retries
     assert "exited with code 7" in exited.error.message
     assert read(exited.log_uri) == b"about to leave\n"  # stored for the dead worker
     after = run_one(pool, tasks.add, tmp_path, a=1, b=1)
@@ -157,10 +157,12 @@ def test_hard_exit_is_a_user_failure_and_a_new_worker_takes_over(
     assert after.worker != exited.worker
 
 
-def test_segfault_is_a_user_failure_naming_the_signal(make_pool: MakePool, tmp_path: Path) -> None:
+def test_segfault_is_the_tasks_retryable_failure_naming_the_signal(
+    make_pool: MakePool, tmp_path: Path
+) -> None:
     result = run_one(make_pool(1), tasks.segfault, tmp_path)
     assert result.error is not None
-    assert result.error.kind is ErrorKind.USER
+    assert result.error.kind is ErrorKind.RECOVERABLE
     assert "SIGSEGV (signal 11)" in result.error.message
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -106,3 +107,35 @@ def test_the_task_context_has_the_execution_id_and_a_private_working_directory()
 
 def test_current_context_outside_a_task_still_answers() -> None:
     assert current_context().execution_id.name == "local"
+
+
+@task
+def exits(code: int) -> int:
+    sys.exit(code)
+    raise AssertionError("unreachable: sys.exit does not return")
+
+
+@task(retries=2)
+def interrupted() -> int:
+    raise KeyboardInterrupt
+
+
+@task(timeout=60)
+def crashes_in_a_child() -> int:
+    os._exit(5)
+    raise AssertionError("unreachable: os._exit does not return")
+
+
+def test_a_task_cannot_end_the_calling_process() -> None:
+    """sys.exit and KeyboardInterrupt raised by a task fail it once, naming them; a child
+    process the task ends fails it once under retries=0, not as a system failure retried."""
+    with pytest.raises(
+        ExecutionFailedError, match=r"exits \(node n0\) failed: called sys.exit\(0\)"
+    ):
+        exits(code=0)
+    with pytest.raises(ExecutionFailedError, match=r"failed: raised KeyboardInterrupt$"):
+        interrupted()
+    execution = execute(crashes_in_a_child, {})
+    assert execution.error_message().endswith(
+        "failed: worker process exited with code 5 while running the task"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import importlib
 import socket
@@ -10,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from aloft import Cache, PodTemplate, Resources, Secret, task
-from aloft.errors import DecoratorError, InputError
+from aloft import Cache, PodTemplate, Resources, Secret, dynamic, eager, map_task, task, workflow
+from aloft.errors import CompileError, DecoratorError, ExecutionFailedError, InputError
 from aloft.ir import SimpleKind, SimpleType
 
 
@@ -274,3 +275,37 @@ def test_returning_none_for_an_optional_output_and_raising_are_fine() -> None:
 
     assert maybe(x=1) is None
     assert nothing(x=1) is None
+
+
+@task
+async def add_async(x: int) -> int:
+    await asyncio.sleep(0)
+    return x + 1
+
+
+@dynamic
+def calls_async(x: int) -> int:
+    return add_async(x=x)
+
+
+def test_an_async_task_behaves_as_in_flytekit() -> None:
+    """flytekit 1.16 accepts ``@task async def``: called alone it gives a coroutine, mapped
+    or awaited in an eager workflow it runs, and a workflow body cannot call it."""
+    called = add_async(x=1)
+    assert asyncio.iscoroutine(called)
+    assert asyncio.run(called) == 2
+    assert map_task(add_async)(x=[1, 2]) == [2, 3]
+
+    @eager
+    async def awaits(x: int) -> int:
+        return await add_async(x=x)
+
+    assert asyncio.run(awaits(x=5)) == 6
+    with pytest.raises(CompileError, match=r"test_task_decorator\.py:\d+: task .*add_async is "):
+
+        @workflow
+        def static(x: int) -> int:
+            return add_async(x=x)
+
+    with pytest.raises(ExecutionFailedError, match=r"'async def', so a workflow cannot call it"):
+        calls_async(x=1)
