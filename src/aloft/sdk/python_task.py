@@ -51,17 +51,8 @@ from aloft.sdk.arguments import reject_unknown
 from aloft.sdk.entity import Entity
 from aloft.sdk.interface import Interface, typed_interface
 from aloft.sdk.location import Site, instantiation_site
-
-# Helpers @task uses for the same settings; imported, not copied (see aloft.sdk.task).
-from aloft.sdk.task import (
-    _accelerator,
-    _resources,
-    _secret,
-    _shared_memory,
-    _string_map,
-    _text,
-)
 from aloft.sdk.task_metadata import TaskMetadata
+from aloft.sdk.task_settings import runtime_settings
 
 T = TypeVar("T")
 
@@ -141,11 +132,21 @@ class PythonTask(Entity, Generic[T]):
         self.python_interface = interface
         self.interface = typed_interface(interface, what)
         self.metadata = metadata
-        self.environment = _string_map(environment, "environment", what)
         self._id = Identifier(resource_type=ResourceType.TASK, name=name)
         self._unbound = self._template_without_code(
-            metadata, kwargs, enable_deck, disable_deck, deck_fields
+            metadata,
+            {
+                **kwargs,
+                "environment": environment,
+                "enable_deck": True if metadata.generates_deck else enable_deck,
+                "disable_deck": None if metadata.generates_deck else disable_deck,
+                "deck_fields": deck_fields,
+                "pod_template_name": kwargs.get("pod_template_name") or metadata.pod_template_name,
+                "labels": kwargs.get("labels") or metadata.labels,
+                "annotations": kwargs.get("annotations") or metadata.annotations,
+            },
         )
+        self.environment = self._unbound.environment
         self._closure: WorkflowClosure | None = None
 
     @property
@@ -201,16 +202,9 @@ class PythonTask(Entity, Generic[T]):
         return f"<{type(self).__name__} {self.name}>"
 
     def _template_without_code(
-        self,
-        metadata: TaskMetadata,
-        settings: dict[str, Any],
-        enable_deck: bool | None,
-        disable_deck: bool | None,
-        deck_fields: Iterable[Any] | None,
+        self, metadata: TaskMetadata, settings: dict[str, Any]
     ) -> TaskTemplate:
         what = self.what
-        if enable_deck is None:
-            enable_deck = disable_deck is False
         docs = settings.get("docs")
         short = getattr(docs, "short_description", None) if docs is not None else None
         config = {}
@@ -222,26 +216,9 @@ class PythonTask(Entity, Generic[T]):
             code=CodeReference(module=self.module_name, qualname=""),
             type=self._task_type,
             metadata=metadata.to_spec(self.python_interface.inputs, what),
-            requests=_resources(settings.get("requests") or settings.get("resources"), what),
-            limits=_resources(settings.get("limits"), what),
-            container_image=_text(settings.get("container_image"), "container_image", what),
-            environment=self.environment,
-            secret_requests=tuple(_secret(s, what) for s in settings.get("secret_requests") or ()),
-            enable_deck=bool(enable_deck or metadata.generates_deck),
-            deck_fields=tuple(str(getattr(f, "value", f)) for f in deck_fields or ()),
-            pod_template_name=_text(
-                settings.get("pod_template_name") or metadata.pod_template_name,
-                "pod_template_name",
-                what,
-            ),
-            accelerator=_accelerator(settings.get("accelerator")),
-            shared_memory=_shared_memory(settings.get("shared_memory")),
-            labels=_string_map(settings.get("labels") or metadata.labels, "labels", what),
-            annotations=_string_map(
-                settings.get("annotations") or metadata.annotations, "annotations", what
-            ),
             docs=str(short if short is not None else docs or ""),
             config=config,
+            **runtime_settings(settings, what),
         )
 
     def _code_reference(self) -> CodeReference:

@@ -16,22 +16,20 @@ from aloft.errors import CompileError, DecoratorError
 from aloft.ir import (
     CodeReference,
     Identifier,
-    ResourceSpec,
     ResourceType,
     TaskMetadata,
     TaskTemplate,
     WorkflowClosure,
 )
 from aloft.sdk.arguments import reject_unknown
-from aloft.sdk.deck import deck_settings
 from aloft.sdk.eager_controller import active_controller
 from aloft.sdk.entity import Entity
 from aloft.sdk.function_checks import check_is_function, check_task_function
-from aloft.sdk.image_spec import image_of
 from aloft.sdk.interface import Interface, interface_of, typed_interface
 from aloft.sdk.location import caller_location, function_location, module_of
-from aloft.sdk.resources import Cache, PodTemplate, Resources, Secret, resource_spec
+from aloft.sdk.resources import Cache, PodTemplate, Resources, Secret
 from aloft.sdk.settings import cache_config_of, retries_of, timeout_of
+from aloft.sdk.task_settings import runtime_settings
 from aloft.sdk.tracing import active_builder
 from aloft.types.iterators import is_iterator_type
 
@@ -190,82 +188,15 @@ def _template(task: PythonFunctionTask, settings: dict[str, Any], what: str) -> 
         interruptible=None if interruptible is None else bool(interruptible),
         deprecated=deprecated,
     )
-    requests = _resources(settings.get("requests") or settings.get("resources"), what)
-    enable_deck, deck_fields = deck_settings(
-        settings.get("enable_deck"), settings.get("disable_deck"), settings.get("deck_fields"), what
-    )
-    pod_template = settings.get("pod_template")
-    if pod_template is not None and not isinstance(pod_template, PodTemplate):
-        raise DecoratorError(f"{what}: pod_template must be a PodTemplate, got {pod_template!r}")
-    container_image, image_spec = image_of(settings.get("container_image"), what)
     return TaskTemplate(
         id=Identifier(resource_type=ResourceType.TASK, name=task.name),
         interface=task.interface,
         code=CodeReference(module=module_of(fn), qualname=fn.__qualname__),
         metadata=metadata,
-        requests=requests,
-        limits=_resources(settings.get("limits"), what),
-        container_image=container_image,
-        image_spec=image_spec,
-        environment=_string_map(settings.get("environment"), "environment", what),
-        secret_requests=tuple(_secret(s, what) for s in settings.get("secret_requests") or ()),
-        enable_deck=enable_deck,
-        deck_fields=deck_fields,
-        pod_template_name=_text(settings.get("pod_template_name"), "pod_template_name", what),
-        pod_template=pod_template.to_dict() if pod_template else None,
-        accelerator=_accelerator(settings.get("accelerator")),
-        shared_memory=_shared_memory(settings.get("shared_memory")),
-        labels=_string_map(settings.get("labels"), "labels", what),
-        annotations=_string_map(settings.get("annotations"), "annotations", what),
         docs=_docs(settings.get("docs"), fn),
         config=_config(settings),
+        **runtime_settings(settings, what),
     )
-
-
-def _resources(value: Any, what: str) -> ResourceSpec:
-    if value is None:
-        return ResourceSpec()
-    if not isinstance(value, Resources):
-        raise DecoratorError(f"{what}: expected Resources(...), got {value!r}")
-    return resource_spec(value, what)
-
-
-def _text(value: Any, name: str, what: str) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise DecoratorError(f"{what}: {name} must be a string, got {value!r}")
-    return value
-
-
-def _string_map(value: Any, name: str, what: str) -> dict[str, str]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-    ):
-        raise DecoratorError(f"{what}: {name} must be a dict of strings to strings, got {value!r}")
-    return dict(value)
-
-
-def _secret(value: Any, what: str) -> Any:
-    if not isinstance(value, Secret):
-        raise DecoratorError(
-            f"{what}: secret_requests must hold Secret(...) objects, got {value!r}"
-        )
-    return value.to_spec()
-
-
-def _accelerator(value: Any) -> str:
-    if value is None:
-        return ""
-    return str(getattr(value, "device", None) or getattr(value, "_device", None) or value)
-
-
-def _shared_memory(value: Any) -> str:
-    if value is None or value is False:
-        return ""
-    return "true" if value is True else str(value)
 
 
 def _docs(value: Any, fn: Callable[..., Any]) -> str:

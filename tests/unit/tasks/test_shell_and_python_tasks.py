@@ -13,8 +13,11 @@ import pytest
 from aloft import (
     FlyteDirectory,
     FlyteFile,
+    ImageSpec,
     OutputLocation,
     PythonTask,
+    Resources,
+    Secret,
     ShellTask,
     TaskMetadata,
     kwtypes,
@@ -67,6 +70,27 @@ def test_python_task_definitions_are_checked_where_they_are_written() -> None:
         TaskMetadata(cache=True)
     with pytest.raises(DecoratorError, match="retries must be a non-negative int"):
         TaskMetadata(retries=-1)
+
+
+def test_a_python_task_takes_the_settings_task_takes_with_the_same_checks() -> None:
+    image = ImageSpec(name="doubler", packages=["numpy"])
+    template = Double(
+        name="d",
+        container_image=image,
+        requests=Resources(cpu="1", mem="1Gi"),
+        secret_requests=[Secret(group="db", key="password")],
+        enable_deck=True,
+        metadata=TaskMetadata(labels={"team": "ml"}),
+    )._unbound
+    assert template.image_spec is not None and template.container_image == image.image_name()
+    assert template.requests.cpu == "1"
+    assert [(s.group, s.key) for s in template.secret_requests] == [("db", "password")]
+    assert template.enable_deck and template.deck_fields
+    assert template.labels == {"team": "ml"}
+    with pytest.raises(DecoratorError, match=rf"{HERE}:\d+: task 'd': .*cpu"):
+        Double(name="d", requests=Resources(cpu="lots"))
+    with pytest.raises(DecoratorError, match="give enable_deck or disable_deck, not both"):
+        Double(name="d", enable_deck=True, disable_deck=False)
 
 
 def test_a_task_held_by_no_module_level_name_cannot_be_compiled_outside_tests() -> None:
