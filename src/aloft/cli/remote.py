@@ -297,10 +297,8 @@ def logs(
             click.echo(remote.logs(execution, node, attempt=attempt, tail=tail), nl=False)
             return
         shown = None
-        for number, text in remote.follow_logs(execution, node, attempt=attempt):
-            if shown is None and tail is not None:  # what was there when we came
-                text = "".join(text.splitlines(keepends=True)[-tail:])
-            elif shown is not None and number != shown:
+        for number, text in remote.follow_logs(execution, node, attempt=attempt, tail=tail):
+            if shown is not None and number != shown:
                 click.echo(f"aloft: attempt {number} of {node} runs", err=True)
             shown = number
             click.echo(text, nl=False)

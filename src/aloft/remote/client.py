@@ -403,17 +403,19 @@ class Remote:
         node: str,
         *,
         attempt: int | None = None,
+        tail: int | None = None,
         interval: float = 0.5,
     ) -> Iterator[tuple[int, str]]:
         """What ``node`` prints as it prints it, as ``(attempt, text)`` pieces, until the
         node ends: each of its attempts in turn (a retry follows the attempt it retries),
-        or only attempt ``attempt``. Looks for more every ``interval`` seconds."""
+        or only attempt ``attempt``; with ``tail``, only the last lines of what it had
+        printed already. Looks for more every ``interval`` seconds."""
         id = self._id(execution)
 
         def fetch(number: int | None, offset: int) -> LogPart:
             return self.log_part(id, node, attempt=number, offset=offset)
 
-        return follow_log(fetch, attempt, interval)
+        return follow_log(fetch, attempt, interval, tail)
 
     def activate(self, launch_plan: str, version: str, *, active: bool = True) -> None:
         """Make ``version`` of ``launch_plan`` the active one (its schedule fires from now), or

@@ -63,13 +63,16 @@ def follow_log(
     fetch: Fetch,
     attempt: int | None = None,
     interval: float = 0.5,
+    tail: int | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Iterator[tuple[int, str]]:
     """What a node's attempts print, as ``(attempt, text)`` pieces in order, until the node
-    ends; only attempt ``attempt``'s until it ends, if given. Asks ``fetch`` for more every
-    ``interval`` seconds while nothing has ended."""
+    ends; only attempt ``attempt``'s until it ends, if given; of what was printed before the
+    first request, only the last ``tail`` lines. Asks ``fetch`` for more every ``interval``
+    seconds while nothing has ended."""
     number, offset, finished = attempt, 0, None
     decoder = _decoder()
+    lines = tail
     while True:
         part = fetch(number, offset)
         if number is None and part.attempt is not None and part.attempt != finished:
@@ -79,7 +82,9 @@ def follow_log(
                 continue
         if number is not None and part.data:
             offset += len(part.data)
-            yield number, decoder.decode(part.data)
+            text = decoder.decode(part.data)
+            yield number, text if lines is None else "".join(text.splitlines(True)[-lines:])
+        lines = None
         if number is not None and part.attempt_ended and part.attempt == number:
             if rest := decoder.decode(b"", final=True):
                 yield number, rest

@@ -45,8 +45,10 @@ class Server:
         return LogPart(data[offset:], chosen, phase, node_phase, GOING)
 
 
-def followed(server: Server, attempt: int | None = None) -> list[tuple[int, str]]:
-    pieces = follow_log(server.fetch, attempt, sleep=lambda seconds: None)
+def followed(
+    server: Server, attempt: int | None = None, tail: int | None = None
+) -> list[tuple[int, str]]:
+    pieces = follow_log(server.fetch, attempt, tail=tail, sleep=lambda seconds: None)
     merged: list[tuple[int, str]] = []
     for number, text in pieces:
         if merged and merged[-1][0] == number:
@@ -78,6 +80,14 @@ def test_a_chosen_attempt_is_followed_alone() -> None:
     first = Log([(b"try\n", RUNNING), (b"try\nboom\n", FAILED)])
     server = Server({0: first, 1: Log([(b"again\n", RUNNING)])}, [(1, RUNNING)])
     assert followed(server, attempt=0) == [(0, "try\nboom\n")]
+
+
+def test_a_tail_keeps_the_last_lines_of_what_was_printed_before_the_first_request() -> None:
+    log = Log([(b"a\nb\nc\n", RUNNING), (b"a\nb\nc\nd\ne\n", SUCCEEDED)])
+    server = Server({0: log}, [(0, RUNNING), (0, SUCCEEDED)])
+    assert followed(server, tail=1) == [(0, "c\nd\ne\n")]
+    later = Log([(b"", RUNNING), (b"a\nb\n", SUCCEEDED)])  # nothing there yet: all of it
+    assert followed(Server({0: later}, [(0, RUNNING), (0, SUCCEEDED)]), tail=1) == [(0, "a\nb\n")]
 
 
 def test_a_node_that_never_starts_is_left_when_its_execution_ends() -> None:
