@@ -6,6 +6,7 @@ from __future__ import annotations
 import collections
 import itertools
 import os
+import re
 import signal
 import time
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from durable import ROOT, aloft, aloft_process, opened, wait_for_file, wait_for_lines
 
 from aloft.ir import ExecutionId, NodeKey, NodePhase
+from aloft.storage import store_for
 
 FIXTURE = ROOT / "tests" / "fixtures" / "durable_maps.py"
 MAP = NodeKey(path=("n1",))
@@ -62,9 +64,15 @@ def test_a_worker_killed_mid_batch_retries_its_items_from_the_system_budget(
     assert process.returncode == 0, stderr
     assert stdout == "[100, 101, 102]\n"
     with opened(db) as store:
-        items = store.load(ExecutionId(name="victim")).nodes[MAP].items
+        snapshot = store.load(ExecutionId(name="victim"))
+    items = snapshot.nodes[MAP].items
     assert items is not None
     assert (items.user_failures, items.system_failures) == ({}, {1: 1})
+    # what the killed batch printed is its log, in the batch's folder, as its record says
+    [lost] = [a for a in snapshot.attempts.values() if a.phase is NodePhase.FAILED]
+    assert re.search(r"/n1/batch-\d+/logs\.txt$", lost.log_uri)
+    log = store_for(lost.log_uri).read_bytes(lost.log_uri).decode()
+    assert "item 1 waits to be killed\n" in log
 
 
 def test_concurrency_one_runs_the_items_one_after_another(tmp_path: Path, db: str) -> None:

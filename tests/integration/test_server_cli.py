@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from durable import ROOT, aloft
+from durable import ROOT, aloft, aloft_process
 from server import Server, serving
 
 from aloft.cli.loading import load_file
@@ -19,11 +19,17 @@ from aloft.remote import Remote
 FLOWS = ROOT / "tests" / "fixtures" / "server_flows.py"
 
 
+SECRET = "hunter2-token"
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server whose workers hold a secret (``vault/token``) in their environment."""
     home = tmp_path_factory.mktemp("home")
-    with serving(f"sqlite:///{home / 'aloft.db'}", home) as started:
-        yield started
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("_FSEC_VAULT_TOKEN", SECRET)
+        with serving(f"sqlite:///{home / 'aloft.db'}", home) as started:
+            yield started
 
 
 def cli(server: Server, *args: str) -> tuple[int, str, str]:
@@ -51,6 +57,45 @@ def test_logs_show_what_a_node_printed_whole_or_its_tail(server: Server) -> None
     assert out.splitlines()[-2:] == ["line 3", "line 4"]
     code, _, err = cli(server, "logs", name, "n7")
     assert code == 2 and "has no node 'n7'" in err
+
+
+def test_logs_follow_a_task_from_before_it_starts_line_by_line_with_its_secret_redacted(
+    server: Server, tmp_path: Path
+) -> None:
+    release = tmp_path / "release"
+    name = launch(server, "released", "--release", str(release))  # n1 runs once n0 approves
+    code, out, err = cli(server, "logs", name, "n1")
+    assert (code, out) == (0, ""), err  # not started yet: nothing, and no error
+    code, _, err = cli(server, "logs", name, "n9")
+    assert code == 2 and "has no node 'n9'" in err
+    follower = aloft_process("logs", name, "n1", "--follow", "--remote", server.url)
+    try:
+        assert cli(server, "signal", "set", name, "go", "true")[0] == 0
+        assert follower.stdout is not None
+        first = follower.stdout.readline()  # the task waits for its release meanwhile
+        assert first == "first line, with [redacted]\n"
+        url = f"{server.url}/api/v1/executions/default/development/{name}/logs"
+        answer = httpx.get(url, params={"node": "n1"})
+        assert answer.text == first
+        assert answer.headers["x-aloft-attempt"] == "0"
+        assert answer.headers["x-aloft-attempt-phase"] == "running"  # it has not ended
+        assert answer.headers["x-aloft-node-phase"] == "running"
+        assert httpx.get(url, params={"node": "n1", "offset": 6}).text == first[6:]
+        refused = httpx.get(url, params={"node": "n1", "offset": 6, "tail": 1})
+        assert refused.status_code == 422 and "tail, offset" in refused.text
+        with Remote(server.url) as remote:
+            nodes = remote.with_nodes(remote.fetch_execution(name)).nodes
+        [attempt] = next(node for node in nodes if node.key == "n1").attempts
+        assert attempt.log_uri.endswith(f"/{name}/n1/0/logs.txt")  # named while it runs
+        release.touch()
+        rest, errors = follower.communicate(timeout=60)  # it stops once the node has ended
+        assert (follower.returncode, rest) == (0, "second line\n"), errors
+    finally:
+        if follower.poll() is None:
+            follower.kill()
+            follower.communicate()
+    code, out, _ = cli(server, "logs", name, "n1")
+    assert out == "first line, with [redacted]\nsecond line\n"
 
 
 def test_get_shows_an_execution_its_nodes_and_the_listing(server: Server) -> None:

@@ -275,7 +275,9 @@ def set_signal(
 @click.argument("node")
 @click.option("--attempt", type=click.IntRange(0), help="Which attempt (default: the latest).")
 @click.option("--tail", type=click.IntRange(1), help="Only the last lines.")
-@click.option("--follow", "-f", is_flag=True, help="Keep printing what it prints until it ends.")
+@click.option(
+    "--follow", "-f", is_flag=True, help="Print what it prints as it prints it, until it ends."
+)
 @server_options
 def logs(
     execution: str,
@@ -287,16 +289,19 @@ def logs(
     project: str,
     domain: str,
 ) -> None:
-    """Print what NODE of EXECUTION printed."""
+    """Print what NODE of EXECUTION printed (its latest attempt; a map node's attempts are
+    its batches). With --follow, also while it runs: each attempt in turn, until the node
+    ends."""
     with connect(url, project, domain) as remote:
-        click.echo(remote.logs(execution, node, attempt=attempt, tail=tail), nl=False)
-        seen = remote.logs(execution, node, attempt=attempt) if follow else ""
-        while follow and not remote.fetch_execution(execution).is_done:
-            time.sleep(0.5)
-            more = remote.logs(execution, node, attempt=attempt)
-            if more.startswith(seen):
-                click.echo(more[len(seen) :], nl=False)
-            seen = more
+        if not follow:
+            click.echo(remote.logs(execution, node, attempt=attempt, tail=tail), nl=False)
+            return
+        shown = None
+        for number, text in remote.follow_logs(execution, node, attempt=attempt, tail=tail):
+            if shown is not None and number != shown:
+                click.echo(f"aloft: attempt {number} of {node} runs", err=True)
+            shown = number
+            click.echo(text, nl=False)
 
 
 def terminate_remote(name: str, url: str | None, project: str, domain: str) -> None:

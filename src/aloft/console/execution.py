@@ -7,13 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import (
-    HTMLResponse,
-    JSONResponse,
-    PlainTextResponse,
-    Response,
-    StreamingResponse,
-)
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from aloft.console.forms import FormField, form_fields
 from aloft.console.graph import (
@@ -25,14 +19,7 @@ from aloft.console.graph import (
     node_at,
     node_kind,
 )
-from aloft.console.nodes import (
-    attempt_deck,
-    attempt_views,
-    node_interface,
-    node_outputs,
-    signal_type,
-    stream_blob,
-)
+from aloft.console.nodes import attempt_views, node_interface, node_outputs, signal_type
 from aloft.console.status import duration, format_seconds, item_counts, live_status, node_detail
 from aloft.console.svg import graph_svg, timeline_svg
 from aloft.console.values import shown_values
@@ -48,7 +35,6 @@ from aloft.console.web import (
 from aloft.ir import (
     LOCAL_VERSION,
     ROOT,
-    AttemptRecord,
     ExecutionId,
     ExecutionPhase,
     ExecutionSpec,
@@ -62,6 +48,7 @@ from aloft.ir import (
     literal_to_json,
 )
 from aloft.server.control_plane import ControlPlane, NotFound
+from aloft.server.logs import log_response, read_log, tail_of
 from aloft.storage.executions import ExecutionSnapshot
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
@@ -212,7 +199,9 @@ def node_page(project: str, domain: str, name: str, key: str, request: Request) 
     control = loaded.control
     outputs = node_outputs(record, control.blobs) if record else None
     attempts = [a for a in snapshot.attempts.values() if a.node == node_key]
-    views = attempt_views(control.blobs, id, attempts)
+    views = attempt_views(attempts)
+    latest = views[-1] if views else None
+    log = read_log(control.blobs, latest.record) if latest else b""
     children = [
         (str(k), r.phase.value)
         for k, r in sorted(snapshot.nodes.items(), key=lambda kv: str(kv[0]))
@@ -222,6 +211,7 @@ def node_page(project: str, domain: str, name: str, key: str, request: Request) 
     return render(
         request,
         "node.html",
+        live=not snapshot.execution.phase.is_terminal and (record is None or running),
         id=id,
         key=str(node_key),
         node=node,
@@ -233,14 +223,15 @@ def node_page(project: str, domain: str, name: str, key: str, request: Request) 
         inputs=shown_values(id, str(node_key), "i", record.inputs if record else None, interface),
         outputs=shown_values(id, str(node_key), "o", outputs, interface),
         attempts=views,
-        latest=views[-1] if views else None,
+        latest=latest,
         took=format_seconds(
             duration(record.started_at, record.updated_at, running) if record else None
         ),
         children=children,
         running=running,
         tail_lines=TAIL_LINES,
-        log_tail=_tail(control, id, views[-1].record) if views and views[-1].has_log else "",
+        log_tail=tail_of(log, TAIL_LINES),
+        log_size=len(log),
         node_href=loaded.node_href(graph_node),
     )
 
@@ -254,19 +245,12 @@ def logs(
     node: Annotated[str, Query(min_length=1)],
     attempt: Annotated[int | None, Query(ge=0)] = None,
     tail: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Response:
-    """An attempt's log as text: its last ``tail`` lines, or all of it, streamed."""
+    """An attempt's log as text, also while it runs: its last ``tail`` lines, or all of it
+    from ``offset`` on, streamed (the API's, whose headers the node page follows)."""
     id = ExecutionId(name, project, domain)
-    control = plane(request)
-    if tail is not None:
-        text = control.log(id, node, attempt)
-        return PlainTextResponse("".join(text.splitlines(keepends=True)[-tail:]))
-    chosen = _attempt(control, id, node, attempt)
-    if not chosen.log_uri or not control.blobs.exists(chosen.log_uri):
-        return PlainTextResponse("")
-    return StreamingResponse(
-        stream_blob(control.blobs, chosen.log_uri), media_type="text/plain; charset=utf-8"
-    )
+    return log_response(plane(request), id, node, attempt, tail=tail, offset=offset)
 
 
 @router.get("/executions/{project}/{domain}/{name}/deck")
@@ -278,15 +262,21 @@ def deck(
     node: Annotated[str, Query(min_length=1)],
     attempt: Annotated[int | None, Query(ge=0)] = None,
 ) -> Response:
-    """The deck an attempt wrote: the user's own HTML, served sandboxed."""
+    """The deck an attempt wrote (its record names it): the user's own HTML, served
+    sandboxed."""
     id = ExecutionId(name, project, domain)
     control = plane(request)
-    chosen = _attempt(control, id, node, attempt)
-    uri = attempt_deck(control.blobs, id, chosen)
-    if not uri:
+    chosen = control.node_attempt(id, node, attempt).attempt
+    if chosen is None:
+        raise NotFound(f"node {node!r} of execution {id} has made no attempt yet")
+    try:
+        page = control.blobs.read_bytes(chosen.deck_uri) if chosen.deck_uri else None
+    except FileNotFoundError:
+        page = None
+    if page is None:
         raise NotFound(f"attempt {chosen.number} of node {node!r} of {id} wrote no deck")
     headers = {"Content-Security-Policy": DECK_POLICY, "X-Content-Type-Options": "nosniff"}
-    return HTMLResponse(control.blobs.read_bytes(uri), headers=headers)
+    return HTMLResponse(page, headers=headers)
 
 
 @router.get("/data/v1/{project}/{domain}/{name}/{rest:path}")
@@ -357,20 +347,6 @@ def _waiting_gates(loaded: Loaded, given: dict[str, str]) -> list[Gate]:
         field = form_fields(interface, given=given)[0]
         gates.append(Gate(key, target.gate.value, target.name, field))
     return gates
-
-
-def _tail(control: ControlPlane, id: ExecutionId, attempt: AttemptRecord) -> str:
-    text = control.log(id, str(attempt.node), attempt.number)
-    return "".join(text.splitlines(keepends=True)[-TAIL_LINES:])
-
-
-def _attempt(
-    control: ControlPlane, id: ExecutionId, node: str, number: int | None
-) -> AttemptRecord:
-    chosen = control.attempt(id, node, number)
-    if chosen is None:
-        raise NotFound(f"node {node!r} of execution {id} has made no attempt yet")
-    return chosen
 
 
 def _key(text: str) -> NodeKey:

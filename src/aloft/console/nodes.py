@@ -1,20 +1,18 @@
 """What the console shows of one node: its typed interface, outputs, attempts, logs and deck.
 
 A node's values are read from its record (inputs, and outputs kept inline) or from the
-outputs document its attempt wrote in the blob store. Its attempts' folders are where the
-engine put them (``aloft.storage.layout``), so a deck is found where the worker wrote it.
+outputs document its attempt wrote in the blob store. Its attempts' records name their logs
+and decks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from aloft.console.graph import Entities
 from aloft.ir import (
     ArrayTarget,
     AttemptRecord,
-    ExecutionId,
     GateKind,
     GateTarget,
     LaunchPlanTarget,
@@ -31,15 +29,12 @@ from aloft.ir import (
 )
 from aloft.ir.types import BOOLEAN_TYPE, NONE_TYPE, CollectionType, UnionType
 from aloft.storage import BlobStore
-from aloft.storage.layout import attempt_prefix, batch_prefix, deck_uri
-
-LOG_CHUNK = 64 << 10
-"""Bytes of a log sent at a time when it is streamed whole."""
 
 
 @dataclass(frozen=True)
 class AttemptView:
-    """One attempt as listed: its record, and whether it left a log and a deck."""
+    """One attempt as listed: its record, and whether it has a log (it may still be empty
+    while the attempt runs) and a deck."""
 
     record: AttemptRecord
     has_log: bool
@@ -104,32 +99,9 @@ def node_outputs(record: NodeRecord, blobs: BlobStore) -> dict[str, Literal] | N
         return None
 
 
-def attempt_folder(root: str, execution: ExecutionId, attempt: AttemptRecord) -> str:
-    """The folder an attempt wrote in (a map node's batch attempts have folders of their
-    own)."""
-    if attempt.items:
-        return batch_prefix(root, execution, attempt.node, attempt.number)
-    return attempt_prefix(root, execution, attempt.node, attempt.number)
-
-
-def attempt_deck(blobs: BlobStore, execution: ExecutionId, attempt: AttemptRecord) -> str:
-    """The URI of the deck an attempt wrote, empty if it wrote none."""
-    uri = deck_uri(attempt_folder(blobs.root, execution, attempt))
-    return uri if blobs.exists(uri) else ""
-
-
-def attempt_views(
-    blobs: BlobStore, execution: ExecutionId, attempts: list[AttemptRecord]
-) -> list[AttemptView]:
+def attempt_views(attempts: list[AttemptRecord]) -> list[AttemptView]:
     """``attempts`` as listed, in order, each with whether it has a log and a deck."""
     return [
-        AttemptView(a, bool(a.log_uri), bool(attempt_deck(blobs, execution, a)))
+        AttemptView(a, bool(a.log_uri), bool(a.deck_uri))
         for a in sorted(attempts, key=lambda a: a.number)
     ]
-
-
-def stream_blob(blobs: BlobStore, uri: str) -> Iterator[bytes]:
-    """The blob at ``uri`` in chunks, so a long log is sent as it is read."""
-    with blobs.filesystem(uri).open(uri, "rb") as handle:
-        while chunk := handle.read(LOG_CHUNK):
-            yield chunk

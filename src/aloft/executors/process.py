@@ -20,8 +20,10 @@ SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, ...) is the task's own doing,
 ``ErrorKind.RECOVERABLE``: retried up to the task's ``retries``, as Flyte retries a task
 whose container dies.
 
-What a dying worker had captured of the attempt's output is still stored as its log; the
-executor does that through the worker runtime, since executors do not use storage directly.
+What a dying worker (or one killed to cancel its attempt) had captured of the attempt's
+output is still stored as its log, in place of what the worker published while the attempt
+ran; the executor does that through the worker runtime, since executors do not use storage
+directly.
 """
 
 from __future__ import annotations
@@ -172,7 +174,8 @@ class ProcessExecutor(Executor):
         return finished
 
     def cancel(self, token: str) -> None:
-        """Drop a queued attempt or kill the worker running it; its result is never reported."""
+        """Drop a queued attempt or kill the worker running it (storing what it printed as
+        its log); its result is never reported."""
         self._finished = [result for result in self._finished if result.token != token]
         if self._queued.pop(token, None) is not None:
             return
@@ -181,6 +184,7 @@ class ProcessExecutor(Executor):
             return
         self._capacity.give_back(job.attempt.demand)
         self._stop(job.worker)
+        store_log(job.worker.log_path, job.attempt.spec)  # the attempt's record names it
         self._idle.append(self._replace(job.worker))
         self._dispatch()
 

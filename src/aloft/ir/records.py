@@ -172,7 +172,9 @@ class AttemptRecord(Document, frozen=True, kw_only=True):
     epoch) how long it is believed alive without another heartbeat. A batch attempt of an
     array node names the ``items`` it runs and, once it ran, how each ended
     (``item_results``). ``log_uri`` and ``deck_uri`` name the attempt's captured output and
-    its deck file (a task with decks enabled), in the blob store.
+    its deck file (a task with decks enabled), in the blob store. ``log_uri`` is set when the
+    attempt starts, since its worker publishes what it has printed there while it runs; once
+    the attempt has ended it is what the result reported (empty if nothing was printed).
     """
 
     execution: ExecutionId

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from aloft.ir import (
     literal_to_json,
     to_json,
 )
+from aloft.remote.logs import LogPart, follow_log
 from aloft.remote.registration import bundle_of, draft_of, entities_in, kind_of, root_of
 from aloft.runner.local import failure_message
 from aloft.sdk import Entity
@@ -379,6 +380,42 @@ class Remote:
             params["tail"] = tail
         response = self._raw("GET", f"{_path(self._id(execution))}/logs", params=params)
         return response.text
+
+    def log_part(
+        self,
+        execution: ExecutionId | RemoteExecution | str,
+        node: str,
+        *,
+        attempt: int | None = None,
+        offset: int = 0,
+    ) -> LogPart:
+        """The bytes of an attempt's log from ``offset`` on (its latest attempt by default,
+        also while it runs), with which attempt it is and where things stand."""
+        params: dict[str, Any] = {"node": node, "offset": offset}
+        if attempt is not None:
+            params["attempt"] = attempt
+        response = self._raw("GET", f"{_path(self._id(execution))}/logs", params=params)
+        return LogPart.of(response)
+
+    def follow_logs(
+        self,
+        execution: ExecutionId | RemoteExecution | str,
+        node: str,
+        *,
+        attempt: int | None = None,
+        tail: int | None = None,
+        interval: float = 0.5,
+    ) -> Iterator[tuple[int, str]]:
+        """What ``node`` prints as it prints it, as ``(attempt, text)`` pieces, until the
+        node ends: each of its attempts in turn (a retry follows the attempt it retries),
+        or only attempt ``attempt``; with ``tail``, only the last lines of what it had
+        printed already. Looks for more every ``interval`` seconds."""
+        id = self._id(execution)
+
+        def fetch(number: int | None, offset: int) -> LogPart:
+            return self.log_part(id, node, attempt=number, offset=offset)
+
+        return follow_log(fetch, attempt, interval, tail)
 
     def activate(self, launch_plan: str, version: str, *, active: bool = True) -> None:
         """Make ``version`` of ``launch_plan`` the active one (its schedule fires from now), or

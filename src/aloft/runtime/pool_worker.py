@@ -2,7 +2,8 @@
 
 A worker is started once and runs attempts one after another: it receives an attempt spec as
 JSON over its connection, runs it with stdout and stderr captured, stores the captured output
-as the attempt's log and sends the result back as JSON.
+as the attempt's log and sends the result back as JSON. While an attempt runs, a thread of the
+worker publishes what it has printed so far (``aloft.runtime.live_log``).
 
 A worker never outlives its pool. Idle, it exits when its connection reaches end of file (the
 pool closed it, or the pool's process died). Busy, its watch thread, which also beats the
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import io
 import os
 import signal
 import socket
@@ -28,6 +30,7 @@ from msgspec import structs
 
 from aloft.ir import ErrorKind, TaskAttemptResult, TaskAttemptSpec, from_json, to_json
 from aloft.runtime.attempt import failed_result
+from aloft.runtime.live_log import LiveLog
 from aloft.runtime.output_capture import OutputCapture, PassThrough
 from aloft.runtime.worker import run_attempt
 
@@ -64,7 +67,13 @@ def serve(
         target=_watch, args=(connection, heartbeat, log_path), name="aloft-watch", daemon=True
     )
     watch.start()
+    for stream in (sys.stdout, sys.stderr):  # what a task prints is in its log at once
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(line_buffering=True)
     capture = OutputCapture(log_path) if log_path else PassThrough()
+    live = LiveLog(log_path)  # without a log file, it has nothing to publish
+    if log_path:
+        live.start_thread()
     name = worker_name(os.getpid())
     while True:
         try:
@@ -74,7 +83,11 @@ def serve(
             return
         spec = from_json(payload, TaskAttemptSpec)
         with capture.capturing():
-            result = _run(spec)
+            live.begin(spec)
+            try:
+                result = _run(spec)
+            finally:
+                live.end()
         log = capture.store(spec)
         connection.send_bytes(to_json(structs.replace(result, log_uri=log, worker=name)))
 

@@ -104,3 +104,18 @@ class Redactor:
         for value in self.values:
             data = data.replace(value.encode(), REDACTED.encode())
         return data
+
+    def unfinished(self, data: bytes) -> int:
+        """Where the start of a secret's value is that ``data`` ends in (``len(data)`` if it
+        ends in none): more output may complete it, so only ``data`` up to there can be shown
+        of output still being written."""
+        end = len(data)
+        if not self._requests or not data:
+            return end
+        for value in self.values:
+            encoded = value.encode()
+            for size in range(min(len(encoded) - 1, len(data)), 0, -1):
+                if data.endswith(encoded[:size]):
+                    end = min(end, len(data) - size)
+                    break
+        return end

@@ -46,6 +46,7 @@ from aloft.server.bodies import (
 from aloft.server.control_plane import LATEST, Conflict, ControlPlane, Launch, NotFound
 from aloft.server.cursors import decode_cursor, encode_cursor
 from aloft.server.end_notices import EndNotices
+from aloft.server.logs import HEADERS_DOC, log_response
 from aloft.server.registration import EntityDraft
 from aloft.storage.executions import ExecutionQuery
 from aloft.storage.registry import DOMAINS, RegisteredEntity
@@ -290,7 +291,11 @@ def list_nodes(project: str, domain: str, name: str, request: Request) -> Respon
     return json_response({"nodes": nodes})
 
 
-@router.get("/executions/{project}/{domain}/{name}/logs", response_class=PlainTextResponse)
+@router.get(
+    "/executions/{project}/{domain}/{name}/logs",
+    response_class=PlainTextResponse,
+    responses={200: {"headers": HEADERS_DOC}},
+)
 def get_log(
     project: str,
     domain: str,
@@ -299,13 +304,14 @@ def get_log(
     node: Annotated[str, Query(min_length=1)],
     attempt: Annotated[int | None, Query(ge=0)] = None,
     tail: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
-) -> PlainTextResponse:
-    """An attempt's captured output (the node's latest attempt by default); ``tail``: only
-    its last lines."""
-    text = plane(request).log(ExecutionId(name, project, domain), node, attempt)
-    if tail is not None:
-        text = "".join(text.splitlines(keepends=True)[-tail:])
-    return PlainTextResponse(text)
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    """An attempt's captured output (the node's latest attempt by default), also while it
+    runs; ``tail``: only its last lines; ``offset``: only its bytes from there on (what a
+    follower has not read yet). Headers name the attempt and the phases of the attempt, the
+    node and the execution."""
+    id = ExecutionId(name, project, domain)
+    return log_response(plane(request), id, node, attempt, tail=tail, offset=offset)
 
 
 @router.post("/launch_plans/{project}/{domain}/{name}/{version}/activate")

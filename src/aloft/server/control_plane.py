@@ -82,6 +82,16 @@ class Registration:
 
 
 @dataclass(frozen=True)
+class NodeAttempt:
+    """An attempt of a node (None before its first), and where the node and its execution
+    stand."""
+
+    attempt: AttemptRecord | None
+    node_phase: NodePhase
+    execution_phase: ExecutionPhase
+
+
+@dataclass(frozen=True)
 class Launch:
     """What to launch: a registered task, workflow or launch plan (newest version if
     ``version`` is empty), on ``values`` (JSON) and ``literals`` (IR)."""
@@ -357,34 +367,31 @@ class ControlPlane:
         """A page of executions."""
         return self.store.list_executions(query)
 
-    def log(self, execution: ExecutionId, node: str, attempt: int | None) -> str:
-        """The captured output of an attempt of ``node`` (its latest if ``attempt`` is
-        None); empty while nothing was captured yet."""
-        chosen = self.attempt(execution, node, attempt)
-        if chosen is None or not chosen.log_uri or not self.blobs.exists(chosen.log_uri):
-            return ""
-        return self.blobs.read_bytes(chosen.log_uri).decode("utf-8", errors="replace")
-
-    def attempt(
-        self, execution: ExecutionId, node: str, attempt: int | None
-    ) -> AttemptRecord | None:
-        """Attempt ``attempt`` of ``node`` (its latest if None; None if the node has not
-        made one yet); ``NotFound`` if there is no such node or attempt."""
+    def node_attempt(self, execution: ExecutionId, node: str, attempt: int | None) -> NodeAttempt:
+        """Attempt ``attempt`` of ``node`` (its latest if None; none if the node has made
+        none yet), and the phases of the node and the execution. ``NotFound`` if there is no
+        such attempt, or no such node: one of the top workflow's nodes that has not started
+        yet while the execution runs is found, not started."""
         snapshot = self.snapshot(execution)
+        phase = snapshot.execution.phase
+        record = next((r for key, r in snapshot.nodes.items() if str(key) == node), None)
         attempts = sorted(
             (a for a in snapshot.attempts.values() if str(a.node) == node),
             key=lambda a: a.number,
         )
-        if not attempts:
-            if not any(str(key) == node for key in snapshot.nodes):
+        if record is None:
+            if phase.is_terminal or node not in self._top_nodes(execution):
                 raise NotFound(f"execution {execution} has no node {node!r}")
-            return None
+            return NodeAttempt(None, NodePhase.NOT_STARTED, phase)
         if attempt is None:
-            return attempts[-1]
+            return NodeAttempt(attempts[-1] if attempts else None, record.phase, phase)
         found = [a for a in attempts if a.number == attempt]
         if not found:
             raise NotFound(f"node {node!r} of execution {execution} has no attempt {attempt}")
-        return found[0]
+        return NodeAttempt(found[0], record.phase, phase)
+
+    def _top_nodes(self, execution: ExecutionId) -> set[str]:
+        return {node.id for node in self.spec(execution).closure.workflow.nodes}
 
     def _new_id(self, project: str, domain: str, name: str, base: str) -> ExecutionId:
         self.check_scope(project, domain)

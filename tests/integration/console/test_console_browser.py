@@ -9,17 +9,15 @@ screenshot of its last page in ``test-artifacts/console/``."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from console_fixtures import browser, console, page, store_copies
+from console_fixtures import ARTIFACTS, browser, console, page, store_copies
 from server import Server
 
-from aloft.ir import ExecutionId, NodeKey
 from aloft.remote import Remote
-from aloft.storage import BlobStore
-from aloft.storage.layout import attempt_prefix, deck_uri
 
 pytestmark = pytest.mark.integration
 
@@ -68,29 +66,55 @@ def test_a_bad_form_value_is_named_at_its_field(console: Server, page: Any) -> N
     assert "Traceback" not in page.content()
 
 
-def test_a_nodes_logs_and_deck_open_from_its_page(console: Server, page: Any) -> None:
+def test_a_nodes_log_opens_from_its_page_whole_or_its_tail(console: Server, page: Any) -> None:
     with Remote(console.url) as remote:
         execution = remote.execute("console_flows.talk", {"lines": 300}, wait=True)
-    # Until the task runtime writes decks, the test writes one where a worker will: the
-    # attempt's folder of the blob store (``deck_uri``). To switch to a real ``Deck``, run a
-    # task with ``enable_deck=True`` instead and drop this write.
-    write_deck(console, execution.id, NodeKey(path=("n0",)), 0)
     page.goto(f"{console.url}/executions/default/development/{execution.id.name}")
     page.locator('svg g.node[data-key="n0"] a').first.click()
     page.wait_for_url(re.compile(r"/nodes/n0$"))
     log = page.locator("#log-text")
     assert log.inner_text().splitlines()[-1] == "line 299"
     assert len(log.inner_text().splitlines()) == 200  # the tail
+    assert page.locator("a.deck-link").count() == 0  # the task made no deck
     with page.expect_navigation():
         page.get_by_role("link", name="full log").first.click()
     full = page.locator("body").inner_text().splitlines()
     assert full[0] == "line 0" and full[-1] == "line 299" and len(full) == 300
-    page.go_back()
-    answer = page.request.get(console.url + page.locator("a.deck-link").get_attribute("href"))
+
+
+def test_a_running_nodes_log_grows_on_its_page_without_reloading(
+    console: Server, page: Any, tmp_path: Path
+) -> None:
+    release = tmp_path / "release"
+    with Remote(console.url) as remote:
+        execution = remote.execute("console_flows.released", {"release": str(release)})
+    page.goto(f"{console.url}/executions/default/development/{execution.id.name}/nodes/n0")
+    page.evaluate("window.notReloaded = true")
+    log = page.locator("#log-text")  # drawn in once the node has an attempt, then growing
+    page.locator("#log-text", has_text="first line").wait_for(timeout=30_000)
+    assert page.locator("h1 .badge").inner_text() == "running"
+    assert "second line" not in log.inner_text()
+    assert page.get_by_role("link", name="full log").count() >= 1
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "a_running_nodes_log-while-running.png"), full_page=True)
+    release.touch()
+    page.locator("h1 .badge.phase-succeeded").wait_for(timeout=30_000)
+    assert page.locator("#log-text").inner_text().splitlines() == ["first line", "second line"]
+    assert page.evaluate("window.notReloaded") is True  # the page updated itself
+
+
+def test_a_tasks_deck_opens_from_its_node_page_sandboxed(console: Server, page: Any) -> None:
+    with Remote(console.url) as remote:
+        execution = remote.execute("console_flows.decked", {"values": [1, 2, 3]}, wait=True)
+    page.goto(f"{console.url}/executions/default/development/{execution.id.name}/nodes/n0")
+    link = page.locator("a.deck-link")
+    answer = page.request.get(console.url + link.get_attribute("href"))
     assert "sandbox" in answer.headers["content-security-policy"]
-    page.locator("a.deck-link").click()
-    assert page.locator("h1").inner_text() == "A deck of talk"
-    # the deck runs sandboxed: its script ran, as an origin of its own
+    link.click()
+    assert page.locator("h1").inner_text() == "3 values"
+    assert "Their sum: 6" in page.locator("body").inner_text()
+    page.get_by_role("button", name="Origin").click()  # the deck's own tabs work
+    # its scripts run sandboxed, as an origin of their own
     assert page.locator("#origin").inner_text() == "null"
 
 
@@ -149,14 +173,3 @@ def test_a_long_execution_list_is_paged_through_with_cursors(console: Server, pa
     first = page.locator("table.executions tbody tr td:first-child a").first.inner_text()
     assert first == "paged-000"
     assert httpx.get(page.url).status_code == 200  # the filtered page's URL can be shared
-
-
-def write_deck(server: Server, execution: ExecutionId, node: NodeKey, attempt: int) -> None:
-    """A self-contained deck in the attempt's folder, with a script that shows its origin."""
-    store = BlobStore(str(server.home / "store"))
-    html = (
-        "<!doctype html><html><body><h1>A deck of talk</h1><p id=origin></p>"
-        "<script>document.getElementById('origin').textContent = window.origin;</script>"
-        "</body></html>"
-    )
-    store.write_bytes(deck_uri(attempt_prefix(store.root, execution, node, attempt)), html.encode())

@@ -495,6 +495,21 @@ def test_a_new_host_does_not_take_an_attempt_for_lost_while_its_lease_is_renewed
     assert store.load(EXECUTION).attempts[token].phase is NodePhase.RUNNING
 
 
+def test_a_running_attempts_record_names_its_log_until_its_result_says_otherwise() -> None:
+    store = InMemoryStore()
+    create(store, chain(1, make_task("inc")))
+    executor = ScriptedExecutor({"inc": add_one}, hold=True)
+    host = host_for(store, executor)
+    turns(host, 1)
+    [spec] = executor.waiting.values()
+    [running] = store.load(EXECUTION).attempts.values()
+    assert running.log_uri == f"{spec.output_prefix}/logs.txt"  # its worker publishes there
+    executor.hold = False
+    host.run_until_ended(EXECUTION)
+    [ended] = store.load(EXECUTION).attempts.values()
+    assert ended.log_uri == ""  # it printed nothing, its result says
+
+
 def test_a_result_taken_in_survives_a_conflicting_write_and_is_not_run_again() -> None:
     store = InMemoryStore()
     create(store, wide(2, make_task("inc")))

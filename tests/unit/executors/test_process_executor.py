@@ -19,6 +19,7 @@ from msgspec import structs
 from aloft.executors.process import ProcessExecutor
 from aloft.ir import ErrorKind, OutputsDocument, TaskAttemptResult, from_json
 from aloft.storage import store_for
+from aloft.storage.layout import log_uri
 from aloft.types import to_python
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -113,6 +114,25 @@ def test_success_writes_outputs_and_captures_stdout_and_stderr(
     assert "out: hello" in log
     assert "err: hello" in log
     assert "raw fd write" in log
+
+
+def test_a_running_attempt_publishes_what_it_printed_at_its_log_location(
+    make_pool: MakePool, tmp_path: Path
+) -> None:
+    pool = make_pool(1)
+    release = tmp_path / "release"
+    spec = tasks.attempt(tasks.print_then_wait, tmp_path, release=str(release))
+    pool.submit(spec)
+    published = Path(log_uri(spec.output_prefix).removeprefix("file://"))
+    end = time.monotonic() + 10
+    while not published.exists():
+        assert time.monotonic() < end, "nothing was published while the attempt ran"
+        time.sleep(0.05)
+    assert published.read_bytes() == b"first\n"  # the task waits for the release meanwhile
+    release.touch()
+    [result] = run_all(pool)
+    assert result.log_uri == log_uri(spec.output_prefix)
+    assert read(result.log_uri) == b"first\nsecond\n"
 
 
 def test_exception_is_a_user_failure(make_pool: MakePool, tmp_path: Path) -> None:
@@ -249,6 +269,7 @@ def test_cancel_kills_a_running_attempt_and_drops_a_queued_one(
     assert pool.busy()
     pool.cancel(running.token)
     assert gone_within(pid, 2)
+    assert read(log_uri(running.output_prefix)) == b"sleeping\n"  # what it printed is kept
     assert pool.in_flight() == set()
     assert not pool.busy()
     assert pool.poll(0.5) == []

@@ -1,4 +1,4 @@
-// aloft console: live status, log tails and copy buttons. Pages work without it; this only
+// aloft console: live status, growing logs and copy buttons. Pages work without it; this only
 // keeps them current without a reload.
 "use strict";
 
@@ -82,24 +82,61 @@ async function refreshGates(slot, gates) {
   } catch (error) { /* the next poll tries again */ }
 }
 
-// A node's page refreshes the tail of its log while the node runs.
-function followLog(pre) {
-  const url = pre.dataset.logUrl;
+// A node's page, while the node may still change: the running attempt's log grows in place
+// (what its worker has published since the page was drawn); when the attempt ends, or while
+// the node has none running, the node's part of the page is drawn again from the server.
+function followNode(root) {
+  const pre = root.querySelector("#log-text");
+  if (pre && pre.dataset.follow === "true") followLog(root, pre);
+  else setTimeout(() => refreshNode(root), POLL_MS * 2);
+}
+
+function followLog(root, pre) {
+  let offset = Number(pre.dataset.offset);
+  let shown = offset > 0 ? pre.textContent : "";
+  const lines = Number(pre.dataset.tailLines);
+  const decoder = new TextDecoder();
   async function poll() {
+    let phase = "running";
     try {
-      const answer = await fetch(url);
+      const answer = await fetch(pre.dataset.logUrl + "&offset=" + offset);
       if (answer.ok) {
-        const text = await answer.text();
-        if (text) {  // stored once the attempt has ended: nothing more comes
-          pre.textContent = text;
+        phase = answer.headers.get("X-Aloft-Attempt-Phase") || phase;
+        const bytes = new Uint8Array(await answer.arrayBuffer());
+        if (bytes.length) {
+          offset += bytes.length;
+          pre.dataset.offset = String(offset);
+          shown = lastLines(shown + decoder.decode(bytes, { stream: true }), lines);
+          pre.textContent = shown;
           pre.scrollTop = pre.scrollHeight;
-          return;
         }
       }
-    } catch (error) { /* try again */ }
-    setTimeout(poll, POLL_MS * 2);
+    } catch (error) { /* the next poll tries again */ }
+    if (phase === "running") setTimeout(poll, POLL_MS);
+    else refreshNode(root);
   }
   setTimeout(poll, POLL_MS);
+}
+
+function lastLines(text, count) {
+  const ended = text.endsWith("\n");
+  const kept = (ended ? text.slice(0, -1) : text).split("\n").slice(-count).join("\n");
+  return ended ? kept + "\n" : kept;
+}
+
+async function refreshNode(root) {
+  try {
+    const answer = await fetch(window.location.href, { headers: { Accept: "text/html" } });
+    if (answer.ok) {
+      const page = new DOMParser().parseFromString(await answer.text(), "text/html");
+      const fresh = page.getElementById("node");
+      if (fresh) {
+        root.replaceChildren(...fresh.childNodes);
+        root.dataset.live = fresh.dataset.live;
+      }
+    }
+  } catch (error) { /* the next look tries again */ }
+  if (root.dataset.live === "true") followNode(root);
 }
 
 function copyButtons() {
@@ -124,8 +161,8 @@ function copyButtons() {
 document.addEventListener("DOMContentLoaded", () => {
   const execution = document.getElementById("execution");
   if (execution) followExecution(execution);
-  const log = document.getElementById("log-text");
-  if (log && log.dataset.follow === "true") followLog(log);
+  const node = document.getElementById("node");
+  if (node && node.dataset.live === "true") followNode(node);
   copyButtons();
   const invalid = document.querySelector("[aria-invalid=true]");
   if (invalid) invalid.focus();

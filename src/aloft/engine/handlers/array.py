@@ -53,7 +53,7 @@ from aloft.ir import (
     cache_key,
     describe,
 )
-from aloft.storage.layout import batch_prefix
+from aloft.storage.layout import batch_prefix, log_uri
 
 if TYPE_CHECKING:
     from aloft.engine.step import Step
@@ -251,6 +251,7 @@ def _submit(
     view, key = step.view, record.key
     token = _token(step, key, batch)
     execution = view.spec.id
+    prefix = batch_prefix(step.settings.data_root, execution, key, batch)
     view.set_attempt(
         AttemptRecord(
             execution=execution,
@@ -259,6 +260,7 @@ def _submit(
             token=token,
             owner=step.settings.host,
             lease_expires=step.now + step.settings.attempt_lease_ttl,
+            log_uri=log_uri(prefix),  # where its worker publishes its log while it runs
             started_at=step.at,
             items=tuple(indexes),
         ),
@@ -273,7 +275,7 @@ def _submit(
                 token=token,
                 task=task,
                 inputs={},
-                output_prefix=batch_prefix(step.settings.data_root, execution, key, batch),
+                output_prefix=prefix,
                 code_root=view.spec.code_root,
                 bundles=step.settings.bundles if task.code.bundle else "",
                 items=tuple(

@@ -38,7 +38,7 @@ from aloft.ir import (
     WorkflowClosure,
     cache_key,
 )
-from aloft.storage.layout import attempt_prefix, checkpoint_prefix
+from aloft.storage.layout import attempt_prefix, checkpoint_prefix, log_uri
 
 if TYPE_CHECKING:
     from aloft.engine.step import Step
@@ -228,6 +228,8 @@ def submit(
             updated_at=at,
         )
         view.set_node(running, at)
+    root = step.settings.data_root
+    prefix = attempt_prefix(root, execution, key, number)
     view.set_attempt(
         AttemptRecord(
             execution=execution,
@@ -236,6 +238,7 @@ def submit(
             token=token,
             owner=step.settings.host,
             lease_expires=step.now + step.settings.attempt_lease_ttl,
+            log_uri=log_uri(prefix),  # where its worker publishes its log while it runs
             started_at=at,
         ),
         at,
@@ -243,7 +246,6 @@ def submit(
     calls: tuple[CallOutcome, ...] = ()  # the journal of an eager node's next round
     if task.type == EAGER_TASK_TYPE and record is not None and record.workflow is not None:
         calls = journal(step, key, record.workflow)
-    root = step.settings.data_root
     step.actions.append(
         Submit(
             TaskAttemptSpec(
@@ -253,7 +255,7 @@ def submit(
                 token=token,
                 task=task,
                 inputs=inputs,
-                output_prefix=attempt_prefix(root, execution, key, number),
+                output_prefix=prefix,
                 code_root=view.spec.code_root,
                 bundles=step.settings.bundles if task.code.bundle else "",
                 calls=calls,
