@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from aloft import Secret, SecretsManager, current_context, task, workflow
+from aloft.errors import DecoratorError
 from aloft.runner import execute
 from aloft.sdk.secrets import SecretNotFoundError
 from aloft.storage import ConfigError, SecretsConfig, secrets_config
@@ -123,3 +125,31 @@ def test_the_settings_are_flytekits(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     config.write_text("[secrets]\ndefault_dir = 3\n")
     with pytest.raises(ConfigError, match=r"secrets\.default_dir must be a string, got 3"):
         secrets_config()
+
+
+@pytest.mark.parametrize(
+    ("make", "problem"),
+    [
+        (lambda: Secret(group=None), "group=None: a secret needs its group"),  # type: ignore[arg-type]
+        (lambda: Secret(group=""), "group='': a secret needs its group"),
+        (lambda: Secret(group="db", key=3), "key=3: must be a string"),  # type: ignore[arg-type]
+        (
+            lambda: Secret(group="db", mount_requirement="file"),  # type: ignore[arg-type]
+            "mount_requirement='file': must be one of Secret.MountType.ANY, ",
+        ),
+        (lambda: Secret(group="db", env_var="db-password"), "env_var='db-password': not an "),
+    ],
+)
+def test_a_bad_secret_is_refused_where_it_is_written(make: Any, problem: str) -> None:
+    with pytest.raises(DecoratorError) as caught:
+        make()
+    where, _, what = str(caught.value).partition(": ")
+    assert where.endswith(f"{Path(__file__).name}:{make.__code__.co_firstlineno}")
+    assert what.startswith(f"Secret({problem}")
+
+
+def test_secret_requests_must_be_a_list_of_secrets() -> None:
+    with pytest.raises(DecoratorError, match=r"secret_requests must be a list of Secret\(\.\.\.\)"):
+
+        @task(secret_requests=Secret(group="db", key="password"))  # type: ignore[arg-type]
+        def alone() -> None: ...
