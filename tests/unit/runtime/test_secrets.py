@@ -77,8 +77,8 @@ def test_only_requested_secrets_can_be_read(secrets_dir: Path) -> None:
 
 def test_a_missing_secret_names_group_key_and_where_it_looked(secrets_dir: Path) -> None:
     message = execute(wants_missing, {}).error_message()
-    assert "secret group 'db' key 'missing' not found: looked in environment variable " in message
-    assert f"_FSEC_DB_MISSING and file {secrets_dir / 'db' / 'missing'}" in message
+    assert "secret group 'db' key 'missing' not found: looked in environment variables " in message
+    assert f"_FSEC_DB_MISSING and DB_MISSING and file {secrets_dir / 'db' / 'missing'}" in message
     assert "FLYTE_SECRETS_DEFAULT_DIR" in message and "Traceback" not in message
 
 
@@ -109,6 +109,20 @@ def test_mount_requirements_limit_where_a_secret_is_looked_for(
     monkeypatch.setenv("_FSEC_DB_PASSWORD", "the-environment-wins")
     assert SecretsManager().get("db", "password") == "the-environment-wins"
     assert SecretsManager().get("db", "password", encode_mode="rb") == b"the-environment-wins"
+
+
+def test_a_local_run_also_reads_the_variable_without_the_prefix_as_flytekit(
+    secrets_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("API_TOKEN", "  unprefixed\n")
+    monkeypatch.delenv("_FSEC_API_TOKEN")
+    assert connect_wf(user="ann") == "ann:from-a-file:unprefixed"
+    monkeypatch.setenv("_FSEC_API_TOKEN", "prefixed\n")
+    assert SecretsManager().get("api", "token") == "prefixed"  # the prefixed one first
+    on_a_server = SecretsManager(local=False)
+    monkeypatch.delenv("_FSEC_API_TOKEN")
+    with pytest.raises(SecretNotFoundError, match=r"looked in environment variable _FSEC_API_"):
+        on_a_server.get("api", "token")
 
 
 def test_the_settings_are_flytekits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
