@@ -23,8 +23,8 @@ from typing import Any, TypeVar
 from aloft.errors import DecoratorError, FlyteRecoverableException, UserError
 from aloft.sdk.context import current_context
 from aloft.sdk.interface import Interface
+from aloft.sdk.location import find_local_file
 from aloft.sdk.python_task import PythonInstanceTask
-from aloft.tasks.local_files import find_local_file
 from aloft.tasks.templates import TemplateError, check_template, render
 from aloft.types.directories import FlyteDirectory
 from aloft.types.files import FlyteFile
