@@ -88,7 +88,8 @@ def test_a_relative_requirements_file_is_found_next_to_the_module_from_anywhere(
     project.mkdir()
     (project / "requirements.txt").write_text("numpy\n")
     (project / "images.py").write_text(
-        "from aloft import ImageSpec\nspec = ImageSpec(name='app', requirements='requirements.txt')\n"
+        "from aloft import ImageSpec\n"
+        "spec = ImageSpec(name='app', requirements='requirements.txt')\n"
     )
     monkeypatch.chdir(tmp_path)
     loader = importlib.util.spec_from_file_location("images", project / "images.py")
