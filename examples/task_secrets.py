@@ -7,7 +7,8 @@ aloft run examples/task_secrets.py load_wf   # names the missing secret and wher
 (The file is not named secrets.py: that is a module of Python's standard library.)
 
 As in flytekit, the secret (group "warehouse", key "password") is looked for in the
-environment variable _FSEC_WAREHOUSE_PASSWORD, then in the file /etc/secrets/warehouse/password
+environment variable _FSEC_WAREHOUSE_PASSWORD (in a local run also WAREHOUSE_PASSWORD), then
+in the file /etc/secrets/warehouse/password
 (FLYTE_SECRETS_DEFAULT_DIR or [secrets] default_dir in the config file chooses the folder).
 Only the secrets a task requests can be read inside it.
 """

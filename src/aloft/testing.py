@@ -1,9 +1,9 @@
 """Helpers for unit tests of tasks and workflows, as ``flytekit.testing`` offers them.
 
-``task_mock(t)`` replaces the body of task ``t`` (a reference task too) with a
-``unittest.mock.MagicMock`` while a ``with`` block runs; ``@patch(t)`` does so for a whole
-test, handing it the mock. Workflows called as functions in the block run the mock instead
-of the task, in this process::
+``task_mock(t)`` replaces the body of task ``t`` (a reference task, or a workflow called as a
+subworkflow, too) with a ``unittest.mock.MagicMock`` while a ``with`` block runs; ``@patch(t)``
+does so for a whole test, handing it the mock. Workflows called as functions in the block run
+the mock instead, in this process::
 
     with task_mock(fetch_prices) as prices:
         prices.return_value = [1.0, 2.0]
@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from typing import Any
 from unittest.mock import MagicMock
 
-from aloft.sdk.mocks import mocked
+from aloft.sdk.mocks import mock_id, mocked
 from aloft.sdk.secrets import SecretsManager
 
 __all__ = ["SecretsManager", "patch", "task_mock"]
@@ -38,7 +38,7 @@ def task_mock(t: Any) -> Iterator[MagicMock]:
     """Replace the body of task ``t`` with a ``MagicMock`` for the block; yields the mock.
 
     Raises:
-        TypeError: ``t`` is not a task (a workflow cannot be mocked: mock its tasks).
+        TypeError: ``t`` is neither a task nor a workflow.
     """
     mock = MagicMock()
     with mocked(_checked(t, "task_mock"), _logged(t, mock)):
@@ -46,8 +46,8 @@ def task_mock(t: Any) -> Iterator[MagicMock]:
 
 
 def patch(target: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Decorate a test so that task ``target`` runs a ``MagicMock``, given to the test as its
-    first argument."""
+    """Decorate a test so that task or workflow ``target`` runs a ``MagicMock``, given to the
+    test as its first argument."""
     _checked(target, "patch")
 
     def wrapper(test_fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -67,14 +67,14 @@ def patch(target: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
 
 def _checked(t: Any, what: str) -> Any:
-    if getattr(t, "template", None) is None:
-        raise TypeError(f"{what} mocks tasks and reference tasks, not {t!r}")
+    if mock_id(t) is None:
+        raise TypeError(f"{what} mocks tasks, reference tasks and workflows, not {t!r}")
     return t
 
 
 def _logged(t: Any, mock: MagicMock) -> Callable[..., Any]:
     def call(*args: Any, **kwargs: Any) -> Any:
-        _logger.debug("running the mock of task %s", t.name)
+        _logger.debug("running the mock of %s", t.name)
         return mock(*args, **kwargs)
 
     return call

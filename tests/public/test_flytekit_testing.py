@@ -12,7 +12,7 @@ import typing
 import pandas
 import pytest
 
-from aloft import reference_task, task, workflow
+from aloft import conditional, reference_task, task, workflow
 from aloft.testing import SecretsManager, patch, task_mock
 
 
@@ -94,7 +94,38 @@ def test_a_secret_is_set_up_where_the_secrets_manager_looks(monkeypatch):
     assert os.environ["_FSEC_DB_PASSWORD"] == "s3cret"
 
 
-def test_only_tasks_can_be_mocked():
-    mocking = task_mock(my_wf)
-    with pytest.raises(TypeError, match="task_mock mocks tasks and reference tasks, not"):
+@workflow
+def sessions_today() -> int:
+    return count_rows(df=my_wf())
+
+
+@task
+def t2() -> int:
+    return -1
+
+
+@workflow
+def report_wf(detailed: bool) -> int:
+    return conditional("detail").if_(detailed.is_true()).then(counting_wf()).else_().then(t2())
+
+
+def test_a_subworkflow_is_mocked_like_a_task():
+    with task_mock(my_wf) as sessions:
+        sessions.return_value = pandas.DataFrame({"x": [1, 2, 3]})
+        assert sessions_today() == 3
+        assert report_wf(detailed=True) == 3  # called in a conditional's case too
+        assert (my_wf() == sessions.return_value).all().all()  # and called itself
+    assert sessions.call_count == 3
+
+
+@patch(counting_wf)
+def test_a_workflow_can_be_patched(mock_counting):
+    mock_counting.return_value = 42
+    assert report_wf(detailed=True) == 42
+    assert report_wf(detailed=False) == -1
+
+
+def test_only_tasks_and_workflows_can_be_mocked():
+    mocking = task_mock(lambda: 1)
+    with pytest.raises(TypeError, match="task_mock mocks tasks, reference tasks and workflows"):
         mocking.__enter__()

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from aloft.sdk.interface import Interface as AloftInterface
+from aloft.sdk.interface import declared_types
 
 
 class Interface(AloftInterface):
@@ -27,9 +28,11 @@ class Interface(AloftInterface):
     ) -> None:
         types: dict[str, Any] = {}
         defaults: dict[str, Any] = {}
-        for name, declared in (inputs or {}).items():
+        for name, declared in declared_types(inputs, "inputs").items():
             if isinstance(declared, tuple) and len(declared) == 2:
                 types[name], defaults[name] = declared
             else:
                 types[name] = declared
-        super().__init__(inputs=types, defaults=defaults, outputs=dict(outputs or {}))
+        super().__init__(
+            inputs=types, defaults=defaults, outputs=declared_types(outputs, "outputs")
+        )

@@ -31,7 +31,9 @@ def task_context(
         raw_output_prefix=raw_prefix(spec.output_prefix),
         output_metadata_prefix=spec.output_prefix,
         checkpoint=lambda: _checkpoint(spec, item),
-        secrets=lambda: SecretsManager(requested=(task.id.name, task.secret_requests)),
+        secrets=lambda: SecretsManager(
+            requested=(task.id.name, task.secret_requests), local=not task.code.bundle
+        ),
         enable_deck=task.enable_deck and item is None,
     )
 

@@ -15,7 +15,6 @@ import dataclasses
 import enum
 import hashlib
 import json
-import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from aloft.errors import DecoratorError
-from aloft.sdk.location import caller_location
+from aloft.sdk.location import caller_location, find_local_file, instantiation_site
 
 _LIST_FIELDS = (
     "packages",
@@ -93,6 +92,7 @@ class ImageSpec:
     builder_options: dict[str, Any] | None = None
     builder_config: dict[str, Any] | None = None
     _is_force_push: bool = field(default=False, repr=False)
+    _requirements_file: str | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         problem = _problem(self)
@@ -101,6 +101,21 @@ class ImageSpec:
         self.name = self.name.lower()
         if self.registry:
             self.registry = self.registry.lower()
+        if self.requirements is not None:
+            self._requirements_file = self._find_requirements(self.requirements)
+
+    def _find_requirements(self, requirements: str) -> str:
+        """The requirements file, found as a task's script is: from the working directory,
+        next to the module that made this spec or in its project folder (where a worker that
+        imports the module from a code bundle finds it)."""
+        site = instantiation_site(self)
+        found = find_local_file(requirements, site)
+        if found is None:
+            raise ImageSpecError(
+                f"{site.location.display}: ImageSpec(requirements={requirements!r}: no such "
+                "file in the working directory, next to the module or in its project folder)"
+            )
+        return str(found)
 
     @property
     def tag(self) -> str:
@@ -108,8 +123,8 @@ class ImageSpec:
         ``tag_format`` if given (``"{spec_hash}-dev"``)."""
         fields = self.to_dict()
         fields.pop("registry_config", None)  # where to log in does not change the image
-        if self.requirements:
-            content = Path(self.requirements).read_bytes()
+        if self._requirements_file:
+            content = Path(self._requirements_file).read_bytes()
             fields["requirements"] = hashlib.sha256(content).hexdigest()
         text = json.dumps(fields, sort_keys=True, default=str)
         spec_hash = hashlib.sha256(text.encode()).hexdigest()[:22]
@@ -171,7 +186,10 @@ class ImageSpec:
             try:
                 pinned.append(f"{package}=={metadata.version(package)}")
             except metadata.PackageNotFoundError:
-                raise ImageSpecError(f"from_env: package {package!r} is not installed") from None
+                where = caller_location().display
+                raise ImageSpecError(
+                    f"{where}: ImageSpec.from_env: package {package!r} is not installed"
+                ) from None
         version = f"{sys.version_info.major}.{sys.version_info.minor}"
         packages = [*pinned, *(kwargs.pop("packages", None) or [])]
         python_version = kwargs.pop("python_version", version)
@@ -231,8 +249,6 @@ def _problem(spec: Any) -> str:
         return f"base_image={spec.base_image!r}: must be an image name or an ImageSpec"
     if spec.registry is not None and not _REGISTRY.fullmatch(spec.registry.lower()):
         return f"registry={spec.registry!r}: not a container registry name"
-    if spec.requirements is not None and not os.path.isfile(spec.requirements):
-        return f"requirements={spec.requirements!r}: no such file"
     if spec.tag_format is not None and "{spec_hash}" not in spec.tag_format:
         return f"tag_format={spec.tag_format!r}: must contain {{spec_hash}}"
     for name in ("builder_options", "builder_config"):

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import inspect
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
 from aloft.errors import DecoratorError, TypeTransformerError
 from aloft.ir import NONE_TYPE, TypedInterface, UnionType, Variable
+from aloft.sdk.location import caller_location
 from aloft.types import literal_type_of, to_literal
 from aloft.types.hash_method import declaring
 
@@ -37,6 +38,19 @@ class Interface:
     defaults: dict[str, Any]
     outputs: dict[str, Any]
     output_tuple: type | None = None
+
+
+def declared_types(value: Any, name: str) -> dict[str, Any]:
+    """A task type's ``inputs=`` or ``outputs=`` argument (``kwtypes(x=int)``) as a dict of
+    names to types; anything else is a ``DecoratorError`` naming the user's line."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping) or not all(isinstance(key, str) for key in value):
+        raise DecoratorError(
+            f"{caller_location().display}: {name} must map names to types, such as "
+            f"kwtypes(x=int), got {value!r}"
+        )
+    return dict(value)
 
 
 def interface_of(fn: Callable[..., Any], what: str) -> Interface:

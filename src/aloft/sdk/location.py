@@ -1,4 +1,5 @@
-"""Where user code lives: source locations for messages and module names for the IR.
+"""Where user code lives: source locations for messages, module names for the IR, and the
+files user code names by relative paths.
 
 The IR must not change between checkouts, working directories or runs, so it names code by
 module relative to the project root (the first folder up from a file that is not a package)
@@ -117,3 +118,25 @@ def caller_module() -> str:
         return "__main__"
     name = str(frame.f_globals.get("__name__", "__main__"))
     return module_name_for_file(frame.f_code.co_filename) if name == "__main__" else name
+
+
+def find_local_file(path: str, site: Site) -> Path | None:
+    """The existing file ``path`` names, made absolute, or None if there is none.
+
+    A definition may name a file by a relative path (a script, a database, a requirements
+    file). flytekit reads it from the working directory; a worker that imports the definition
+    from a code bundle runs elsewhere, so the path is also looked for next to the module that
+    made ``site`` and in its project folder; the first that exists wins.
+    """
+    candidate = Path(path).expanduser()
+    if candidate.is_absolute():
+        return candidate if candidate.is_file() else None
+    folders = [Path.cwd()]
+    module_file = site.namespace.get("__file__")
+    if isinstance(module_file, str):
+        folders += [Path(module_file).resolve().parent, project_root(module_file)]
+    for folder in folders:
+        found = folder / candidate
+        if found.is_file():
+            return Path(os.path.abspath(found))
+    return None

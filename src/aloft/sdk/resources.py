@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,7 @@ from aloft.errors import DecoratorError
 from aloft.ir import ResourceSpec
 from aloft.ir import Secret as SecretSpec
 from aloft.ir.quantities import QuantityError, parse_cpu, parse_memory
+from aloft.sdk.location import caller_location
 
 Quantity = str | int | float
 
@@ -82,6 +84,11 @@ class Secret:
     mount_requirement: MountType = MountType.ANY
     env_var: str | None = None
 
+    def __post_init__(self) -> None:
+        problem = _secret_problem(self)
+        if problem:
+            raise DecoratorError(f"{caller_location().display}: Secret({problem})")
+
     def to_spec(self) -> SecretSpec:
         """The IR form."""
         return SecretSpec(
@@ -91,6 +98,30 @@ class Secret:
             mount_requirement=self.mount_requirement.value,
             env_var=self.env_var or "",
         )
+
+
+_ENV_VAR_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")
+
+
+def _secret_problem(secret: Secret) -> str:
+    """What is wrong with ``secret`` (``field=value: why``), as flytekit checks it; or ``""``."""
+    if not isinstance(secret.group, str) or not secret.group:
+        return f"group={secret.group!r}: a secret needs its group (a non-empty string)"
+    for name in ("key", "group_version"):
+        value = getattr(secret, name)
+        if value is not None and not isinstance(value, str):
+            return f"{name}={value!r}: must be a string"
+    mount: object = secret.mount_requirement
+    if not isinstance(mount, Secret.MountType):
+        kinds = ", ".join(f"Secret.MountType.{kind.name}" for kind in Secret.MountType)
+        return f"mount_requirement={mount!r}: must be one of {kinds}"
+    env_var = secret.env_var
+    if env_var is not None and not (isinstance(env_var, str) and _ENV_VAR_NAME.fullmatch(env_var)):
+        return (
+            f"env_var={env_var!r}: not an environment variable name (upper-case letters, "
+            "digits and _, not starting with a digit)"
+        )
+    return ""
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,13 @@
 """Secrets a task reads at run time: ``current_context().secrets.get(group, key)``.
 
 As in flytekit, a secret is looked for first in the environment variable
-``{env_prefix}{GROUP}_{KEY}`` (upper case; ``_FSEC_`` by default), then in the file
+``{env_prefix}{GROUP}_{KEY}`` (upper case; ``_FSEC_`` by default), in a local run also in
+``{GROUP}_{KEY}`` without the prefix, then in the file
 ``{default_dir}/{group}/{file_prefix}{key}`` (lower case; ``/etc/secrets`` by default); the
 three settings are flytekit's (``FLYTE_SECRETS_ENV_PREFIX``, ``FLYTE_SECRETS_DEFAULT_DIR``,
 ``FLYTE_SECRETS_FILE_PREFIX``) or ``[secrets]`` in the config file. A ``Secret`` whose
-``mount_requirement`` is ``ENV_VAR`` or ``FILE`` is looked for there only.
+``mount_requirement`` is ``ENV_VAR`` or ``FILE`` is looked for there only. A value from an
+environment variable or a file is stripped of surrounding white space, as flytekit does.
 
 Inside a task only the secrets it requested (``@task(secret_requests=[Secret(...)])``) can be
 read, as on a Flyte cluster, where only those are mounted; outside a task (a test, a script)
@@ -36,6 +38,8 @@ class SecretsManager:
         secrets_cfg: Where to look; the configured places (or flytekit's defaults) if None.
         requested: When given, the only secrets that may be read (a task's requests), and
             the name of the task, for messages.
+        local: Whether this is a local run, which also reads variables without the prefix
+            (a task whose code comes from a server's registered bundle is not).
     """
 
     class _GroupSecrets:
@@ -52,8 +56,10 @@ class SecretsManager:
         self,
         secrets_cfg: SecretsConfig | None = None,
         requested: tuple[str, Iterable[SecretSpec]] | None = None,
+        local: bool = True,
     ) -> None:
         self._config = secrets_cfg
+        self._local = local
         self._task = requested[0] if requested else ""
         self._requested = (
             {(s.group, s.key, s.group_version): s for s in requested[1]} if requested else None
@@ -87,18 +93,21 @@ class SecretsManager:
         """
         self.check_group_key(group)
         mount = self._mount_of(group, key, group_version)
-        variable = self.get_secrets_env_var(group, key, group_version)
+        variables = self._variables(group, key, group_version)
         path = self.get_secrets_file(group, key, group_version)
         if mount != "file":
-            value = os.environ.get(variable)
-            if value is not None:
-                return value.encode() if "b" in encode_mode else value
+            for variable in variables:
+                value = os.environ.get(variable)
+                if value is not None:
+                    value = value.strip()
+                    return value.encode() if "b" in encode_mode else value
         if mount != "env_var" and os.path.isfile(path):
             with open(path, encode_mode) as handle:
                 return handle.read().strip()
         places = []
         if mount != "file":
-            places.append(f"environment variable {variable}")
+            which = "variables" if len(variables) > 1 else "variable"
+            places.append(f"environment {which} {' and '.join(variables)}")
         if mount != "env_var":
             places.append(f"file {path} (the folder is set by {self.config.settings})")
         raise SecretNotFoundError(
@@ -121,6 +130,12 @@ class SecretsManager:
         parts = [part.lower() for part in (group, group_version, key) if part]
         parts[-1] = f"{self.config.file_prefix}{parts[-1]}"
         return os.path.join(self.config.default_dir, *parts)
+
+    def _variables(self, group: str, key: str | None, group_version: str | None) -> list[str]:
+        """The environment variables a secret is looked for in, in order."""
+        variable = self.get_secrets_env_var(group, key, group_version)
+        unprefixed = variable.removeprefix(self.config.env_prefix)
+        return [variable, unprefixed] if self._local and unprefixed != variable else [variable]
 
     @staticmethod
     def check_group_key(group: str) -> None:

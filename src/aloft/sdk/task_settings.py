@@ -14,6 +14,7 @@ from typing import Any
 
 from aloft.errors import DecoratorError
 from aloft.ir import ResourceSpec
+from aloft.ir import Secret as SecretSpec
 from aloft.sdk.deck import deck_settings
 from aloft.sdk.image_spec import image_of
 from aloft.sdk.resources import PodTemplate, Resources, Secret, resource_spec
@@ -38,9 +39,7 @@ def runtime_settings(settings: Mapping[str, Any], what: str) -> dict[str, Any]:
         "container_image": container_image,
         "image_spec": image_spec,
         "environment": _string_map(settings.get("environment"), "environment", what),
-        "secret_requests": tuple(
-            _secret(secret, what) for secret in settings.get("secret_requests") or ()
-        ),
+        "secret_requests": _secret_requests(settings.get("secret_requests"), what),
         "enable_deck": enable_deck,
         "deck_fields": deck_fields,
         "pod_template_name": _text(settings.get("pod_template_name"), "pod_template_name", what),
@@ -78,12 +77,14 @@ def _string_map(value: Any, name: str, what: str) -> dict[str, str]:
     return dict(value)
 
 
-def _secret(value: Any, what: str) -> Any:
-    if not isinstance(value, Secret):
+def _secret_requests(value: Any, what: str) -> tuple[SecretSpec, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list | tuple) or not all(isinstance(s, Secret) for s in value):
         raise DecoratorError(
-            f"{what}: secret_requests must hold Secret(...) objects, got {value!r}"
+            f"{what}: secret_requests must be a list of Secret(...) objects, got {value!r}"
         )
-    return value.to_spec()
+    return tuple(secret.to_spec() for secret in value)
 
 
 def _accelerator(value: Any) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any, overload
 
 from aloft.compiler import OutputRef, TracedBinding, TracedNode
-from aloft.errors import DecoratorError
+from aloft.errors import CompileError, DecoratorError
 from aloft.ir import (
     START_NODE,
     FailurePolicy,
@@ -23,7 +23,7 @@ from aloft.ir import (
 from aloft.sdk.arguments import reject_unknown
 from aloft.sdk.entity import Entity, traced_binding
 from aloft.sdk.interface import interface_of, typed_interface
-from aloft.sdk.location import function_location, module_of
+from aloft.sdk.location import function_location, location, module_of
 from aloft.sdk.promise import Promise
 from aloft.sdk.trace_body import trace_body
 from aloft.types.error import ERROR_INPUT, FlyteError
@@ -95,21 +95,39 @@ class PythonFunctionWorkflow(Entity):
             name: Promise(START_NODE, name, py_type)
             for name, py_type in self.python_interface.inputs.items()
         }
-        closure, self._tasks = trace_body(
-            self.workflow_function,
-            inputs,
-            Identifier(resource_type=ResourceType.WORKFLOW, name=self.name),
-            self.python_interface,
-            self.interface,
-            self.location,
-            f"workflow {self.name}",
-            failure_policy=self.failure_policy.value,
-            interruptible=self.interruptible or None,
-            failure_node=self._failure_node(),
-        )
+        try:
+            closure, self._tasks = trace_body(
+                self.workflow_function,
+                inputs,
+                Identifier(resource_type=ResourceType.WORKFLOW, name=self.name),
+                self.python_interface,
+                self.interface,
+                self.location,
+                f"workflow {self.name}",
+                failure_policy=self.failure_policy.value,
+                interruptible=self.interruptible or None,
+                failure_node=self._failure_node(),
+            )
+        except NameError as exc:
+            raise CompileError(
+                f"{self._line_of(exc)}: workflow {self.name}: {exc}; aloft compiles a workflow "
+                "where @workflow is applied (flytekit does so later), so what its body calls "
+                "must be defined above it"
+            ) from None
         if self.on_failure is not None:
             self._tasks.update(self.on_failure.task_objects())
         return closure
+
+    def _line_of(self, exc: BaseException) -> str:
+        """Where in the workflow's body ``exc`` was raised (the body's first line if not)."""
+        code = self.workflow_function.__code__
+        line = code.co_firstlineno
+        tb = exc.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code is code:
+                line = tb.tb_lineno
+            tb = tb.tb_next
+        return location(code.co_filename, line).display
 
     def _failure_node(self) -> TracedNode | None:
         """The node ``on_failure`` runs as: the handler on the workflow's inputs, its ``err``

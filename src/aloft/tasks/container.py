@@ -26,7 +26,7 @@ from typing import Any
 from aloft.errors import DecoratorError, TypeTransformerError, UserError
 from aloft.sdk.arguments import suggest
 from aloft.sdk.context import current_context
-from aloft.sdk.interface import Interface
+from aloft.sdk.interface import Interface, declared_types
 from aloft.sdk.python_task import PythonTask
 from aloft.tasks.container_engine import find_engine
 from aloft.tasks.shell import describe_exit
@@ -107,7 +107,9 @@ class ContainerTask(PythonTask[None]):
             task_type="raw-container",
             name=name,
             interface=Interface(
-                inputs=dict(inputs or {}), defaults={}, outputs=dict(outputs or {})
+                inputs=declared_types(inputs, "inputs"),
+                defaults={},
+                outputs=declared_types(outputs, "outputs"),
             ),
             metadata=metadata,
             container_image=image,

@@ -16,7 +16,7 @@ from typing import Any
 
 from aloft.errors import DecoratorError, TypeTransformerError, UserError
 from aloft.ir import StructuredDatasetType
-from aloft.sdk.interface import Interface
+from aloft.sdk.interface import Interface, declared_types
 from aloft.sdk.python_task import PythonInstanceTask
 from aloft.types import literal_type_of
 from aloft.types.files import FlyteFile
@@ -46,7 +46,9 @@ class DuckDBQuery(PythonInstanceTask[None]):
             task_type="duckdb",
             name=name,
             interface=Interface(
-                inputs=dict(inputs or {}), defaults={}, outputs={"result": StructuredDataset}
+                inputs=declared_types(inputs, "inputs"),
+                defaults={},
+                outputs={"result": StructuredDataset},
             ),
             **kwargs,
         )

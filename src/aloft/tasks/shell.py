@@ -22,9 +22,9 @@ from typing import Any, TypeVar
 
 from aloft.errors import DecoratorError, FlyteRecoverableException, UserError
 from aloft.sdk.context import current_context
-from aloft.sdk.interface import Interface
+from aloft.sdk.interface import Interface, declared_types
+from aloft.sdk.location import caller_location, find_local_file
 from aloft.sdk.python_task import PythonInstanceTask
-from aloft.tasks.local_files import find_local_file
 from aloft.tasks.templates import TemplateError, check_template, render
 from aloft.types.directories import FlyteDirectory
 from aloft.types.files import FlyteFile
@@ -82,19 +82,23 @@ class ShellTask(PythonInstanceTask[T]):
         output_locs: Iterable[OutputLocation] | None = None,
         **kwargs: Any,
     ) -> None:
-        self._output_locs = list(output_locs or [])
+        self._output_locs = _locations(output_locs)
         outputs = {loc.var: loc.var_type for loc in self._output_locs if _is_output(loc)}
         super().__init__(
             task_type="shell",
             name=name,
             task_config=task_config,
-            interface=Interface(inputs=dict(inputs or {}), defaults={}, outputs=outputs),
+            interface=Interface(
+                inputs=declared_types(inputs, "inputs"), defaults={}, outputs=outputs
+            ),
             **kwargs,
         )
         if task_config is not None:
             raise DecoratorError(f"{self.what}: ShellTask takes no task_config")
         if (script is None) == (script_file is None):
             raise DecoratorError(f"{self.what}: give either script or script_file (one of them)")
+        if script is not None and not isinstance(script, str):
+            raise DecoratorError(f"{self.what}: script must be a string, got {script!r}")
         if not isinstance(shell, str) or not shell:
             raise DecoratorError(f"{self.what}: shell must be the path of a shell, got {shell!r}")
         self._debug = debug
@@ -196,6 +200,10 @@ class ShellTask(PythonInstanceTask[T]):
                 raise DecoratorError(
                     f"{self.what}: output_locs must hold OutputLocation(...) objects, got {loc!r}"
                 )
+            if not isinstance(loc.var, str) or not loc.var.isidentifier():
+                raise DecoratorError(
+                    f"{self.what}: an output's var must be a name (an identifier), got {loc.var!r}"
+                )
             if not _is_output(loc):
                 raise DecoratorError(
                     f"{self.what}: output {loc.var!r} must be a FlyteFile or FlyteDirectory, "
@@ -224,6 +232,18 @@ def describe_exit(code: int, stderr: str) -> str:
     how = f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited with code {code}"
     tail = stderr.strip().splitlines()[-STDERR_TAIL_LINES:]
     return how + ("; stderr ends with:\n" + "\n".join(tail) if tail else " (no stderr)")
+
+
+def _locations(output_locs: Any) -> list[OutputLocation]:
+    """``output_locs`` as a list; a single ``OutputLocation`` not in a list is refused."""
+    if output_locs is None:
+        return []
+    if isinstance(output_locs, OutputLocation | str) or not isinstance(output_locs, Iterable):
+        raise DecoratorError(
+            f"{caller_location().display}: output_locs must be a list of OutputLocation(...), "
+            f"got {output_locs!r}"
+        )
+    return list(output_locs)
 
 
 def _is_location(value: Any) -> bool:

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from aloft.errors import DecoratorError, UserError
 from aloft.sdk.arguments import suggest
-from aloft.sdk.interface import Interface
+from aloft.sdk.interface import Interface, declared_types
 from aloft.sdk.python_task import PythonTask
 
 T = TypeVar("T")
@@ -51,7 +51,9 @@ class SQLTask(PythonTask[T]):
             name=name,
             task_config=task_config,
             interface=Interface(
-                inputs=dict(inputs or {}), defaults={}, outputs=dict(outputs or {})
+                inputs=declared_types(inputs, "inputs"),
+                defaults={},
+                outputs=declared_types(outputs, "outputs"),
             ),
             metadata=metadata,
             **kwargs,

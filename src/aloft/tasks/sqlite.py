@@ -21,9 +21,8 @@ from typing import Any
 from aloft.errors import DecoratorError, UserError
 from aloft.ir import StructuredDatasetType
 from aloft.sdk.context import current_context
-from aloft.sdk.location import caller_location
+from aloft.sdk.location import caller_location, find_local_file
 from aloft.storage import store_for
-from aloft.tasks.local_files import find_local_file
 from aloft.tasks.sql import SQLTask
 from aloft.types import literal_type_of
 from aloft.types.structured import StructuredDataset

@@ -128,6 +128,16 @@ class BlobPath(os.PathLike[str]):
         return value
 
     @classmethod
+    def from_source(cls: type[P], source: str | os.PathLike[str]) -> P:
+        """A value for the data at ``source`` (flytekit's name): a remote URI is read lazily,
+        as a task input is; a local path is used where it is."""
+        text = os.fspath(source)
+        if is_remote(text):
+            check_protocol(text)
+            return cls.from_stored(text)
+        return cls(text)
+
+    @classmethod
     def _new_in_store(cls: type[P], name: str | None, alt: str | None) -> P:
         """A value naming a fresh location under the data context's raw prefix (in bucket
         ``alt`` instead of the store's own, as flytekit's ``alt``), for the task to write."""

@@ -3,12 +3,15 @@
 The literal type is ``BlobType(format=..., dimensionality=MULTIPART)``. A local folder is
 uploaded file by file when the value is encoded, and its hash covers every file's relative
 name and content; a task receiving one downloads the whole folder lazily, or lists it without
-downloading (:meth:`FlyteDirectory.listdir`). See :mod:`aloft.types.blob_paths`.
+downloading (:meth:`FlyteDirectory.listdir`, :meth:`FlyteDirectory.crawl`). See
+:mod:`aloft.types.blob_paths`.
 """
 
 from __future__ import annotations
 
 import os
+import posixpath
+from collections.abc import Iterator
 from typing import Annotated, Any, Generic, TypeVar
 
 from aloft.ir import BlobDimensionality
@@ -88,6 +91,28 @@ class FlyteDirectory(BlobPath, Generic[T]):
             kind = FlyteDirectory if info.get("type") == "directory" else FlyteFile
             result.append(kind.from_stored(uri, store=store))
         return result
+
+    def crawl(
+        self, maxdepth: int | None = None, topdown: bool = True, **kwargs: Any
+    ) -> Iterator[tuple[str, Any]]:
+        """Every file under this folder, without downloading it (flytekit's ``crawl``): pairs
+        of the folder (the URI it came from, if remote) and a file's path relative to it, or,
+        with ``detail=True``, a dict of that path to what the store says of the file.
+
+        Args:
+            maxdepth: How many levels of subfolders to go down (all if None).
+            topdown: List a folder before its subfolders.
+            **kwargs: Passed to the store's ``walk`` (``detail=True``).
+        """
+        base = self._remote_source or self._path
+        fs = (self._store or current_data_context().store).filesystem(base)
+        root = str(fs._strip_protocol(base)).rstrip("/")
+        fs.invalidate_cache(root)
+        for folder, _, files in fs.walk(root, maxdepth=maxdepth, topdown=topdown, **kwargs):
+            relative = str(folder).rstrip("/")[len(root) + 1 :]
+            for name in sorted(files):
+                path = posixpath.join(relative, name)
+                yield base, ({path: files[name]} if isinstance(files, dict) else path)
 
     @staticmethod
     def _local_problem(path: str) -> str | None:

@@ -36,6 +36,7 @@ def test_the_secrets_example_reads_its_secret_and_names_it_when_it_is_missing() 
     assert missing.returncode == 1
     assert error_line(missing) == (
         "error: task task_secrets.load (node n0) failed: secret group 'warehouse' key "
-        "'password' not found: looked in environment variable _FSEC_WAREHOUSE_PASSWORD and "
-        "file /nowhere/warehouse/password (the folder is set by FLYTE_SECRETS_DEFAULT_DIR)"
+        "'password' not found: looked in environment variables _FSEC_WAREHOUSE_PASSWORD and "
+        "WAREHOUSE_PASSWORD and file /nowhere/warehouse/password (the folder is set by "
+        "FLYTE_SECRETS_DEFAULT_DIR)"
     )

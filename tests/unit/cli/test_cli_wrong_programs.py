@@ -51,7 +51,7 @@ PROGRAMS = {
     ),
     "a name error in a workflow body": (
         INC + "@workflow\ndef wf(x: int = 1) -> int:\n    return inc(x=nothing)  # <-\n",
-        "importing it failed: NameError: name 'nothing' is not defined",
+        "workflow wrong.wf: name 'nothing' is not defined; aloft compiles a workflow where",
     ),
     "a name error at module level": (
         "value = undefined + 1  # <-\n",

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from aloft import Secret, SecretsManager, current_context, task, workflow
+from aloft.errors import DecoratorError
 from aloft.runner import execute
 from aloft.sdk.secrets import SecretNotFoundError
 from aloft.storage import ConfigError, SecretsConfig, secrets_config
@@ -75,8 +77,8 @@ def test_only_requested_secrets_can_be_read(secrets_dir: Path) -> None:
 
 def test_a_missing_secret_names_group_key_and_where_it_looked(secrets_dir: Path) -> None:
     message = execute(wants_missing, {}).error_message()
-    assert "secret group 'db' key 'missing' not found: looked in environment variable " in message
-    assert f"_FSEC_DB_MISSING and file {secrets_dir / 'db' / 'missing'}" in message
+    assert "secret group 'db' key 'missing' not found: looked in environment variables " in message
+    assert f"_FSEC_DB_MISSING and DB_MISSING and file {secrets_dir / 'db' / 'missing'}" in message
     assert "FLYTE_SECRETS_DEFAULT_DIR" in message and "Traceback" not in message
 
 
@@ -109,6 +111,20 @@ def test_mount_requirements_limit_where_a_secret_is_looked_for(
     assert SecretsManager().get("db", "password", encode_mode="rb") == b"the-environment-wins"
 
 
+def test_a_local_run_also_reads_the_variable_without_the_prefix_as_flytekit(
+    secrets_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("API_TOKEN", "  unprefixed\n")
+    monkeypatch.delenv("_FSEC_API_TOKEN")
+    assert connect_wf(user="ann") == "ann:from-a-file:unprefixed"
+    monkeypatch.setenv("_FSEC_API_TOKEN", "prefixed\n")
+    assert SecretsManager().get("api", "token") == "prefixed"  # the prefixed one first
+    on_a_server = SecretsManager(local=False)
+    monkeypatch.delenv("_FSEC_API_TOKEN")
+    with pytest.raises(SecretNotFoundError, match=r"looked in environment variable _FSEC_API_"):
+        on_a_server.get("api", "token")
+
+
 def test_the_settings_are_flytekits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("ENV_PREFIX", "DEFAULT_DIR", "FILE_PREFIX"):
         monkeypatch.delenv(f"FLYTE_SECRETS_{name}", raising=False)
@@ -123,3 +139,31 @@ def test_the_settings_are_flytekits(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     config.write_text("[secrets]\ndefault_dir = 3\n")
     with pytest.raises(ConfigError, match=r"secrets\.default_dir must be a string, got 3"):
         secrets_config()
+
+
+@pytest.mark.parametrize(
+    ("make", "problem"),
+    [
+        (lambda: Secret(group=None), "group=None: a secret needs its group"),  # type: ignore[arg-type]
+        (lambda: Secret(group=""), "group='': a secret needs its group"),
+        (lambda: Secret(group="db", key=3), "key=3: must be a string"),  # type: ignore[arg-type]
+        (
+            lambda: Secret(group="db", mount_requirement="file"),  # type: ignore[arg-type]
+            "mount_requirement='file': must be one of Secret.MountType.ANY, ",
+        ),
+        (lambda: Secret(group="db", env_var="db-password"), "env_var='db-password': not an "),
+    ],
+)
+def test_a_bad_secret_is_refused_where_it_is_written(make: Any, problem: str) -> None:
+    with pytest.raises(DecoratorError) as caught:
+        make()
+    where, _, what = str(caught.value).partition(": ")
+    assert where.endswith(f"{Path(__file__).name}:{make.__code__.co_firstlineno}")
+    assert what.startswith(f"Secret({problem}")
+
+
+def test_secret_requests_must_be_a_list_of_secrets() -> None:
+    with pytest.raises(DecoratorError, match=r"secret_requests must be a list of Secret\(\.\.\.\)"):
+
+        @task(secret_requests=Secret(group="db", key="password"))  # type: ignore[arg-type]
+        def alone() -> None: ...

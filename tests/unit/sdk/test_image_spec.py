@@ -3,6 +3,7 @@ the task's IR; bad fields are one clear error naming the field and the user's li
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -79,6 +80,37 @@ def test_the_requirements_file_is_part_of_the_tag(tmp_path: Path) -> None:
     assert ImageSpec(name="app", requirements=str(requirements)).tag != first
 
 
+def test_a_relative_requirements_file_is_found_next_to_the_module_from_anywhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A worker imports a module from its code bundle with another working directory.
+    project = tmp_path / "bundle"
+    project.mkdir()
+    (project / "requirements.txt").write_text("numpy\n")
+    (project / "images.py").write_text(
+        "from aloft import ImageSpec\n"
+        "spec = ImageSpec(name='app', requirements='requirements.txt')\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    loader = importlib.util.spec_from_file_location("images", project / "images.py")
+    assert loader is not None and loader.loader is not None
+    module = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(module)
+    spec = module.spec
+    assert spec.requirements == "requirements.txt"  # recorded as written
+    absolute = ImageSpec(name="app", requirements=str(project / "requirements.txt"))
+    assert spec.tag == absolute.tag
+
+
+def test_from_env_names_the_line_of_a_package_not_installed() -> None:
+    with pytest.raises(ImageSpecError) as info:
+        ImageSpec.from_env(pinned_packages=["no-such-package-here"])
+    where = f"tests/unit/sdk/test_image_spec.py:{info.tb.tb_lineno}"
+    assert str(info.value) == (
+        f"{where}: ImageSpec.from_env: package 'no-such-package-here' is not installed"
+    )
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
@@ -88,7 +120,7 @@ def test_the_requirements_file_is_part_of_the_tag(tmp_path: Path) -> None:
         ({"registry": "bad registry"}, "registry='bad registry': not a container registry"),
         (
             {"requirements": "/no/such/requirements.txt"},
-            "requirements='/no/such/requirements.txt': no such file",
+            "requirements='/no/such/requirements.txt': no such file in the working directory",
         ),
         ({"tag_format": "latest"}, "tag_format='latest': must contain {spec_hash}"),
         ({"name": ""}, "name='': the image needs a name"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple, Optional
 
 import pytest
@@ -326,3 +327,19 @@ def test_misusing_a_promise_names_the_line_of_the_workflow_body() -> None:
             @workflow
             def wf(x: int) -> int:
                 return misuse(add_one(x=x))  # noqa: B023 - each workflow compiles at once
+
+
+def test_a_workflow_calling_a_task_defined_below_it_says_why_at_the_line_of_the_call() -> None:
+    with pytest.raises(CompileError) as caught:
+
+        @workflow
+        def early(n: int) -> str:
+            return defined_later(n=n)  # type: ignore[name-defined]  # noqa: F821
+
+    source = Path(__file__).read_text().splitlines()
+    line = next(i for i, text in enumerate(source, 1) if "return defined_later(" in text)
+    where, _, message = str(caught.value).partition(": ")
+    assert where.endswith(f"{Path(__file__).name}:{line}")
+    assert "name 'defined_later' is not defined; aloft compiles a workflow where @workflow" in (
+        message
+    )

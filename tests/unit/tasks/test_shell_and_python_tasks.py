@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 
 from aloft import (
+    ContainerTask,
+    DuckDBQuery,
     FlyteDirectory,
     FlyteFile,
     ImageSpec,
@@ -19,11 +21,14 @@ from aloft import (
     Resources,
     Secret,
     ShellTask,
+    SQLite3Config,
+    SQLite3Task,
     TaskMetadata,
     kwtypes,
 )
 from aloft.compiler import Location
 from aloft.errors import DecoratorError, ExecutionFailedError
+from aloft.extend import Interface as FlytekitInterface
 from aloft.sdk.interface import Interface
 from aloft.sdk.location import Site
 
@@ -168,6 +173,11 @@ def test_script_files_are_found_next_to_the_defining_module(tmp_path: Path) -> N
             "output 'o' must be a FlyteFile or FlyteDirectory",
         ),
         ({"script": "x", "output_locs": ["o.txt"]}, "must hold OutputLocation"),
+        ({"script": 42}, "script must be a string, got 42"),
+        (
+            {"script": "x", "output_locs": [OutputLocation(3, FlyteFile, "x")]},  # type: ignore[arg-type]
+            "an output's var must be a name",
+        ),
         (
             {
                 "script": "x",
@@ -182,3 +192,24 @@ def test_bad_shell_tasks_are_refused_where_they_are_defined(
 ) -> None:
     with pytest.raises(DecoratorError, match=rf"{HERE}:\d+: task 'bad': .*{message}"):
         ShellTask(name="bad", **arguments)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: ShellTask(name="bad", script="echo", inputs=["x"]),
+        lambda: SQLite3Task("bad", "SELECT 1", inputs=["x"], task_config=SQLite3Config(uri="a.db")),
+        lambda: ContainerTask(name="bad", image="alpine", command=["echo"], outputs=["y"]),
+        lambda: DuckDBQuery(name="bad", query="SELECT 1", inputs=["x"]),
+        lambda: FlytekitInterface(inputs={"x": int}, outputs=["y"]),
+    ],
+)  # fmt: skip
+def test_inputs_and_outputs_that_are_no_mapping_of_names_to_types_are_named(make: Any) -> None:
+    with pytest.raises(DecoratorError, match=rf"{HERE}:\d+: (in|out)puts must map names to "):
+        make()
+
+
+def test_output_locs_given_one_location_not_in_a_list_is_named() -> None:
+    location = OutputLocation("o", FlyteFile, "o.txt")
+    with pytest.raises(DecoratorError, match=rf"{HERE}:\d+: output_locs must be a list of "):
+        ShellTask(name="bad", script="x", output_locs=location)  # type: ignore[arg-type]

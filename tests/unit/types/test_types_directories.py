@@ -210,3 +210,42 @@ def folder_wf(n: int) -> int:
 
 def test_a_folder_of_a_thousand_files_round_trips(store: BlobStore) -> None:
     assert folder_wf(n=N_FILES) == N_FILES
+
+
+def test_crawl_lists_every_file_below_a_folder_as_flytekit(
+    store: BlobStore, tmp_path: Path
+) -> None:
+    source = make_tree(tmp_path / "data", TREE)
+    local = FlyteDirectory(str(source))
+    expected = ["a.txt", "sub/b.txt", "sub/deeper/c.txt"]
+    assert sorted(list(local.crawl())) == [(str(source), name) for name in expected]
+    assert [name for _, name in local.crawl(maxdepth=1)] == ["a.txt"]
+
+    value = to_python(to_literal(str(source), FlyteDirectory), FlyteDirectory)
+    crawled = sorted(value.crawl())
+    assert not value.downloaded  # crawling did not download
+    assert crawled == [(value.remote_source, name) for name in expected]
+    base, details = next(iter(value.crawl(detail=True)))
+    assert list(details) == ["a.txt"] and details["a.txt"]["size"] == len("alpha")
+    with FlyteFile.from_source(f"{base}/sub/b.txt").open("r") as handle:
+        assert handle.read() == "beta"
+
+
+@task
+def copy_folder(fd: FlyteDirectory) -> FlyteDirectory:
+    copy = FlyteDirectory.new_remote("folder-copy")
+    for base, name in fd.crawl():
+        with (
+            FlyteFile(f"{base}/{name}").open("rb") as source,
+            copy.new_file(name).open("wb") as out,
+        ):
+            out.write(source.read())
+    return copy
+
+
+def test_a_task_copies_a_folder_it_crawls_as_flytekit_s_streaming_example(
+    store: BlobStore, tmp_path: Path
+) -> None:
+    source = make_tree(tmp_path / "data", TREE)
+    copied = copy_folder(fd=FlyteDirectory(str(source)))
+    assert read_tree(Path(copied.download())) == TREE
