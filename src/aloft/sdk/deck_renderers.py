@@ -13,6 +13,9 @@ import importlib.metadata
 from collections.abc import Iterable, Sequence
 from typing import Annotated, Any, Protocol, get_args, get_origin, runtime_checkable
 
+from aloft.errors import DecoratorError
+from aloft.sdk.location import caller_location
+
 DEFAULT_MAX_ROWS = 10
 DEFAULT_MAX_COLS = 100
 
@@ -59,6 +62,12 @@ class TopFrameRenderer:
     """
 
     def __init__(self, max_rows: int = DEFAULT_MAX_ROWS, max_cols: int = DEFAULT_MAX_COLS) -> None:
+        for name, value in (("max_rows", max_rows), ("max_cols", max_cols)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise DecoratorError(
+                    f"{caller_location()}: {type(self).__name__}: {name} must be a positive "
+                    f"int, got {value!r}"
+                )
         self._max_rows = max_rows
         self._max_cols = max_cols
 

@@ -12,7 +12,7 @@ from aloft.ir import NodeOverrides
 from aloft.sdk.arguments import reject_unknown
 from aloft.sdk.image_spec import image_of
 from aloft.sdk.resources import Cache, Resources, resource_spec
-from aloft.sdk.settings import cache_config_of, retries_of, timeout_of
+from aloft.sdk.settings import cache_config_of, interruptible_of, retries_of, timeout_of
 
 # Accepted as in flytekit; recorded where the IR has a place for them, else ignored until
 # their feature lands (task_config, aliases, shared_memory, pod_template).
@@ -50,7 +50,7 @@ def apply_overrides(node: TracedNode, overrides: dict[str, Any]) -> None:
     if "timeout" in overrides:
         changes["timeout"] = timeout_of(overrides["timeout"], what)
     if "interruptible" in overrides:
-        changes["interruptible"] = bool(overrides["interruptible"])
+        changes["interruptible"] = interruptible_of(overrides["interruptible"], what)
     for key in ("requests", "limits"):
         if key in overrides:
             changes[key] = resource_spec(_resources(overrides[key], key, what), what)

@@ -34,6 +34,13 @@ def retries_of(value: Any, what: str) -> int:
     return value
 
 
+def interruptible_of(value: Any, what: str) -> bool | None:
+    """Whether a task may run on capacity that can be taken away: True, False or None (unset)."""
+    if value is not None and not isinstance(value, bool):
+        raise DecoratorError(f"{what}: interruptible must be True, False or None, got {value!r}")
+    return value
+
+
 def cache_config_of(
     cache: bool | Cache,
     version: str,

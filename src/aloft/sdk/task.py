@@ -28,7 +28,7 @@ from aloft.sdk.function_checks import check_is_function, check_task_function
 from aloft.sdk.interface import Interface, interface_of, typed_interface
 from aloft.sdk.location import caller_location, function_location, module_of
 from aloft.sdk.resources import Cache, PodTemplate, Resources, Secret
-from aloft.sdk.settings import cache_config_of, retries_of, timeout_of
+from aloft.sdk.settings import cache_config_of, interruptible_of, retries_of, timeout_of
 from aloft.sdk.task_settings import runtime_settings
 from aloft.sdk.tracing import active_builder
 from aloft.types.iterators import is_iterator_type
@@ -177,7 +177,6 @@ def _template(task: PythonFunctionTask, settings: dict[str, Any], what: str) -> 
         function=fn,
         what=what,
     )
-    interruptible = settings.get("interruptible")
     deprecated = settings.get("deprecated", "")
     if not isinstance(deprecated, str):
         raise DecoratorError(f"{what}: deprecated must be a message string, got {deprecated!r}")
@@ -185,7 +184,7 @@ def _template(task: PythonFunctionTask, settings: dict[str, Any], what: str) -> 
         retries=retries_of(settings.get("retries", 0), what),
         timeout=timeout_of(settings.get("timeout"), what),
         cache=cache,
-        interruptible=None if interruptible is None else bool(interruptible),
+        interruptible=interruptible_of(settings.get("interruptible"), what),
         deprecated=deprecated,
     )
     return TaskTemplate(

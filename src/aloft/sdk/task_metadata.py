@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from aloft.errors import DecoratorError
 from aloft.ir import TaskMetadata as TaskMetadataSpec
 from aloft.sdk.location import caller_location
-from aloft.sdk.settings import cache_config_of, retries_of, timeout_of
+from aloft.sdk.settings import cache_config_of, interruptible_of, retries_of, timeout_of
 
 
 @dataclass
@@ -65,6 +65,7 @@ class TaskMetadata:
             raise DecoratorError(
                 f"{what}: cache_serialize and cache_ignore_input_vars need cache=True"
             )
+        interruptible_of(self.interruptible, what)
         if not isinstance(self.deprecated, str):
             raise DecoratorError(f"{what}: deprecated must be a message string")
 

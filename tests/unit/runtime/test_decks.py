@@ -176,3 +176,10 @@ def test_a_deck_page_merges_decks_of_one_name_and_times_in_a_table() -> None:
     assert "<p>1</p><p>2</p>" in page and "<td>0.500000</td><td>0.250000</td>" in page
     with pytest.raises(TypeError, match="deck 'x': html must be a str, got int"):
         Deck("x", 3, auto_add_to_deck=False)  # type: ignore[arg-type]
+
+
+def test_a_table_renderer_takes_positive_row_and_column_counts() -> None:
+    with pytest.raises(DecoratorError, match=r"test_decks\.py:\d+: TopFrameRenderer: max_rows"):
+        TopFrameRenderer(max_rows="3")  # type: ignore[arg-type]
+    with pytest.raises(DecoratorError, match="max_cols must be a positive int, got 0"):
+        TopFrameRenderer(max_cols=0)

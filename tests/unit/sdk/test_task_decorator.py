@@ -11,7 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from aloft import Cache, PodTemplate, Resources, Secret, dynamic, eager, map_task, task, workflow
+from aloft import (
+    Cache,
+    PodTemplate,
+    Resources,
+    Secret,
+    TaskMetadata,
+    dynamic,
+    eager,
+    map_task,
+    task,
+    workflow,
+)
 from aloft.errors import CompileError, DecoratorError, ExecutionFailedError, InputError
 from aloft.ir import SimpleKind, SimpleType
 
@@ -258,6 +269,18 @@ def test_a_task_that_cannot_work_is_refused_when_decorated_naming_its_line() -> 
         @task  # type: ignore[arg-type]
         class Thing:
             pass
+
+
+def test_interruptible_is_a_bool_wherever_it_is_given() -> None:
+    message = r"test_task_decorator\.py:\d+: .*interruptible must be True, False or None, got 'x'"
+    with pytest.raises(DecoratorError, match=message):
+
+        @task(interruptible="x")  # type: ignore[call-overload]
+        def flaky(x: int) -> int:
+            return x
+
+    with pytest.raises(DecoratorError, match=message):
+        TaskMetadata(interruptible="x")  # type: ignore[arg-type]
 
 
 def test_returning_none_for_an_optional_output_and_raising_are_fine() -> None:
