@@ -9,7 +9,7 @@ registry (:mod:`aloft.types.structured.handlers`) through ``as_aloft_handler``.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from typing import Any
 
 from aloft.compat.context import FlyteContext, context_for
@@ -24,36 +24,7 @@ from aloft.types.structured import StructuredDataset
 from aloft.types.structured import handlers as aloft_handlers
 
 
-class _FlyteHandler(ABC):  # noqa: B024 - the subclasses add the abstract method
-    """What flytekit-style encoders and decoders share: the key they are registered by."""
-
-    def __init__(
-        self,
-        python_type: type[Any],
-        protocol: str | None = None,
-        supported_format: str | None = None,
-    ) -> None:
-        self._python_type = python_type
-        self._protocol = protocol
-        self._supported_format = supported_format or ""
-
-    @property
-    def python_type(self) -> type[Any]:
-        """The dataframe class this handler is for."""
-        return self._python_type
-
-    @property
-    def protocol(self) -> str | None:
-        """The storage protocol, or None for any."""
-        return self._protocol
-
-    @property
-    def supported_format(self) -> str:
-        """The storage format, or ``""`` for any."""
-        return self._supported_format
-
-
-class StructuredDatasetEncoder(_FlyteHandler):
+class StructuredDatasetEncoder(aloft_handlers.DatasetHandler):
     """Writes dataframes of ``python_type`` in ``supported_format``, flytekit's way.
 
     Args:
@@ -76,7 +47,7 @@ class StructuredDatasetEncoder(_FlyteHandler):
         return _Encoder(self)
 
 
-class StructuredDatasetDecoder(_FlyteHandler):
+class StructuredDatasetDecoder(aloft_handlers.DatasetHandler):
     """Reads stored tables as dataframes of ``python_type``, flytekit's way.
 
     Args:

@@ -43,7 +43,7 @@ _BUILTIN_MODULES = {
 }
 
 
-class _Handler(ABC):  # noqa: B024 - the subclasses add the abstract method
+class DatasetHandler(ABC):  # noqa: B024 - the subclasses add the abstract method
     """What encoders and decoders share: the (type, protocol, format) they are keyed by."""
 
     def __init__(
@@ -78,7 +78,7 @@ class _Handler(ABC):  # noqa: B024 - the subclasses add the abstract method
         )
 
 
-class StructuredDatasetEncoder(_Handler):
+class StructuredDatasetEncoder(DatasetHandler):
     """Writes dataframes of ``python_type`` in ``supported_format`` to storage.
 
     Args:
@@ -104,7 +104,7 @@ class StructuredDatasetEncoder(_Handler):
         """
 
 
-class StructuredDatasetDecoder(_Handler):
+class StructuredDatasetDecoder(DatasetHandler):
     """Reads tables stored in ``supported_format`` as dataframes of ``python_type``.
 
     Args:
