@@ -57,6 +57,10 @@ def test_logs_show_what_a_node_printed_whole_or_its_tail(server: Server) -> None
     assert out.splitlines()[-2:] == ["line 3", "line 4"]
     code, _, err = cli(server, "logs", name, "n7")
     assert code == 2 and "has no node 'n7'" in err
+    url = f"{server.url}/api/v1/executions/default/development/{name}/logs"
+    for past_the_end in (10**6, 2**63 - 1, 2**64):  # a follower that asks too far: nothing
+        answer = httpx.get(url, params={"node": "n0", "offset": past_the_end})
+        assert (answer.status_code, answer.text) == (200, ""), past_the_end
 
 
 def test_logs_follow_a_task_from_before_it_starts_line_by_line_with_its_secret_redacted(

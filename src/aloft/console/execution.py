@@ -48,7 +48,15 @@ from aloft.ir import (
     literal_to_json,
 )
 from aloft.server.control_plane import ControlPlane, NotFound
-from aloft.server.logs import log_response, read_log, tail_of
+from aloft.server.logs import (
+    AttemptParam,
+    NodeParam,
+    OffsetParam,
+    TailParam,
+    log_response,
+    read_log,
+    tail_of,
+)
 from aloft.storage.executions import ExecutionSnapshot
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
@@ -242,10 +250,10 @@ def logs(
     domain: str,
     name: str,
     request: Request,
-    node: Annotated[str, Query(min_length=1)],
-    attempt: Annotated[int | None, Query(ge=0)] = None,
-    tail: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    node: NodeParam,
+    attempt: AttemptParam = None,
+    tail: TailParam = None,
+    offset: OffsetParam = 0,
 ) -> Response:
     """An attempt's log as text, also while it runs: its last ``tail`` lines, or all of it
     from ``offset`` on, streamed (the API's, whose headers the node page follows)."""
@@ -259,8 +267,8 @@ def deck(
     domain: str,
     name: str,
     request: Request,
-    node: Annotated[str, Query(min_length=1)],
-    attempt: Annotated[int | None, Query(ge=0)] = None,
+    node: NodeParam,
+    attempt: AttemptParam = None,
 ) -> Response:
     """The deck an attempt wrote (its record names it): the user's own HTML, served
     sandboxed."""

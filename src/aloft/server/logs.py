@@ -5,9 +5,11 @@ stand, so that a follower knows when to move on to a retry and when to stop."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO, Annotated, Any
 
+from fastapi import Query
 from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 
 from aloft.errors import InputError
@@ -34,6 +36,19 @@ HEADERS_DOC: dict[str, Any] = {
     )
 }
 """The headers of a log response, as the OpenAPI document describes them."""
+
+MAX_TAIL = 1_000_000
+"""The most lines a request for a log's tail may ask for."""
+
+# The query parameters of a log request, shared by the API's route and the console's.
+NodeParam = Annotated[str, Query(min_length=1, description="The node's key (`n1/n0`).")]
+AttemptParam = Annotated[
+    int | None, Query(ge=0, description="The attempt (default: the node's latest).")
+]
+TailParam = Annotated[int | None, Query(ge=1, le=MAX_TAIL, description="Only the last lines.")]
+OffsetParam = Annotated[
+    int, Query(ge=0, description="Only the bytes from there on (past the end: none).")
+]
 
 
 def log_response(
@@ -90,16 +105,17 @@ def tail_of(data: bytes, lines: int) -> str:
 
 
 def _open(blobs: BlobStore, attempt: AttemptRecord, offset: int) -> IO[bytes] | None:
-    """The attempt's log opened at ``offset``, or None if nothing is there yet. A publication
-    replaces the log whole, so an open log reads as one version to its end."""
+    """The attempt's log opened at ``offset`` (at its end if the log is shorter), or None if
+    nothing is there yet. A publication replaces the log whole, so an open log reads as one
+    version to its end."""
     if not attempt.log_uri:
         return None
     try:
         handle: IO[bytes] = blobs.filesystem(attempt.log_uri).open(attempt.log_uri, "rb")
     except FileNotFoundError:
         return None
-    if offset:
-        handle.seek(offset)
+    if offset:  # seeking far past the end fails on a local file (EINVAL, or no C offset)
+        handle.seek(min(offset, handle.seek(0, os.SEEK_END)))
     return handle
 
 
