@@ -118,6 +118,27 @@ def test_get_shows_an_execution_its_nodes_and_the_listing(server: Server) -> Non
     assert code == 2 and "no execution default/development/no-such-one" in err
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["get", "execution", "a?b"], "no execution default/development/a?b"),
+        (["get", "execution", ""], "the execution's name is empty"),
+        (["get", "execution", "../../../projects"], "nothing is at GET /api/v1/executions/"),
+        (["logs", "x?y", "n0"], "no execution default/development/x?y"),
+        (["signal", "set", "..", "go", "true"], "no execution default/development/.."),
+        (["get", "workflows", "a?b"], "no workflow a?b in default/development"),
+        (["launchplan", "activate", "p#1", "v"], "no launch plan p#1 version v"),
+    ],
+)
+def test_names_that_look_like_urls_name_what_they_say(
+    server: Server, args: list[str], message: str
+) -> None:
+    code, _, err = cli(server, *args)
+    assert code == 2, err
+    assert err.startswith("error: ") and len(err.splitlines()) == 1, err  # no traceback
+    assert message in err
+
+
 def test_a_gate_waits_until_its_signal_is_set(server: Server) -> None:
     name = launch(server, "gated", "--x", "21")
     with Remote(server.url) as remote:
