@@ -1,7 +1,9 @@
 """What the console's forms do: launch, terminate, relaunch, recover, give a gate's signal,
 activate or deactivate a launch plan. Each goes through the control plane, as the API's
 requests do, and answers with a redirect to the page that shows what it did (303: the
-browser then GETs it, so a reload does not post again).
+browser then GETs it, so a reload does not post again). The routes are plain functions, so
+their work (the database, rendering a refused form) runs in a worker thread, never on the
+server's event loop; the form's body is read by a dependency (``PostedForm``).
 
 A refused form is shown again with each message at its field, never a trace.
 """
@@ -20,11 +22,11 @@ from aloft.console.pages import entity_page, launch_interface
 from aloft.console.web import (
     KINDS,
     ConsoleRoute,
-    check_same_origin,
+    PostedForm,
+    SameOrigin,
     entity_url,
     execution_url,
     plane,
-    posted_form,
 )
 from aloft.errors import InputError
 from aloft.ir import (
@@ -48,15 +50,19 @@ def _redirect(url: str) -> Response:
 
 
 @router.post("/projects/{project}/{domain}/{kind}/{name}/{version}/launch")
-async def launch(
-    project: str, domain: str, kind: str, name: str, version: str, request: Request
+def launch(
+    project: str,
+    domain: str,
+    kind: str,
+    name: str,
+    version: str,
+    request: Request,
+    form: PostedForm,
 ) -> Response:
     """Launch this version on the form's inputs; the form again, with messages, if refused."""
-    check_same_origin(request)
     if kind not in KINDS:
         raise NotFound(f"no such list {kind!r}")
     id = Identifier(KINDS[kind], name, project, domain, version)
-    form = posted_form(await request.body())
     control = plane(request)
     entity = control.entity(id)
     given = {k: v for k, v in form.items() if not k.startswith("_")}
@@ -91,37 +97,34 @@ async def launch(
     return _redirect(execution_url(record.id))
 
 
-@router.post("/executions/{project}/{domain}/{name}/terminate")
-async def terminate(project: str, domain: str, name: str, request: Request) -> Response:
+@router.post("/executions/{project}/{domain}/{name}/terminate", dependencies=[SameOrigin])
+def terminate(project: str, domain: str, name: str, request: Request) -> Response:
     """Ask the execution to end ABORTED."""
-    check_same_origin(request)
     id = ExecutionId(name, project, domain)
     plane(request).terminate(id)
     return _redirect(execution_url(id))
 
 
-@router.post("/executions/{project}/{domain}/{name}/relaunch")
-async def relaunch(project: str, domain: str, name: str, request: Request) -> Response:
+@router.post("/executions/{project}/{domain}/{name}/relaunch", dependencies=[SameOrigin])
+def relaunch(project: str, domain: str, name: str, request: Request) -> Response:
     """A new execution of the same entity on the same inputs."""
-    check_same_origin(request)
     record = plane(request).relaunch(ExecutionId(name, project, domain))
     return _redirect(execution_url(record.id))
 
 
-@router.post("/executions/{project}/{domain}/{name}/recover")
-async def recover(project: str, domain: str, name: str, request: Request) -> Response:
+@router.post("/executions/{project}/{domain}/{name}/recover", dependencies=[SameOrigin])
+def recover(project: str, domain: str, name: str, request: Request) -> Response:
     """Re-run a failed execution, reusing every node that succeeded in it."""
-    check_same_origin(request)
     record = plane(request).recover(ExecutionId(name, project, domain))
     return _redirect(execution_url(record.id))
 
 
 @router.post("/executions/{project}/{domain}/{name}/signals")
-async def give_signal(project: str, domain: str, name: str, request: Request) -> Response:
+def give_signal(
+    project: str, domain: str, name: str, request: Request, form: PostedForm
+) -> Response:
     """Give a gate's signal: an approval (``approve``/``reject``) or a typed value."""
-    check_same_origin(request)
     id = ExecutionId(name, project, domain)
-    form = posted_form(await request.body())
     signal = form.get("signal", "")
     control = plane(request)
     gate = control.spec(id).closure.signal_gates().get(signal)
@@ -142,12 +145,14 @@ async def give_signal(project: str, domain: str, name: str, request: Request) ->
     return _redirect(execution_url(id))
 
 
-@router.post("/projects/{project}/{domain}/launch_plans/{name}/{version}/{action}")
-async def activation(
+@router.post(
+    "/projects/{project}/{domain}/launch_plans/{name}/{version}/{action}",
+    dependencies=[SameOrigin],
+)
+def activation(
     project: str, domain: str, name: str, version: str, action: str, request: Request
 ) -> Response:
     """Activate this launch plan version (its schedule fires from now), or deactivate it."""
-    check_same_origin(request)
     if action not in ("activate", "deactivate"):
         raise NotFound(f"no action {action!r}: activate or deactivate")
     id = Identifier(ResourceType.LAUNCH_PLAN, name, project, domain, version)

@@ -142,6 +142,10 @@ def test_the_launch_form_launches_or_names_each_bad_field(http: httpx.Client) ->
         action, data={"count": "1", "ratio": "1", "name": "c", "_execution_name": "mine"}
     )
     assert taken.status_code == 422 and "already exists" in taken.text
+    for other in ({"json": {"count": 1}}, {"files": {"count": ("count", b"1")}}):
+        misposted = http.post(action, **other)  # its fields would be lost: refused, not run
+        assert misposted.status_code == 422
+        assert "post it as application/x-www-form-urlencoded" in misposted.text
     assert "typed-" in page(http, f"{SCOPE}/workflows/console_flows.typed/{version}")
 
 
