@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from aloft.console.execution import render_execution
-from aloft.console.forms import field_message, read_form
+from aloft.console.forms import EXECUTION_NAME, field_message, read_form
 from aloft.console.nodes import signal_type
 from aloft.console.pages import entity_page, launch_interface
 from aloft.console.web import (
@@ -37,11 +37,9 @@ from aloft.ir import (
     TypedInterface,
     from_json,
 )
-from aloft.server.control_plane import Launch, NotFound
+from aloft.server.control_plane import Conflict, Launch, NotFound, check_name
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
-EXECUTION_NAME = "_execution_name"
-"""The launch form's field for the new execution's name (inputs never start with ``_``)."""
 _NAMED_INPUT = re.compile(r"input '([^']+)'")
 
 
@@ -65,16 +63,26 @@ def launch(
     id = Identifier(KINDS[kind], name, project, domain, version)
     control = plane(request)
     entity = control.entity(id)
-    given = {k: v for k, v in form.items() if not k.startswith("_")}
     plan = (
         from_json(entity.template, LaunchPlanSpec)
         if id.resource_type is ResourceType.LAUNCH_PLAN
         else None
     )
     interface = launch_interface(entity)
-    outcome = read_form(interface, form, plan.fixed_inputs if plan else None)
+    outcome = read_form(
+        interface,
+        form,
+        defaults=plan.default_inputs if plan else None,
+        fixed=plan.fixed_inputs if plan else None,
+    )
+    execution_name = form.get(EXECUTION_NAME, "").strip()
+    if execution_name:
+        try:
+            check_name(execution_name, "execution name")
+        except InputError as exc:
+            outcome.errors[EXECUTION_NAME] = str(exc)
     if outcome.errors:
-        return entity_page(request, id, given, outcome.errors)
+        return entity_page(request, id, form, outcome.errors)
     try:
         record = control.launch(
             Launch(
@@ -84,16 +92,18 @@ def launch(
                 id.domain,
                 id.version,
                 outcome.values,
-                execution_name=form.get(EXECUTION_NAME, "").strip(),
+                execution_name=execution_name,
             )
         )
+    except Conflict as exc:  # all else was checked: the name is taken
+        return entity_page(request, id, form, {EXECUTION_NAME: str(exc)})
     except InputError as exc:
         message = str(exc)
         named = _NAMED_INPUT.search(message)
         if named and named.group(1) in interface.inputs:
             field = named.group(1)
-            return entity_page(request, id, given, {field: field_message(message, field)})
-        return entity_page(request, id, given, problem=message)
+            return entity_page(request, id, form, {field: field_message(message, field)})
+        return entity_page(request, id, form, problem=message)
     return _redirect(execution_url(record.id))
 
 
@@ -133,8 +143,6 @@ def give_signal(
     interface = TypedInterface(inputs={signal: signal_type(gate)})
     fields = {signal: form.get("decision", form.get(signal, ""))}
     outcome = read_form(interface, fields)
-    if signal not in outcome.values and signal not in outcome.errors:
-        outcome.errors[signal] = "give a value"
     if outcome.errors:
         return render_execution(request, id, None, outcome.errors, fields)
     try:

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from aloft.console.forms import form_fields
+from aloft.console.forms import EXECUTION_NAME, form_fields
 from aloft.console.graph import Entities, LayoutCache, build_frame
 from aloft.console.svg import graph_svg
 from aloft.console.web import KINDS, ConsoleRoute, entity_url, plane, render
@@ -149,6 +149,8 @@ def entity_page(
         interface=interface,
         describe=describe,
         fields=fields,
+        name_field=EXECUTION_NAME,
+        execution_name=(given or {}).get(EXECUTION_NAME, ""),
         errors=errors or {},
         problem=problem,
         plan=plan,

@@ -51,6 +51,7 @@ def test_a_bad_form_value_is_named_at_its_field(console: Server, page: Any) -> N
     page.goto(console.url + TYPED)
     page.get_by_label(re.compile("^count")).fill("three")
     page.get_by_label(re.compile("^ratio")).fill("0.5")
+    page.get_by_label(re.compile("^name")).fill("ada")
     page.get_by_role("button", name="Launch").click()
     field = page.locator(".field.invalid")
     assert field.count() == 1
@@ -59,10 +60,24 @@ def test_a_bad_form_value_is_named_at_its_field(console: Server, page: Any) -> N
     assert count.get_attribute("aria-invalid") == "true"
     assert count.input_value() == "three"  # what was typed is kept
     assert page.evaluate("document.activeElement.name") == "count"  # and has the focus
-    # the missing name is named at its own field once the count is right
-    count.fill("3")
+    # a required field left empty is named at its field too, at the same time
+    page.get_by_label(re.compile("^count")).fill("3")
+    page.get_by_label(re.compile("^name")).fill("")
+    page.get_by_label(re.compile("^execution name")).fill("my run!")
     page.get_by_role("button", name="Launch").click()
-    assert "missing input 'name'" in page.locator(".field.invalid p.error").inner_text()
+    messages = dict(
+        zip(
+            page.locator(".field.invalid label").all_inner_texts(),
+            page.locator(".field.invalid p.error").all_inner_texts(),
+            strict=True,
+        )
+    )
+    assert messages == {
+        "name str required": "required: this input has no default",
+        "execution name (optional)": "execution name 'my run!' is not valid: use letters, "
+        "digits, '_', '-' and '.', starting with a letter or digit, at most 63 characters",
+    }
+    assert page.get_by_label(re.compile("^execution name")).input_value() == "my run!"  # kept
     assert "Traceback" not in page.content()
 
 

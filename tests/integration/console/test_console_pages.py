@@ -141,7 +141,10 @@ def test_the_launch_form_launches_or_names_each_bad_field(http: httpx.Client) ->
     taken = http.post(
         action, data={"count": "1", "ratio": "1", "name": "c", "_execution_name": "mine"}
     )
-    assert taken.status_code == 422 and "already exists" in taken.text
+    assert taken.status_code == 422  # said at the name's field, which keeps the name
+    assert '<div class="field invalid">\n    <label for="input-_execution_name">' in taken.text
+    assert 'id="input-_execution_name-error" role="alert">execution' in taken.text
+    assert "already exists" in taken.text and 'value="mine"' in taken.text
     for other in ({"json": {"count": 1}}, {"files": {"count": ("count", b"1")}}):
         misposted = http.post(action, **other)  # its fields would be lost: refused, not run
         assert misposted.status_code == 422
