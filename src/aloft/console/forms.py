@@ -115,7 +115,7 @@ def form_fields(
 
 EXECUTION_NAME = "_execution_name"
 """The launch form's field for the new execution's name (inputs never start with ``_``)."""
-REQUIRED = "required: this input has no default"
+REQUIRED = "required: give a value (there is no default)"
 """The message at a required field left empty."""
 
 

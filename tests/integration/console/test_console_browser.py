@@ -73,7 +73,7 @@ def test_a_bad_form_value_is_named_at_its_field(console: Server, page: Any) -> N
         )
     )
     assert messages == {
-        "name str required": "required: this input has no default",
+        "name str required": "required: give a value (there is no default)",
         "execution name (optional)": "execution name 'my run!' is not valid: use letters, "
         "digits, '_', '-' and '.', starting with a letter or digit, at most 63 characters",
     }

@@ -151,5 +151,5 @@ def test_empty_fields_with_a_default_and_fixed_fields_are_left_to_the_launch() -
 def test_every_required_field_left_empty_is_named_at_once() -> None:
     outcome = read_form(INTERFACE, {"count": "", "name": "x", "loud": "true", "day": " "})
     assert sorted(outcome.errors) == ["count", "day", "items", "maybe", "point", "wait"]
-    assert outcome.errors["count"] == "required: this input has no default"
+    assert outcome.errors["count"] == "required: give a value (there is no default)"
     assert outcome.values == {"name": "x", "loud": True}
