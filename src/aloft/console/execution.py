@@ -162,6 +162,7 @@ def render_execution(
         rows=rows,
         hidden=len(snapshot.nodes) - sum(1 for row in rows if row["started"]),
         expanded=loaded.expanded,
+        page_url=with_query(execution_url(id), {"expand": loaded.expanded}),
         status_url=with_query(execution_url(id, "/status"), {"expand": loaded.expanded}),
         recoverable=record.phase in (ExecutionPhase.FAILED, ExecutionPhase.ABORTED),
     )
@@ -240,7 +241,7 @@ def node_page(project: str, domain: str, name: str, key: str, request: Request) 
         tail_lines=TAIL_LINES,
         log_tail=tail_of(log, TAIL_LINES),
         log_size=len(log),
-        node_href=loaded.node_href(graph_node),
+        page_url=loaded.node_href(graph_node),
     )
 
 

@@ -116,6 +116,9 @@ def test_a_running_nodes_log_grows_on_its_page_without_reloading(
     page.locator("h1 .badge.phase-succeeded").wait_for(timeout=30_000)
     assert page.locator("#log-text").inner_text().splitlines() == ["first line", "second line"]
     assert page.evaluate("window.notReloaded") is True  # the page updated itself
+    copy = page.get_by_role("button", name="copy the short URL of o0")  # drawn in at the end
+    copy.click()
+    copy.filter(has_text=re.compile("^(copied|selected)$")).wait_for()  # its button works too
 
 
 def test_a_tasks_deck_opens_from_its_node_page_sandboxed(console: Server, page: Any) -> None:
@@ -147,9 +150,11 @@ def test_a_gate_is_approved_and_a_signal_given_from_the_page(console: Server, pa
     assert page.locator(".gates p.error").inner_text() == 'expected int, got "ten"'
     page.get_by_label(re.compile("^offset")).fill("10")
     page.get_by_label(re.compile("^offset")).press("Enter")
+    page.evaluate("window.notReloaded = true")
     page.locator("h1 .badge.phase-succeeded").wait_for(timeout=60_000)
-    page.reload()
-    assert "26" in page.locator("section", has_text="Outputs").inner_text()  # 4 * 4 + 10
+    outputs = page.locator("section", has_text="Outputs")  # drawn in once it has ended
+    outputs.locator("td.value", has_text="26").wait_for()  # 4 * 4 + 10
+    assert page.evaluate("window.notReloaded") is True
 
 
 def test_a_running_execution_is_terminated_from_its_page(console: Server, page: Any) -> None:
@@ -158,10 +163,12 @@ def test_a_running_execution_is_terminated_from_its_page(console: Server, page: 
     page.goto(f"{console.url}/executions/default/development/{execution.id.name}")
     page.locator('svg g.node.phase-running[data-key="n0"]').wait_for(timeout=30_000)
     page.get_by_role("button", name="Terminate").click()
+    page.evaluate("window.notReloaded = true")  # the click's answer loaded the page: from here
     page.locator("h1 .badge.phase-aborted").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Recover").wait_for()  # an aborted one can be recovered
     assert page.get_by_role("button", name="Terminate").count() == 0
-    page.reload()  # an aborted execution can be recovered
-    assert page.get_by_role("button", name="Recover").count() == 1
+    assert "took" in page.locator("p.meta").inner_text()  # no longer "running for"
+    assert page.evaluate("window.notReloaded") is True
 
 
 def test_a_long_execution_list_is_paged_through_with_cursors(console: Server, page: Any) -> None:
