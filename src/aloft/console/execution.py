@@ -137,6 +137,9 @@ def render_execution(
     snapshot, spec = loaded.snapshot, loaded.spec
     record = snapshot.execution
     interface = spec.closure.workflow.interface
+    gate_errors = gate_errors or {}
+    gates = _waiting_gates(loaded, given or {})
+    waiting = {gate.name for gate in gates}
     rows = []
     for node in loaded.frame.walk():
         node_record = snapshot.nodes.get(node.key)
@@ -155,8 +158,10 @@ def render_execution(
         took=format_seconds(duration(record.created_at, ended_at, not record.phase.is_terminal)),
         inputs=shown_values(id, "", "i", spec.inputs, interface),
         outputs=shown_values(id, "", "o", record.outputs, interface),
-        gates=_waiting_gates(loaded, given or {}),
-        gate_errors=gate_errors or {},
+        gates=gates,
+        gate_errors=gate_errors,
+        # a refused signal whose gate no longer waits has no form to be said at
+        signal_problems=[m for name, m in gate_errors.items() if name not in waiting],
         graph=graph_svg(loaded.frame, snapshot.nodes, loaded.node_href, loaded.toggle_href),
         timeline=timeline_svg(loaded.frame, snapshot.nodes, record.created_at, loaded.node_href),
         rows=rows,

@@ -157,6 +157,27 @@ def test_a_gate_is_approved_and_a_signal_given_from_the_page(console: Server, pa
     assert page.evaluate("window.notReloaded") is True
 
 
+def test_a_page_left_on_a_refused_signal_still_follows_the_execution_to_its_end(
+    console: Server, page: Any
+) -> None:
+    with Remote(console.url) as remote:
+        execution = remote.execute("console_flows.gated", {"x": 3})
+        page.goto(f"{console.url}/executions/default/development/{execution.id.name}")
+        reject = page.get_by_role("button", name="Reject")
+        reject.wait_for(timeout=30_000)
+        remote.set_signal(execution, "go", True)  # given elsewhere: the page is behind
+        reject.click()
+        refused = page.locator("#gates-slot [role=alert]").inner_text()
+        assert "signal 'go' of execution" in refused and "already given another value" in refused
+        assert page.url.endswith("/signals")  # where the form was posted
+        page.evaluate("window.notReloaded = true")
+        remote.set_signal(execution, "offset", 1)
+        page.locator("h1 .badge.phase-succeeded").wait_for(timeout=60_000)
+    outputs = page.locator("section", has_text="Outputs")
+    outputs.locator("td.value", has_text="10").wait_for()  # 3 * 3 + 1
+    assert page.evaluate("window.notReloaded") is True
+
+
 def test_a_running_execution_is_terminated_from_its_page(console: Server, page: Any) -> None:
     with Remote(console.url) as remote:
         execution = remote.execute("console_flows.sleepy", {"seconds": 120.0})
