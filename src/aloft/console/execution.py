@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from aloft.console.forms import FormField, form_fields
 from aloft.console.graph import (
@@ -35,15 +35,18 @@ from aloft.console.web import (
 from aloft.ir import (
     LOCAL_VERSION,
     ROOT,
+    ArrayTarget,
     ExecutionId,
     ExecutionPhase,
     ExecutionSpec,
     GateKind,
     GateTarget,
     Identifier,
+    Node,
     NodeKey,
     NodePhase,
     NodeRecord,
+    TaskTarget,
     TypedInterface,
     literal_to_json,
 )
@@ -197,16 +200,23 @@ def status(
 
 
 @router.get("/executions/{project}/{domain}/{name}/nodes/{key:path}")
-def node_page(project: str, domain: str, name: str, key: str, request: Request) -> HTMLResponse:
-    """A node: what it runs, its typed inputs and outputs, error, attempts, logs and decks."""
+def node_page(project: str, domain: str, name: str, key: str, request: Request) -> Response:
+    """A node: what it runs, its typed inputs and outputs, error, attempts, logs and decks.
+    A map item's key (``n2[7]``, as a failed item's error names it) leads to its map node,
+    whose page shows its items and the batches that ran them."""
     id = ExecutionId(name, project, domain)
     loaded = Loaded.of(request, id, None)
     snapshot, spec = loaded.snapshot, loaded.spec
     node_key = _key(key)
     node = node_at(node_key, spec.closure.workflow, snapshot.nodes, loaded.entities)
-    record = snapshot.nodes.get(node_key)
     if node is None:
         raise NotFound(f"execution {id} has no node {key!r}")
+    if node_key.item is not None:
+        items = snapshot.nodes.get(node_key.parent)
+        if items is None or items.items is None or node_key.item >= len(items.items):
+            raise NotFound(f"execution {id} has no map item {key!r}")
+        return RedirectResponse(node_url(id, node_key.parent), status_code=307)
+    record = snapshot.nodes.get(node_key)
     kind, runs = node_kind(node, loaded.entities.tasks)
     graph_node = GraphNode(node_key, node.id, node.name, kind, runs, False)
     interface = node_interface(node, loaded.entities, spec.closure) or TypedInterface()
@@ -237,6 +247,7 @@ def node_page(project: str, domain: str, name: str, key: str, request: Request) 
         inputs=shown_values(id, str(node_key), "i", record.inputs if record else None, interface),
         outputs=shown_values(id, str(node_key), "o", outputs, interface),
         attempts=views,
+        no_attempts=_no_attempts(node, running or record is None),
         latest=latest,
         took=format_seconds(
             duration(record.started_at, record.updated_at, running) if record else None
@@ -340,6 +351,13 @@ def _row(loaded: Loaded, node: GraphNode, record: NodeRecord | None) -> dict[str
         "started": record is not None,
         "depth": len(node.key.path) - 1,
     }
+
+
+def _no_attempts(node: Node, may_start: bool) -> str:
+    """What a node's page says of a node with no attempt."""
+    if not isinstance(node.target, TaskTarget | ArrayTarget):
+        return "No attempts: this node runs no task of its own."
+    return "No attempt yet." if may_start else "No attempt was made."
 
 
 def _waiting_gates(loaded: Loaded, given: dict[str, str]) -> list[Gate]:

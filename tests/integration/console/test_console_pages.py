@@ -83,6 +83,32 @@ def test_an_execution_page_draws_its_graph_values_nodes_and_timeline(
     assert unchanged == {"version": status["version"], "unchanged": True}
 
 
+def test_a_map_items_key_leads_to_its_map_and_other_keys_are_refused(
+    http: httpx.Client, every_kind: RemoteExecution
+) -> None:
+    url = f"/executions/default/development/{every_kind.id.name}/nodes"
+    item = http.get(f"{url}/n1[2]")  # as a failed item's error names it
+    assert (item.status_code, item.headers["location"]) == (307, f"{url}/n1")
+    assert "no map item &#39;n1[4]&#39;" in page(http, f"{url}/n1[4]", 404)  # it has items 0 to 3
+    assert "no map item &#39;n0[1]&#39;" in page(http, f"{url}/n0[1]", 404)  # n0 is no map
+
+
+def test_a_node_page_says_why_it_has_no_attempt_or_log(http: httpx.Client, console: Server) -> None:
+    with Remote(console.url) as remote:
+        silent = remote.execute("console_flows.talk", {"lines": 0}, wait=True)
+        waiting = remote.execute("console_flows.gated", {"x": 1})
+        try:
+            silent_page = page(http, f"/executions/default/development/{silent.id.name}/nodes/n0")
+            assert '<pre class="log" id="log-text"' in silent_page
+            assert "(it printed nothing)</pre>" in silent_page
+            later = page(http, f"/executions/default/development/{waiting.id.name}/nodes/n3")
+            assert "No attempt yet." in later and "runs no task of its own" not in later
+            gate = page(http, f"/executions/default/development/{waiting.id.name}/nodes/n0")
+            assert "No attempts: this node runs no task of its own." in gate
+        finally:
+            remote.terminate(waiting)
+
+
 def test_a_node_page_shows_typed_values_attempts_and_its_log(
     http: httpx.Client, console: Server
 ) -> None:
