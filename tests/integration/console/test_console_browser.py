@@ -192,6 +192,33 @@ def test_a_running_execution_is_terminated_from_its_page(console: Server, page: 
     assert page.evaluate("window.notReloaded") is True
 
 
+BROKEN_VALUES = """[...document.querySelectorAll("td.value code")]
+    .filter(code => code.getClientRects().length > 1).map(code => code.textContent)"""
+"""The values drawn over more than one line (a number or word cut mid-way)."""
+PAGE_OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
+"""How far the page reaches past the window's width (a phone then scrolls it sideways)."""
+
+
+def test_values_stay_whole_and_pages_fit_a_phone(console: Server, browser: Any) -> None:
+    with Remote(console.url) as remote:
+        execution = remote.execute("console_flows.tallied", {}, wait=True)
+    url = f"{console.url}/executions/default/development/{execution.id.name}"
+    for width in (1280, 390):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        try:
+            shown = context.new_page()
+            for path in (url, f"{url}/nodes/n0", f"{console.url}/executions"):
+                shown.goto(path)
+                name = path.rsplit("/", 1)[1].split("-")[0]
+                shown.screenshot(path=str(ARTIFACTS / f"fits-{width}-{name}.png"), full_page=True)
+                assert shown.evaluate(BROKEN_VALUES) == [], (width, path)
+                assert shown.evaluate(PAGE_OVERFLOW) <= 0, (width, path)
+                values = shown.locator("td.value").all_inner_texts()
+                assert not values or "104.4" in "".join(values)  # the table in the output
+        finally:
+            context.close()
+
+
 def test_a_long_execution_list_is_paged_through_with_cursors(console: Server, page: Any) -> None:
     with Remote(console.url) as remote:
         model = remote.execute("console_flows.talk", {"lines": 1}, wait=True)
