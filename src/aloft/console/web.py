@@ -108,6 +108,12 @@ def log_url(id: ExecutionId, key: NodeKey | str, attempt: int, **params: object)
     return execution_url(id, "/logs?" + urllib.parse.urlencode(query))
 
 
+def deck_url(id: ExecutionId, key: NodeKey | str, attempt: int) -> str:
+    """The deck an attempt wrote."""
+    query = urllib.parse.urlencode({"node": str(key), "attempt": attempt})
+    return execution_url(id, "/deck?" + query)
+
+
 def with_query(path: str, params: Mapping[str, Any]) -> str:
     """``path`` with ``params`` (lists repeat their key; empty values are left out)."""
     pairs: list[tuple[str, str]] = []
@@ -181,7 +187,9 @@ def _environment() -> jinja2.Environment:
         execution_url=execution_url,
         node_url=node_url,
         log_url=log_url,
+        deck_url=deck_url,
         with_query=with_query,
+        kind_paths=KIND_PATHS,
         kind_titles=KIND_TITLES,
     )
     return environment

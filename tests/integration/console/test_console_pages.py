@@ -59,6 +59,7 @@ def test_an_entity_page_shows_its_interface_versions_graph_and_form(http: httpx.
     for shown in ("count", "ratio", "Colour", 'name="colour"', '<option value="green"', "Launch"):
         assert shown in text
     assert 'class="dag"' in text and "console_flows.describe" in text
+    assert 'href="#"' not in text  # a workflow's graph links nowhere: no stops for the keyboard
     plan = page(http, f"{SCOPE}/launch_plans/nightly_talk")
     assert 'value="3"' in plan  # the plan's default fills the field
     assert "inactive" in plan and "Activate" in plan

@@ -1,12 +1,15 @@
-"""How the console's routes are served."""
+"""How the console's routes are served, and what its pages say in few words."""
 
 from __future__ import annotations
 
 import inspect
+from datetime import timedelta
 
 from fastapi.routing import APIRoute
 
 from aloft.console import actions, execution, executions, pages
+from aloft.console.pages import schedule_text
+from aloft.ir import CronSchedule, FixedRateSchedule
 
 
 def test_no_page_or_form_of_the_console_does_its_work_on_the_event_loop() -> None:
@@ -18,3 +21,15 @@ def test_no_page_or_form_of_the_console_does_its_work_on_the_event_loop() -> Non
     assert len(routes) > 10
     on_the_loop = [route.path for route in routes if inspect.iscoroutinefunction(route.endpoint)]
     assert on_the_loop == []
+
+
+def test_a_schedule_is_said_in_a_few_words() -> None:
+    assert schedule_text(None) == ""
+    assert schedule_text(CronSchedule(expression="0 3 * * *")) == "cron 0 3 * * *"
+    shifted = CronSchedule(expression="@daily", offset="PT1H")
+    assert schedule_text(shifted) == "cron @daily, shifted by PT1H"
+    every = {
+        minutes: schedule_text(FixedRateSchedule(every=timedelta(minutes=minutes)))
+        for minutes in (1, 90, 120, 2880)
+    }
+    assert every == {1: "every 1 min", 90: "every 90 min", 120: "every 2 h", 2880: "every 2 d"}
