@@ -140,6 +140,14 @@ def test_refused_requests_are_pages_saying_why(http: httpx.Client) -> None:
     assert "limit" in page(http, "/executions?limit=0", 422)
     assert "no such list" in page(http, f"{SCOPE}/gadgets", 404)
     assert "names no value" in page(http, "/data/v1/default/development/x/o", 404)
+    browser = {"accept": "text/html,application/xhtml+xml"}  # a URL typed or followed
+    nowhere = http.get("/executions/default/development/x/nodez", headers=browser)
+    assert nowhere.status_code == 404 and "<h1>Not found</h1>" in nowhere.text
+    assert "nothing is at GET /executions/default/development/x/nodez" in nowhere.text
+    form_only = http.get("/executions/default/development/x/relaunch", headers=browser)
+    assert form_only.status_code == 405 and "does not take GET requests" in form_only.text
+    api = http.get("/api/v1/nowhere", headers=browser)  # the API answers in JSON all the same
+    assert api.json() == {"error": "nothing is at GET /api/v1/nowhere"}
 
 
 def test_a_form_posted_from_another_site_is_refused(
