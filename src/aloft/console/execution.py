@@ -57,8 +57,7 @@ from aloft.server.logs import (
     OffsetParam,
     TailParam,
     log_response,
-    read_log,
-    tail_of,
+    read_tail,
 )
 from aloft.storage.executions import ExecutionSnapshot
 
@@ -225,7 +224,7 @@ def node_page(project: str, domain: str, name: str, key: str, request: Request) 
     attempts = [a for a in snapshot.attempts.values() if a.node == node_key]
     views = attempt_views(attempts)
     latest = views[-1] if views else None
-    log = read_log(control.blobs, latest.record) if latest else b""
+    log_tail, log_size = read_tail(control.blobs, latest.record if latest else None, TAIL_LINES)
     children = [
         (str(k), r.phase.value)
         for k, r in sorted(snapshot.nodes.items(), key=lambda kv: str(kv[0]))
@@ -255,8 +254,8 @@ def node_page(project: str, domain: str, name: str, key: str, request: Request) 
         children=children,
         running=running,
         tail_lines=TAIL_LINES,
-        log_tail=tail_of(log, TAIL_LINES),
-        log_size=len(log),
+        log_tail=log_tail,
+        log_size=log_size,
         page_url=loaded.node_href(graph_node),
     )
 
