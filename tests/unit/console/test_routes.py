@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from fastapi.routing import APIRoute
 
-from aloft.console import actions, execution, executions, pages
+from aloft.console import actions, execution, executions, files, node, pages
 from aloft.console.pages import schedule_text
 from aloft.ir import CronSchedule, FixedRateSchedule
 
@@ -16,7 +16,7 @@ def test_no_page_or_form_of_the_console_does_its_work_on_the_event_loop() -> Non
     # A route written ``async def`` runs on the server's event loop: its database work and
     # rendering would stall every other request meanwhile (the API, long polls, other
     # pages). A plain function runs in a worker thread.
-    modules = (pages, executions, execution, actions)
+    modules = (pages, executions, execution, node, files, actions)
     routes = [r for m in modules for r in m.router.routes if isinstance(r, APIRoute)]
     assert len(routes) > 10
     on_the_loop = [route.path for route in routes if inspect.iscoroutinefunction(route.endpoint)]
