@@ -9,6 +9,7 @@ from fastapi.routing import APIRoute
 
 from aloft.console import actions, execution, executions, files, node, pages
 from aloft.console.pages import schedule_text
+from aloft.console.status import format_seconds
 from aloft.ir import CronSchedule, FixedRateSchedule
 
 
@@ -33,3 +34,18 @@ def test_a_schedule_is_said_in_a_few_words() -> None:
         for minutes in (1, 90, 120, 2880)
     }
     assert every == {1: "every 1 min", 90: "every 90 min", 120: "every 2 h", 2880: "every 2 d"}
+
+
+def test_a_duration_is_said_in_the_unit_that_shows_it() -> None:
+    said = [format_seconds(s) for s in (None, 0.0004, 0.07, 0.9994, 0.9996, 2.5, 12.34, 245, 7380)]
+    assert said == [
+        "",
+        "0 ms",
+        "70 ms",
+        "999 ms",
+        "1.00 s",
+        "2.50 s",
+        "12.3 s",
+        "4 min 05 s",
+        "2 h 03 min",
+    ]
