@@ -57,6 +57,10 @@ def test_logs_show_what_a_node_printed_whole_or_its_tail(server: Server) -> None
     assert out.splitlines()[-2:] == ["line 3", "line 4"]
     code, _, err = cli(server, "logs", name, "n7")
     assert code == 2 and "has no node 'n7'" in err
+    url = f"{server.url}/api/v1/executions/default/development/{name}/logs"
+    for past_the_end in (10**6, 2**63 - 1, 2**64):  # a follower that asks too far: nothing
+        answer = httpx.get(url, params={"node": "n0", "offset": past_the_end})
+        assert (answer.status_code, answer.text) == (200, ""), past_the_end
 
 
 def test_logs_follow_a_task_from_before_it_starts_line_by_line_with_its_secret_redacted(
@@ -112,6 +116,27 @@ def test_get_shows_an_execution_its_nodes_and_the_listing(server: Server) -> Non
     assert "server_flows.one_task" in out
     code, _, err = cli(server, "get", "execution", "no-such-one")
     assert code == 2 and "no execution default/development/no-such-one" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["get", "execution", "a?b"], "no execution default/development/a?b"),
+        (["get", "execution", ""], "the execution's name is empty"),
+        (["get", "execution", "../../../projects"], "nothing is at GET /api/v1/executions/"),
+        (["logs", "x?y", "n0"], "no execution default/development/x?y"),
+        (["signal", "set", "..", "go", "true"], "no execution default/development/.."),
+        (["get", "workflows", "a?b"], "no workflow a?b in default/development"),
+        (["launchplan", "activate", "p#1", "v"], "no launch plan p#1 version v"),
+    ],
+)
+def test_names_that_look_like_urls_name_what_they_say(
+    server: Server, args: list[str], message: str
+) -> None:
+    code, _, err = cli(server, *args)
+    assert code == 2, err
+    assert err.startswith("error: ") and len(err.splitlines()) == 1, err  # no traceback
+    assert message in err
 
 
 def test_a_gate_waits_until_its_signal_is_set(server: Server) -> None:

@@ -1,10 +1,12 @@
-"""How the CLI shows entities, their inputs and their outputs."""
+"""How the CLI shows entities, their inputs and their outputs, and executions."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from aloft.cli.inputs import option_name
+from aloft.ir import ExecutionRecord
 from aloft.sdk import Entity, PythonFunctionWorkflow
 from aloft.sdk.imperative import Workflow
 from aloft.sdk.launch_plan import LaunchPlan
@@ -85,3 +87,15 @@ def format_outputs(outputs: dict[str, Any]) -> str:
     if len(outputs) == 1:
         return format_value(next(iter(outputs.values())))
     return "\n".join(f"{name}: {format_value(value)}" for name, value in outputs.items())
+
+
+def execution_table(records: Sequence[ExecutionRecord]) -> str:
+    """Executions as a table of name, phase and creation time (``no executions`` if none)."""
+    if not records:
+        return "no executions"
+    width = max(4, *(len(r.id.name) for r in records))
+    lines = [f"{'NAME':<{width}}  {'PHASE':<9}  CREATED"]
+    for record in records:
+        created = record.created_at.isoformat(timespec="seconds") if record.created_at else ""
+        lines.append(f"{record.id.name:<{width}}  {record.phase.value:<9}  {created}")
+    return "\n".join(lines)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from aloft.cli.describe import execution_table
 from aloft.cli.loading import entity_named
 from aloft.cli.run import print_outcome
 from aloft.engine import ExecutionBusy
@@ -34,15 +35,7 @@ def list_executions(db: str | None, phase: str | None, limit: int) -> None:
 
     store = open_store(db)
     query = ExecutionQuery(phase=ExecutionPhase(phase) if phase else None, limit=limit)
-    records = store.list_executions(query).records
-    if not records:
-        click.echo("no executions")
-        return
-    width = max(4, *(len(r.id.name) for r in records))
-    click.echo(f"{'NAME':<{width}}  {'PHASE':<9}  CREATED")
-    for record in records:
-        created = record.created_at.isoformat(timespec="seconds") if record.created_at else ""
-        click.echo(f"{record.id.name:<{width}}  {record.phase.value:<9}  {created}")
+    click.echo(execution_table(store.list_executions(query).records))
 
 
 @click.command()

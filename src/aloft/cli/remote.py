@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from aloft.cli.describe import format_outputs
+from aloft.cli.describe import execution_table, format_outputs
 from aloft.errors import ExecutionFailedError
 from aloft.ir import ExecutionPhase, ResourceType, literal_to_json
 
@@ -155,15 +155,7 @@ def get_executions(
         found = remote.list_executions(
             phase=phase, workflow=workflow, launch_plan=launch_plan, labels=pairs, limit=limit
         )
-    if not found:
-        click.echo("no executions")
-        return
-    width = max(4, *(len(e.id.name) for e in found))
-    click.echo(f"{'NAME':<{width}}  {'PHASE':<9}  CREATED")
-    for execution in found:
-        created = execution.record.created_at
-        shown = created.isoformat(timespec="seconds") if created else ""
-        click.echo(f"{execution.id.name:<{width}}  {execution.phase.value:<9}  {shown}")
+    click.echo(execution_table([execution.record for execution in found]))
 
 
 @get.command("execution")

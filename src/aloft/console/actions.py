@@ -1,7 +1,9 @@
 """What the console's forms do: launch, terminate, relaunch, recover, give a gate's signal,
 activate or deactivate a launch plan. Each goes through the control plane, as the API's
 requests do, and answers with a redirect to the page that shows what it did (303: the
-browser then GETs it, so a reload does not post again).
+browser then GETs it, so a reload does not post again). The routes are plain functions, so
+their work (the database, rendering a refused form) runs in a worker thread, never on the
+server's event loop; the form's body is read by a dependency (``PostedForm``).
 
 A refused form is shown again with each message at its field, never a trace.
 """
@@ -14,17 +16,17 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from aloft.console.execution import render_execution
-from aloft.console.forms import field_message, read_form
+from aloft.console.forms import EXECUTION_NAME, field_message, read_form
 from aloft.console.nodes import signal_type
 from aloft.console.pages import entity_page, launch_interface
 from aloft.console.web import (
     KINDS,
     ConsoleRoute,
-    check_same_origin,
+    PostedForm,
+    SameOrigin,
     entity_url,
     execution_url,
     plane,
-    posted_form,
 )
 from aloft.errors import InputError
 from aloft.ir import (
@@ -35,11 +37,9 @@ from aloft.ir import (
     TypedInterface,
     from_json,
 )
-from aloft.server.control_plane import Launch, NotFound
+from aloft.server.control_plane import Conflict, Launch, NotFound, check_name
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
-EXECUTION_NAME = "_execution_name"
-"""The launch form's field for the new execution's name (inputs never start with ``_``)."""
 _NAMED_INPUT = re.compile(r"input '([^']+)'")
 
 
@@ -48,27 +48,41 @@ def _redirect(url: str) -> Response:
 
 
 @router.post("/projects/{project}/{domain}/{kind}/{name}/{version}/launch")
-async def launch(
-    project: str, domain: str, kind: str, name: str, version: str, request: Request
+def launch(
+    project: str,
+    domain: str,
+    kind: str,
+    name: str,
+    version: str,
+    request: Request,
+    form: PostedForm,
 ) -> Response:
     """Launch this version on the form's inputs; the form again, with messages, if refused."""
-    check_same_origin(request)
     if kind not in KINDS:
         raise NotFound(f"no such list {kind!r}")
     id = Identifier(KINDS[kind], name, project, domain, version)
-    form = posted_form(await request.body())
     control = plane(request)
     entity = control.entity(id)
-    given = {k: v for k, v in form.items() if not k.startswith("_")}
     plan = (
         from_json(entity.template, LaunchPlanSpec)
         if id.resource_type is ResourceType.LAUNCH_PLAN
         else None
     )
     interface = launch_interface(entity)
-    outcome = read_form(interface, form, plan.fixed_inputs if plan else None)
+    outcome = read_form(
+        interface,
+        form,
+        defaults=plan.default_inputs if plan else None,
+        fixed=plan.fixed_inputs if plan else None,
+    )
+    execution_name = form.get(EXECUTION_NAME, "").strip()
+    if execution_name:
+        try:
+            check_name(execution_name, "execution name")
+        except InputError as exc:
+            outcome.errors[EXECUTION_NAME] = str(exc)
     if outcome.errors:
-        return entity_page(request, id, given, outcome.errors)
+        return entity_page(request, id, form, outcome.errors)
     try:
         record = control.launch(
             Launch(
@@ -78,50 +92,49 @@ async def launch(
                 id.domain,
                 id.version,
                 outcome.values,
-                execution_name=form.get(EXECUTION_NAME, "").strip(),
+                execution_name=execution_name,
             )
         )
+    except Conflict as exc:  # all else was checked: the name is taken
+        return entity_page(request, id, form, {EXECUTION_NAME: str(exc)})
     except InputError as exc:
         message = str(exc)
         named = _NAMED_INPUT.search(message)
         if named and named.group(1) in interface.inputs:
             field = named.group(1)
-            return entity_page(request, id, given, {field: field_message(message, field)})
-        return entity_page(request, id, given, problem=message)
+            return entity_page(request, id, form, {field: field_message(message, field)})
+        return entity_page(request, id, form, problem=message)
     return _redirect(execution_url(record.id))
 
 
-@router.post("/executions/{project}/{domain}/{name}/terminate")
-async def terminate(project: str, domain: str, name: str, request: Request) -> Response:
+@router.post("/executions/{project}/{domain}/{name}/terminate", dependencies=[SameOrigin])
+def terminate(project: str, domain: str, name: str, request: Request) -> Response:
     """Ask the execution to end ABORTED."""
-    check_same_origin(request)
     id = ExecutionId(name, project, domain)
     plane(request).terminate(id)
     return _redirect(execution_url(id))
 
 
-@router.post("/executions/{project}/{domain}/{name}/relaunch")
-async def relaunch(project: str, domain: str, name: str, request: Request) -> Response:
+@router.post("/executions/{project}/{domain}/{name}/relaunch", dependencies=[SameOrigin])
+def relaunch(project: str, domain: str, name: str, request: Request) -> Response:
     """A new execution of the same entity on the same inputs."""
-    check_same_origin(request)
     record = plane(request).relaunch(ExecutionId(name, project, domain))
     return _redirect(execution_url(record.id))
 
 
-@router.post("/executions/{project}/{domain}/{name}/recover")
-async def recover(project: str, domain: str, name: str, request: Request) -> Response:
+@router.post("/executions/{project}/{domain}/{name}/recover", dependencies=[SameOrigin])
+def recover(project: str, domain: str, name: str, request: Request) -> Response:
     """Re-run a failed execution, reusing every node that succeeded in it."""
-    check_same_origin(request)
     record = plane(request).recover(ExecutionId(name, project, domain))
     return _redirect(execution_url(record.id))
 
 
 @router.post("/executions/{project}/{domain}/{name}/signals")
-async def give_signal(project: str, domain: str, name: str, request: Request) -> Response:
+def give_signal(
+    project: str, domain: str, name: str, request: Request, form: PostedForm
+) -> Response:
     """Give a gate's signal: an approval (``approve``/``reject``) or a typed value."""
-    check_same_origin(request)
     id = ExecutionId(name, project, domain)
-    form = posted_form(await request.body())
     signal = form.get("signal", "")
     control = plane(request)
     gate = control.spec(id).closure.signal_gates().get(signal)
@@ -130,8 +143,6 @@ async def give_signal(project: str, domain: str, name: str, request: Request) ->
     interface = TypedInterface(inputs={signal: signal_type(gate)})
     fields = {signal: form.get("decision", form.get(signal, ""))}
     outcome = read_form(interface, fields)
-    if signal not in outcome.values and signal not in outcome.errors:
-        outcome.errors[signal] = "give a value"
     if outcome.errors:
         return render_execution(request, id, None, outcome.errors, fields)
     try:
@@ -142,12 +153,14 @@ async def give_signal(project: str, domain: str, name: str, request: Request) ->
     return _redirect(execution_url(id))
 
 
-@router.post("/projects/{project}/{domain}/launch_plans/{name}/{version}/{action}")
-async def activation(
+@router.post(
+    "/projects/{project}/{domain}/launch_plans/{name}/{version}/{action}",
+    dependencies=[SameOrigin],
+)
+def activation(
     project: str, domain: str, name: str, version: str, action: str, request: Request
 ) -> Response:
     """Activate this launch plan version (its schedule fires from now), or deactivate it."""
-    check_same_origin(request)
     if action not in ("activate", "deactivate"):
         raise NotFound(f"no action {action!r}: activate or deactivate")
     id = Identifier(ResourceType.LAUNCH_PLAN, name, project, domain, version)

@@ -1,5 +1,5 @@
-"""One execution's pages: its graph, values, gates and timeline; the small document its page
-polls for live status; each node's page with its attempts; logs, decks and values by URL."""
+"""An execution's page: its graph, values, gates, nodes and timeline, and the small document
+the page polls for live status; what every page of an execution loads (``Loaded``)."""
 
 from __future__ import annotations
 
@@ -17,10 +17,9 @@ from aloft.console.graph import (
     LayoutCache,
     build_frame,
     node_at,
-    node_kind,
 )
-from aloft.console.nodes import attempt_views, node_interface, node_outputs, signal_type
-from aloft.console.status import duration, format_seconds, item_counts, live_status, node_detail
+from aloft.console.nodes import signal_type
+from aloft.console.status import duration, format_seconds, live_status, node_detail
 from aloft.console.svg import graph_svg, timeline_svg
 from aloft.console.values import shown_values
 from aloft.console.web import (
@@ -45,20 +44,11 @@ from aloft.ir import (
     NodePhase,
     NodeRecord,
     TypedInterface,
-    literal_to_json,
 )
 from aloft.server.control_plane import ControlPlane, NotFound
-from aloft.server.logs import log_response, read_log, tail_of
 from aloft.storage.executions import ExecutionSnapshot
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
-TAIL_LINES = 200
-"""Lines of a log shown on a node's page."""
-DECK_POLICY = (
-    "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; "
-    "style-src 'unsafe-inline'; img-src data:; font-src data:; frame-ancestors 'self'"
-)
-"""A deck is a user's HTML: it runs sandboxed, as an origin of its own, loading nothing."""
 _layouts = LayoutCache()
 Expand = Annotated[list[str] | None, Query()]
 
@@ -129,6 +119,9 @@ def render_execution(
     snapshot, spec = loaded.snapshot, loaded.spec
     record = snapshot.execution
     interface = spec.closure.workflow.interface
+    gate_errors = gate_errors or {}
+    gates = _waiting_gates(loaded, given or {})
+    waiting = {gate.name for gate in gates}
     rows = []
     for node in loaded.frame.walk():
         node_record = snapshot.nodes.get(node.key)
@@ -147,13 +140,16 @@ def render_execution(
         took=format_seconds(duration(record.created_at, ended_at, not record.phase.is_terminal)),
         inputs=shown_values(id, "", "i", spec.inputs, interface),
         outputs=shown_values(id, "", "o", record.outputs, interface),
-        gates=_waiting_gates(loaded, given or {}),
-        gate_errors=gate_errors or {},
+        gates=gates,
+        gate_errors=gate_errors,
+        # a refused signal whose gate no longer waits has no form to be said at
+        signal_problems=[m for name, m in gate_errors.items() if name not in waiting],
         graph=graph_svg(loaded.frame, snapshot.nodes, loaded.node_href, loaded.toggle_href),
         timeline=timeline_svg(loaded.frame, snapshot.nodes, record.created_at, loaded.node_href),
         rows=rows,
         hidden=len(snapshot.nodes) - sum(1 for row in rows if row["started"]),
         expanded=loaded.expanded,
+        page_url=with_query(execution_url(id), {"expand": loaded.expanded}),
         status_url=with_query(execution_url(id, "/status"), {"expand": loaded.expanded}),
         recoverable=record.phase in (ExecutionPhase.FAILED, ExecutionPhase.ABORTED),
     )
@@ -180,135 +176,6 @@ def status(
     document = live_status(loaded.snapshot.execution, loaded.frame, loaded.snapshot.nodes)
     document["gates"] = [gate.name for gate in _waiting_gates(loaded, {})]
     return JSONResponse(document)
-
-
-@router.get("/executions/{project}/{domain}/{name}/nodes/{key:path}")
-def node_page(project: str, domain: str, name: str, key: str, request: Request) -> HTMLResponse:
-    """A node: what it runs, its typed inputs and outputs, error, attempts, logs and decks."""
-    id = ExecutionId(name, project, domain)
-    loaded = Loaded.of(request, id, None)
-    snapshot, spec = loaded.snapshot, loaded.spec
-    node_key = _key(key)
-    node = node_at(node_key, spec.closure.workflow, snapshot.nodes, loaded.entities)
-    record = snapshot.nodes.get(node_key)
-    if node is None:
-        raise NotFound(f"execution {id} has no node {key!r}")
-    kind, runs = node_kind(node, loaded.entities.tasks)
-    graph_node = GraphNode(node_key, node.id, node.name, kind, runs, False)
-    interface = node_interface(node, loaded.entities, spec.closure) or TypedInterface()
-    control = loaded.control
-    outputs = node_outputs(record, control.blobs) if record else None
-    attempts = [a for a in snapshot.attempts.values() if a.node == node_key]
-    views = attempt_views(attempts)
-    latest = views[-1] if views else None
-    log = read_log(control.blobs, latest.record) if latest else b""
-    children = [
-        (str(k), r.phase.value)
-        for k, r in sorted(snapshot.nodes.items(), key=lambda kv: str(kv[0]))
-        if k != node_key and k.is_within(node_key) and k.parent == node_key
-    ]
-    running = record is not None and not record.phase.is_terminal
-    return render(
-        request,
-        "node.html",
-        live=not snapshot.execution.phase.is_terminal and (record is None or running),
-        id=id,
-        key=str(node_key),
-        node=node,
-        kind=kind,
-        record=record,
-        phase=record.phase.value if record else NodePhase.NOT_STARTED.value,
-        detail=node_detail(graph_node, record),
-        items=item_counts(record),
-        inputs=shown_values(id, str(node_key), "i", record.inputs if record else None, interface),
-        outputs=shown_values(id, str(node_key), "o", outputs, interface),
-        attempts=views,
-        latest=latest,
-        took=format_seconds(
-            duration(record.started_at, record.updated_at, running) if record else None
-        ),
-        children=children,
-        running=running,
-        tail_lines=TAIL_LINES,
-        log_tail=tail_of(log, TAIL_LINES),
-        log_size=len(log),
-        node_href=loaded.node_href(graph_node),
-    )
-
-
-@router.get("/executions/{project}/{domain}/{name}/logs")
-def logs(
-    project: str,
-    domain: str,
-    name: str,
-    request: Request,
-    node: Annotated[str, Query(min_length=1)],
-    attempt: Annotated[int | None, Query(ge=0)] = None,
-    tail: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
-) -> Response:
-    """An attempt's log as text, also while it runs: its last ``tail`` lines, or all of it
-    from ``offset`` on, streamed (the API's, whose headers the node page follows)."""
-    id = ExecutionId(name, project, domain)
-    return log_response(plane(request), id, node, attempt, tail=tail, offset=offset)
-
-
-@router.get("/executions/{project}/{domain}/{name}/deck")
-def deck(
-    project: str,
-    domain: str,
-    name: str,
-    request: Request,
-    node: Annotated[str, Query(min_length=1)],
-    attempt: Annotated[int | None, Query(ge=0)] = None,
-) -> Response:
-    """The deck an attempt wrote (its record names it): the user's own HTML, served
-    sandboxed."""
-    id = ExecutionId(name, project, domain)
-    control = plane(request)
-    chosen = control.node_attempt(id, node, attempt).attempt
-    if chosen is None:
-        raise NotFound(f"node {node!r} of execution {id} has made no attempt yet")
-    try:
-        page = control.blobs.read_bytes(chosen.deck_uri) if chosen.deck_uri else None
-    except FileNotFoundError:
-        page = None
-    if page is None:
-        raise NotFound(f"attempt {chosen.number} of node {node!r} of {id} wrote no deck")
-    headers = {"Content-Security-Policy": DECK_POLICY, "X-Content-Type-Options": "nosniff"}
-    return HTMLResponse(page, headers=headers)
-
-
-@router.get("/data/v1/{project}/{domain}/{name}/{rest:path}")
-def data(project: str, domain: str, name: str, rest: str, request: Request) -> Response:
-    """The value a short URL names (``aloft://v1/...`` is ``/data/v1/...`` here), as JSON:
-    ``{"name", "type", "value"}``."""
-    id = ExecutionId(name, project, domain)
-    parts = rest.split("/")
-    if len(parts) < 2 or parts[-2] not in ("i", "o"):
-        raise NotFound(f"{rest!r} names no value: end it with /i/NAME or /o/NAME")
-    node_text, direction, value_name = "/".join(parts[:-2]), parts[-2], parts[-1]
-    control = plane(request)
-    spec = control.spec(id)
-    if not node_text:
-        literals = spec.inputs if direction == "i" else control.record(id).outputs
-        interface: TypedInterface | None = spec.closure.workflow.interface
-    else:
-        snapshot = control.snapshot(id)
-        entities = Entities(spec.closure)
-        record = snapshot.nodes.get(_key(node_text))
-        if record is None:
-            raise NotFound(f"execution {id} has no node {node_text!r} that has started")
-        node = node_at(record.key, spec.closure.workflow, snapshot.nodes, entities)
-        interface = node_interface(node, entities, spec.closure) if node else None
-        literals = record.inputs if direction == "i" else node_outputs(record, control.blobs)
-    shown = shown_values(id, node_text, direction, literals, interface)
-    found = next((v for v in shown if v.name == value_name), None)
-    if found is None or literals is None:
-        raise NotFound(f"{rest!r}: there is no such value (yet)")
-    return JSONResponse(
-        {"name": value_name, "type": found.type, "value": literal_to_json(literals[value_name])}
-    )
 
 
 def _row(loaded: Loaded, node: GraphNode, record: NodeRecord | None) -> dict[str, Any]:
@@ -349,7 +216,7 @@ def _waiting_gates(loaded: Loaded, given: dict[str, str]) -> list[Gate]:
     return gates
 
 
-def _key(text: str) -> NodeKey:
+def parse_node_key(text: str) -> NodeKey:
     """The node key a URL names (``n1/n0``, ``n2[7]``)."""
     item = None
     if text.endswith("]") and "[" in text:

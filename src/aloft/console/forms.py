@@ -6,8 +6,8 @@ submitted field is read as the JSON value the server's input validation takes
 (``aloft.ir.literal_from_json``, what ``aloft.server.inputs`` uses), and every field that
 does not fit gets its own message, so the form can show each at its field.
 
-An empty field is not given: the input's default (or the launch plan's) applies, and a
-required input left empty is named as missing.
+An empty field is not given: the input's default (or the launch plan's) applies, and every
+required input left empty is named at its field.
 """
 
 from __future__ import annotations
@@ -113,15 +113,30 @@ def form_fields(
     return fields
 
 
+EXECUTION_NAME = "_execution_name"
+"""The launch form's field for the new execution's name (inputs never start with ``_``)."""
+REQUIRED = "required: give a value (there is no default)"
+"""The message at a required field left empty."""
+
+
 def read_form(
-    interface: TypedInterface, form: Mapping[str, str], fixed: Mapping[str, Literal] | None = None
+    interface: TypedInterface,
+    form: Mapping[str, str],
+    defaults: Mapping[str, Literal] | None = None,
+    fixed: Mapping[str, Literal] | None = None,
 ) -> FormOutcome:
     """What a submitted ``form`` gives for ``interface``'s inputs: each non-empty field read
-    as its type's JSON value and checked to fit it; fixed inputs are left to the launch."""
+    as its type's JSON value and checked to fit it; an empty one left to its default (the
+    launch plan's ``defaults`` or the input's own), or named if it has none; fixed inputs
+    are left to the launch."""
     outcome = FormOutcome()
     for name, variable in interface.inputs.items():
         text = form.get(name, "")
-        if name in (fixed or {}) or text.strip() == "":
+        if name in (fixed or {}):
+            continue
+        if text.strip() == "":
+            if variable.default is None and name not in (defaults or {}):
+                outcome.errors[name] = REQUIRED
             continue
         where = f"input {name!r}"
         try:

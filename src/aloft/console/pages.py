@@ -9,16 +9,19 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from aloft.console.forms import form_fields
+from aloft.console.forms import EXECUTION_NAME, form_fields
 from aloft.console.graph import Entities, LayoutCache, build_frame
 from aloft.console.svg import graph_svg
 from aloft.console.web import KINDS, ConsoleRoute, entity_url, plane, render
 from aloft.ir import (
     ROOT,
+    CronSchedule,
     ExecutionId,
+    FixedRateSchedule,
     Identifier,
     LaunchPlanSpec,
     ResourceType,
+    Schedule,
     TaskTemplate,
     TypedInterface,
     WorkflowClosure,
@@ -137,7 +140,7 @@ def entity_page(
         frame = build_frame(
             ExecutionId(""), closure.workflow, ROOT, {}, Entities(closure), (), _static_layouts
         )
-        graph = graph_svg(frame, {}, lambda node: "#", lambda node: "#")
+        graph = graph_svg(frame, {}, lambda node: "", lambda node: "")
     return render(
         request,
         "entity.html",
@@ -149,9 +152,12 @@ def entity_page(
         interface=interface,
         describe=describe,
         fields=fields,
+        name_field=EXECUTION_NAME,
+        execution_name=(given or {}).get(EXECUTION_NAME, ""),
         errors=errors or {},
         problem=problem,
         plan=plan,
+        schedule=schedule_text(plan.schedule) if plan else "",
         active=control.registry.is_active(entity.id) if plan else False,
         graph=graph,
         executions=recent.records,
@@ -168,6 +174,20 @@ def launch_interface(entity: RegisteredEntity) -> TypedInterface:
     if entity.id.resource_type is ResourceType.WORKFLOW:
         return from_json(entity.template, WorkflowTemplate).interface
     return from_json(entity.closure, WorkflowClosure).workflow.interface
+
+
+def schedule_text(schedule: Schedule | None) -> str:
+    """A launch plan's schedule in a few words: ``cron 0 3 * * *``, ``every 2 h``."""
+    match schedule:
+        case CronSchedule(expression=expression, offset=offset):
+            return f"cron {expression}" + (f", shifted by {offset}" if offset else "")
+        case FixedRateSchedule(every=every):
+            minutes = int(every.total_seconds()) // 60
+            for unit, size in (("d", 1440), ("h", 60)):
+                if minutes % size == 0:
+                    return f"every {minutes // size} {unit}"
+            return f"every {minutes} min"
+    return ""
 
 
 def _kind(kind: str) -> ResourceType:

@@ -62,9 +62,11 @@ def duration(
 
 
 def format_seconds(seconds: float | None) -> str:
-    """``0.42 s``, ``12.3 s``, ``4 min 05 s``, ``2 h 03 min``; empty if unknown."""
+    """``4 ms``, ``2.42 s``, ``12.3 s``, ``4 min 05 s``, ``2 h 03 min``; empty if unknown."""
     if seconds is None:
         return ""
+    if seconds < 0.9995:  # most tasks take milliseconds: "0.00 s" would say nothing
+        return f"{seconds * 1000:.0f} ms"
     if seconds < 10:
         return f"{seconds:.2f} s"
     if seconds < 60:

@@ -24,6 +24,7 @@ TIMELINE_LABEL = 200.0
 TIMELINE_WIDTH = 900.0
 
 NodeLink = Callable[[GraphNode], str]
+"""Where a drawn node links to (empty: nowhere)."""
 
 
 def graph_svg(
@@ -75,11 +76,12 @@ def _draw(
             f'<g class="node kind-{node.kind.replace(" ", "-")} phase-{phase}" data-key="{key}" '
             f'transform="translate({box.x:.1f},{box.y:.1f})">'
         )
+        href = node_href(node)
         if node.inner is not None:
+            name = f'<title>{title}</title><text class="label" x="10" y="18">{label}</text>'
             parts.append(
                 f'<rect class="cluster" width="{box.width:.1f}" height="{box.height:.1f}" '
-                f'rx="8"/><a href="{escape(node_href(node))}"><title>{title}</title>'
-                f'<text class="label" x="10" y="18">{label}</text></a>'
+                f'rx="8"/>{_linked(href, name)}'
             )
             parts.append(_toggle(node, toggle_href, box.width, open_=True))
             parts.append(
@@ -90,20 +92,32 @@ def _draw(
             continue
         detail = escape(node_detail(node, record))
         parts.append(
-            f'<a href="{escape(node_href(node))}"><title>{title}</title>'
-            f'<rect class="box" width="{box.width:.1f}" height="{box.height:.1f}" rx="6"/>'
-            f'<text class="label" x="10" y="20">{label}</text>'
-            f'<text class="detail" x="10" y="38">{detail}</text></a>'
+            _linked(
+                href,
+                f"<title>{title}</title>"
+                f'<rect class="box" width="{box.width:.1f}" height="{box.height:.1f}" rx="6"/>'
+                f'<text class="label" x="10" y="20">{label}</text>'
+                f'<text class="detail" x="10" y="38">{detail}</text>',
+            )
         )
         if node.expandable:
             parts.append(_toggle(node, toggle_href, box.width, open_=False))
         parts.append("</g>")
 
 
+def _linked(href: str, drawn: str) -> str:
+    """``drawn`` as a link to ``href``, or as it is if there is nowhere to go (a graph drawn
+    for a workflow, not an execution: a link to nowhere would be a stop for the keyboard)."""
+    return f'<a href="{escape(href)}">{drawn}</a>' if href else drawn
+
+
 def _toggle(node: GraphNode, toggle_href: NodeLink, width: float, open_: bool) -> str:
+    href = toggle_href(node)
+    if not href:
+        return ""
     what, sign = ("close", "&#8722;") if open_ else ("open", "+")
     return (
-        f'<a class="toggle" href="{escape(toggle_href(node))}" '
+        f'<a class="toggle" href="{escape(href)}" '
         f'aria-label="{what} {escape(str(node.key))}"><title>{what} the workflow it runs</title>'
         f'<rect class="toggle-box" x="{width - 24:.1f}" y="4" width="20" height="18" rx="4"/>'
         f'<text x="{width - 14:.1f}" y="17" text-anchor="middle">{sign}</text>'

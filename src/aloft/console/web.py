@@ -11,18 +11,19 @@ from __future__ import annotations
 import functools
 import urllib.parse
 from collections.abc import Callable, Coroutine, Mapping
-from typing import Any
+from typing import Annotated, Any
 
 import jinja2
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException
 
 from aloft.errors import InputError, UserError
 from aloft.ir import ExecutionId, Identifier, NodeKey, ResourceType
 from aloft.server.control_plane import ControlPlane
-from aloft.server.errors import describe_validation, status_for
+from aloft.server.errors import describe_validation, error_response, http_message, status_for
 
 STATIC_PATH = "/static"
 """Where the console's style sheet and script are served."""
@@ -38,6 +39,7 @@ KIND_PATHS = {
 }
 KINDS = {path: kind for kind, path in KIND_PATHS.items()}
 KIND_TITLES = {"tasks": "Tasks", "workflows": "Workflows", "launch_plans": "Launch plans"}
+FORM_TYPE = "application/x-www-form-urlencoded"
 
 
 class CrossSiteRequest(InputError):
@@ -67,6 +69,16 @@ class ConsoleRoute(APIRoute):
 def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
     """A page saying why a request was refused."""
     return render(request, "error.html", status_code, code=status_code, message=message)
+
+
+async def http_error(request: Request, exc: HTTPException) -> Response:
+    """An HTTP error (a URL nothing is at, a method a URL does not take, a body too large):
+    a page saying so for a browser outside the API, else the API's JSON error."""
+    message = http_message(request, exc)
+    browser = "text/html" in request.headers.get("accept", "")
+    if request.url.path.startswith("/api/") or not browser:
+        return error_response(exc.status_code, message)
+    return error_page(request, exc.status_code, message)
 
 
 def plane(request: Request) -> ControlPlane:
@@ -107,6 +119,12 @@ def log_url(id: ExecutionId, key: NodeKey | str, attempt: int, **params: object)
     return execution_url(id, "/logs?" + urllib.parse.urlencode(query))
 
 
+def deck_url(id: ExecutionId, key: NodeKey | str, attempt: int) -> str:
+    """The deck an attempt wrote."""
+    query = urllib.parse.urlencode({"node": str(key), "attempt": attempt})
+    return execution_url(id, "/deck?" + query)
+
+
 def with_query(path: str, params: Mapping[str, Any]) -> str:
     """``path`` with ``params`` (lists repeat their key; empty values are left out)."""
     pairs: list[tuple[str, str]] = []
@@ -116,14 +134,38 @@ def with_query(path: str, params: Mapping[str, Any]) -> str:
     return f"{path}?{urllib.parse.urlencode(pairs)}" if pairs else path
 
 
-def check_same_origin(request: Request) -> None:
+async def same_origin(request: Request) -> None:
     """Refuse a form posted from another site: its ``Origin`` (or ``Referer``), when the
-    browser sends one, must be this server's own (a sandboxed deck's is ``null``)."""
+    browser sends one, must be this server's own (a sandboxed deck's is ``null``). A
+    dependency of every form's route."""
     origin = request.headers.get("origin") or request.headers.get("referer")
     if origin is None:  # not a browser's form (curl, a script): nothing to forge
         return
     if urllib.parse.urlsplit(origin).netloc != request.headers.get("host", ""):
         raise CrossSiteRequest("this form was posted from another site; post it from the console")
+
+
+async def posted_form(request: Request) -> dict[str, str]:
+    """The fields of a form posted from this site as a browser posts it
+    (``application/x-www-form-urlencoded``; the last value of a field given twice). A
+    dependency: the body is read on the event loop, so that the route's own work can run in
+    a worker thread, as a plain function's does."""
+    await same_origin(request)
+    body = await request.body()
+    kind = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if body and kind != FORM_TYPE:
+        raise InputError(f"the form is posted as {kind or 'nothing said'}: post it as {FORM_TYPE}")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError("the form is not UTF-8 text") from None
+    return dict(urllib.parse.parse_qsl(text, keep_blank_values=True))
+
+
+SameOrigin = Depends(same_origin)
+"""What a form's route that takes no fields depends on."""
+PostedForm = Annotated[dict[str, str], Depends(posted_form)]
+"""A form's fields, as a route's parameter."""
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -133,16 +175,6 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     response.headers["Content-Security-Policy"] = PAGE_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def posted_form(body: bytes) -> dict[str, str]:
-    """The fields of a posted ``application/x-www-form-urlencoded`` body (the last value of a
-    field given twice)."""
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError("the form is not UTF-8 text") from None
-    return dict(urllib.parse.parse_qsl(text, keep_blank_values=True))
 
 
 def _q(part: str) -> str:
@@ -166,7 +198,9 @@ def _environment() -> jinja2.Environment:
         execution_url=execution_url,
         node_url=node_url,
         log_url=log_url,
+        deck_url=deck_url,
         with_query=with_query,
+        kind_paths=KIND_PATHS,
         kind_titles=KIND_TITLES,
     )
     return environment

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import sys
 import time
+import urllib.parse
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -421,18 +422,18 @@ class Remote:
         """Make ``version`` of ``launch_plan`` the active one (its schedule fires from now), or
         with ``active`` false stop its schedule."""
         action = "activate" if active else "deactivate"
-        path = f"/launch_plans/{self.project}/{self.domain}/{launch_plan}/{version}/{action}"
-        self._send("POST", path)
+        plan = _parts(self.project, self.domain, launch_plan, version)
+        self._send("POST", f"/launch_plans/{plan}/{action}")
 
     def get(self, kind: ResourceType, name: str = "", version: str = "") -> list[dict[str, Any]]:
         """Registered entities of ``kind`` in this client's project and domain: the newest
         of each (no ``name``), the versions of one, or one version with its IR."""
-        collection = f"/{kind.value}s/{self.project}/{self.domain}"
+        collection = f"/{kind.value}s/{_parts(self.project, self.domain)}"
         if not name:
             return list(self._send("GET", collection)["entities"])
         if not version:
-            return list(self._send("GET", f"{collection}/{name}")["entities"])
-        return [self._send("GET", f"{collection}/{name}/{version}")]
+            return list(self._send("GET", f"{collection}/{_parts(name)}")["entities"])
+        return [self._send("GET", f"{collection}/{_parts(name, version)}")]
 
     # -- plumbing -------------------------------------------------------------------------------
 
@@ -440,6 +441,8 @@ class Remote:
         if isinstance(execution, RemoteExecution):
             return execution.id
         if isinstance(execution, str):
+            if not execution:
+                raise InputError("the execution's name is empty")
             return ExecutionId(name=execution, project=self.project, domain=self.domain)
         return execution
 
@@ -481,11 +484,19 @@ class Remote:
 
 
 _RECORD_FIELDS = tuple(ExecutionRecord.__struct_fields__)
+_DOT_SEGMENTS = {".": "%2E", "..": "%2E%2E"}
+"""Path parts an HTTP client would resolve away, written so that it keeps them."""
 _NO_WORKFLOW = Identifier(resource_type=ResourceType.WORKFLOW, name="")
 
 
 def _path(id: ExecutionId) -> str:
-    return f"/executions/{id.project}/{id.domain}/{id.name}"
+    return f"/executions/{_parts(id.project, id.domain, id.name)}"
+
+
+def _parts(*names: str) -> str:
+    """``names`` as parts of a URL's path, each quoted whole: a name holding ``/``, ``?``,
+    ``#`` or being ``..`` names that thing on the server, not another path."""
+    return "/".join(_DOT_SEGMENTS.get(name) or urllib.parse.quote(name, safe="") for name in names)
 
 
 def _error_text(response: httpx.Response) -> str:

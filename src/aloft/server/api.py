@@ -46,7 +46,14 @@ from aloft.server.bodies import (
 from aloft.server.control_plane import LATEST, Conflict, ControlPlane, Launch, NotFound
 from aloft.server.cursors import decode_cursor, encode_cursor
 from aloft.server.end_notices import EndNotices
-from aloft.server.logs import HEADERS_DOC, log_response
+from aloft.server.logs import (
+    HEADERS_DOC,
+    AttemptParam,
+    NodeParam,
+    OffsetParam,
+    TailParam,
+    log_response,
+)
 from aloft.server.registration import EntityDraft
 from aloft.storage.executions import ExecutionQuery
 from aloft.storage.registry import DOMAINS, RegisteredEntity
@@ -301,10 +308,10 @@ def get_log(
     domain: str,
     name: str,
     request: Request,
-    node: Annotated[str, Query(min_length=1)],
-    attempt: Annotated[int | None, Query(ge=0)] = None,
-    tail: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    node: NodeParam,
+    attempt: AttemptParam = None,
+    tail: TailParam = None,
+    offset: OffsetParam = 0,
 ) -> Response:
     """An attempt's captured output (the node's latest attempt by default), also while it
     runs; ``tail``: only its last lines; ``offset``: only its bytes from there on (what a

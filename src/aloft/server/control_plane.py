@@ -126,7 +126,7 @@ class ControlPlane:
 
     def add_project(self, name: str, description: str) -> bool:
         """Create project ``name``; False if it exists."""
-        _check_name(name, "project name")
+        check_name(name, "project name")
         return self.registry.add_project(Project(name, description))
 
     def check_scope(self, project: str, domain: str) -> None:
@@ -168,7 +168,7 @@ class ControlPlane:
         """Register ``drafts`` under ``version`` (a digest of bundle and IR if empty), all
         or none: ``Conflict`` if a version holds other content."""
         _check_domain(domain)
-        _check_name(project, "project name")
+        check_name(project, "project name")
         if not drafts:
             raise InputError("entities: nothing to register")
         decoded = check_drafts(drafts)
@@ -178,7 +178,7 @@ class ControlPlane:
             if not self.has_bundle(bundle):
                 raise NotFound(f"bundle: no code bundle {bundle}; upload it first")
         version = version or default_version(bundle, decoded)
-        _check_name(version, "version")
+        check_name(version, "version")
         if version == LATEST:
             raise InputError(f"version {LATEST!r} is reserved: it names the newest version")
         registered = stamp(decoded, project, domain, version, bundle)
@@ -396,7 +396,7 @@ class ControlPlane:
     def _new_id(self, project: str, domain: str, name: str, base: str) -> ExecutionId:
         self.check_scope(project, domain)
         if name:
-            _check_name(name, "execution name")
+            check_name(name, "execution name")
         else:
             short = re.sub(r"[^A-Za-z0-9_-]", "-", base.rpartition(".")[2])[:40] or "run"
             name = f"{short}-{uuid.uuid4().hex[:8]}"
@@ -414,7 +414,9 @@ def _check_domain(domain: str) -> None:
         raise NotFound(f"no domain {domain!r}; the domains are {', '.join(DOMAINS)}")
 
 
-def _check_name(name: str, what: str) -> None:
+def check_name(name: str, what: str) -> None:
+    """``InputError`` unless ``name`` is a valid name of a project, version or execution
+    (``what``, as the message says it)."""
     if not _NAME.fullmatch(name):
         raise InputError(
             f"{what} {name!r} is not valid: use letters, digits, '_', '-' and '.', starting "

@@ -58,7 +58,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        return error_response(exc.status_code, str(exc.detail))
+        return error_response(exc.status_code, http_message(request, exc))
 
     @app.exception_handler(UserError)
     async def refused(request: Request, exc: UserError) -> Response:
@@ -73,6 +73,16 @@ def install(app: FastAPI) -> None:
     async def server_fault(request: Request, exc: Exception) -> Response:
         _log.exception("request %s %s failed", request.method, request.url.path)
         return error_response(500, f"the server failed ({type(exc).__name__}); see its log")
+
+
+def http_message(request: Request, exc: HTTPException) -> str:
+    """What an HTTP error says: an unknown URL or method named, else the error's own text."""
+    where = f"{request.method} {request.url.path}"
+    if exc.status_code == 404 and exc.detail == "Not Found":
+        return f"nothing is at {where}"
+    if exc.status_code == 405:
+        return f"{where}: this URL does not take {request.method} requests"
+    return str(exc.detail)
 
 
 def status_for(exc: UserError) -> int:

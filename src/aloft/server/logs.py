@@ -5,9 +5,11 @@ stand, so that a follower knows when to move on to a retry and when to stop."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO, Annotated, Any
 
+from fastapi import Query
 from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 
 from aloft.errors import InputError
@@ -35,6 +37,21 @@ HEADERS_DOC: dict[str, Any] = {
 }
 """The headers of a log response, as the OpenAPI document describes them."""
 
+MAX_TAIL = 1_000_000
+"""The most lines a request for a log's tail may ask for."""
+TAIL_WINDOW = 64 << 10
+"""Bytes of a log's end read first for its last lines."""
+
+# The query parameters of a log request, shared by the API's route and the console's.
+NodeParam = Annotated[str, Query(min_length=1, description="The node's key (`n1/n0`).")]
+AttemptParam = Annotated[
+    int | None, Query(ge=0, description="The attempt (default: the node's latest).")
+]
+TailParam = Annotated[int | None, Query(ge=1, le=MAX_TAIL, description="Only the last lines.")]
+OffsetParam = Annotated[
+    int, Query(ge=0, description="Only the bytes from there on (past the end: none).")
+]
+
 
 def log_response(
     control: ControlPlane,
@@ -53,7 +70,7 @@ def log_response(
     headers = log_headers(found)
     chosen = found.attempt
     if tail is not None:
-        text = tail_of(read_log(control.blobs, chosen), tail) if chosen else ""
+        text = read_tail(control.blobs, chosen, tail)[0] if chosen else ""
         return PlainTextResponse(text, headers=headers)
     opened = _open(control.blobs, chosen, offset) if chosen else None
     if opened is None:
@@ -73,33 +90,42 @@ def log_headers(found: NodeAttempt) -> dict[str, str]:
     return headers
 
 
-def read_log(blobs: BlobStore, attempt: AttemptRecord | None) -> bytes:
-    """What ``attempt`` has printed so far (all of it once it has ended)."""
-    if attempt is None or not attempt.log_uri:
-        return b""
-    try:
-        return blobs.read_bytes(attempt.log_uri)
-    except FileNotFoundError:  # nothing published yet
-        return b""
-
-
-def tail_of(data: bytes, lines: int) -> str:
-    """The last ``lines`` lines of a log, as text."""
-    text = data.decode("utf-8", errors="replace")
-    return "".join(text.splitlines(keepends=True)[-lines:])
+def read_tail(
+    blobs: BlobStore, attempt: AttemptRecord | None, lines: int, window: int = TAIL_WINDOW
+) -> tuple[str, int]:
+    """The last ``lines`` lines of what ``attempt`` has printed so far, as text, and the
+    size of its log in bytes. Only the log's end is read: ``window`` bytes, more (four
+    times as many each time) until they hold the lines, so a huge log costs what its tail
+    does."""
+    handle = _open(blobs, attempt, 0) if attempt is not None else None
+    if handle is None:
+        return "", 0
+    with handle:
+        size = handle.seek(0, os.SEEK_END)
+        while True:
+            start = max(size - window, 0)
+            handle.seek(start)
+            data = handle.read(size - start)
+            # more line ends than lines: the first of the lines kept is whole
+            if start == 0 or data.count(b"\n") > lines:
+                break
+            window *= 4
+    text = data.decode("utf-8", errors="replace")  # a character cut at the start is dropped
+    return "".join(text.splitlines(keepends=True)[-lines:]), size
 
 
 def _open(blobs: BlobStore, attempt: AttemptRecord, offset: int) -> IO[bytes] | None:
-    """The attempt's log opened at ``offset``, or None if nothing is there yet. A publication
-    replaces the log whole, so an open log reads as one version to its end."""
+    """The attempt's log opened at ``offset`` (at its end if the log is shorter), or None if
+    nothing is there yet. A publication replaces the log whole, so an open log reads as one
+    version to its end."""
     if not attempt.log_uri:
         return None
     try:
         handle: IO[bytes] = blobs.filesystem(attempt.log_uri).open(attempt.log_uri, "rb")
     except FileNotFoundError:
         return None
-    if offset:
-        handle.seek(offset)
+    if offset:  # seeking far past the end fails on a local file (EINVAL, or no C offset)
+        handle.seek(min(offset, handle.seek(0, os.SEEK_END)))
     return handle
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
@@ -46,6 +47,10 @@ TEMPLATE_TYPES: dict[ResourceType, type[Any]] = {
 
 MAX_DEPTH = 64
 """How deeply the IR of an entity may nest (the compiler's is a dozen levels or so)."""
+MAX_NAME = 500
+"""The longest name an entity may have (what a launch request may name)."""
+_UNFIT_NAME = re.compile(r"[/\x00-\x1f\x7f]")
+"""What a name must not hold: a '/' (a URL could not name it) or a control character."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,9 @@ def check_drafts(drafts: Sequence[EntityDraft]) -> list[Draft]:
             raise InputError(
                 f"{where}: its template is a {template.id.resource_type.value}, not a {kind.value}"
             )
+        problem = _own_id_problem(template.id)
+        if problem is not None:
+            raise InputError(f"{where}.template.id: {problem}")
         runs = {
             ResourceType.TASK: template in closure.tasks,
             ResourceType.WORKFLOW: template == closure.workflow,
@@ -103,6 +111,24 @@ def check_drafts(drafts: Sequence[EntityDraft]) -> list[Draft]:
             raise InputError(f"{where} holds an offloaded literal; give values inline")
         decoded.append(Draft(kind, template, closure))
     return decoded
+
+
+def _own_id_problem(id: Identifier) -> str | None:
+    """Why an entity's own id cannot be registered: it must be as the client compiled it
+    (version ``local``: the registration gives it its project, domain and version, which
+    otherwise it would keep, landing where the registration does not say), and its name
+    must be one a URL can hold."""
+    if id.version != LOCAL_VERSION:
+        return (
+            f"version {id.version!r}: an entity is sent as compiled (version "
+            f"{LOCAL_VERSION!r}); the registration gives it its version"
+        )
+    if not id.name or len(id.name) > MAX_NAME or _UNFIT_NAME.search(id.name):
+        return (
+            f"name {id.name[:80]!r} is not a name: 1 to {MAX_NAME} characters, "
+            "without '/' or control characters"
+        )
+    return None
 
 
 def default_version(bundle: str, drafts: Sequence[Draft]) -> str:

@@ -51,6 +51,7 @@ def test_a_bad_form_value_is_named_at_its_field(console: Server, page: Any) -> N
     page.goto(console.url + TYPED)
     page.get_by_label(re.compile("^count")).fill("three")
     page.get_by_label(re.compile("^ratio")).fill("0.5")
+    page.get_by_label(re.compile("^name")).fill("ada")
     page.get_by_role("button", name="Launch").click()
     field = page.locator(".field.invalid")
     assert field.count() == 1
@@ -59,10 +60,24 @@ def test_a_bad_form_value_is_named_at_its_field(console: Server, page: Any) -> N
     assert count.get_attribute("aria-invalid") == "true"
     assert count.input_value() == "three"  # what was typed is kept
     assert page.evaluate("document.activeElement.name") == "count"  # and has the focus
-    # the missing name is named at its own field once the count is right
-    count.fill("3")
+    # a required field left empty is named at its field too, at the same time
+    page.get_by_label(re.compile("^count")).fill("3")
+    page.get_by_label(re.compile("^name")).fill("")
+    page.get_by_label(re.compile("^execution name")).fill("my run!")
     page.get_by_role("button", name="Launch").click()
-    assert "missing input 'name'" in page.locator(".field.invalid p.error").inner_text()
+    messages = dict(
+        zip(
+            page.locator(".field.invalid label").all_inner_texts(),
+            page.locator(".field.invalid p.error").all_inner_texts(),
+            strict=True,
+        )
+    )
+    assert messages == {
+        "name str required": "required: give a value (there is no default)",
+        "execution name (optional)": "execution name 'my run!' is not valid: use letters, "
+        "digits, '_', '-' and '.', starting with a letter or digit, at most 63 characters",
+    }
+    assert page.get_by_label(re.compile("^execution name")).input_value() == "my run!"  # kept
     assert "Traceback" not in page.content()
 
 
@@ -101,6 +116,9 @@ def test_a_running_nodes_log_grows_on_its_page_without_reloading(
     page.locator("h1 .badge.phase-succeeded").wait_for(timeout=30_000)
     assert page.locator("#log-text").inner_text().splitlines() == ["first line", "second line"]
     assert page.evaluate("window.notReloaded") is True  # the page updated itself
+    copy = page.get_by_role("button", name="copy the short URL of o0")  # drawn in at the end
+    copy.click()
+    copy.filter(has_text=re.compile("^(copied|selected)$")).wait_for()  # its button works too
 
 
 def test_a_tasks_deck_opens_from_its_node_page_sandboxed(console: Server, page: Any) -> None:
@@ -132,9 +150,32 @@ def test_a_gate_is_approved_and_a_signal_given_from_the_page(console: Server, pa
     assert page.locator(".gates p.error").inner_text() == 'expected int, got "ten"'
     page.get_by_label(re.compile("^offset")).fill("10")
     page.get_by_label(re.compile("^offset")).press("Enter")
+    page.evaluate("window.notReloaded = true")
     page.locator("h1 .badge.phase-succeeded").wait_for(timeout=60_000)
-    page.reload()
-    assert "26" in page.locator("section", has_text="Outputs").inner_text()  # 4 * 4 + 10
+    outputs = page.locator("section", has_text="Outputs")  # drawn in once it has ended
+    outputs.locator("td.value", has_text="26").wait_for()  # 4 * 4 + 10
+    assert page.evaluate("window.notReloaded") is True
+
+
+def test_a_page_left_on_a_refused_signal_still_follows_the_execution_to_its_end(
+    console: Server, page: Any
+) -> None:
+    with Remote(console.url) as remote:
+        execution = remote.execute("console_flows.gated", {"x": 3})
+        page.goto(f"{console.url}/executions/default/development/{execution.id.name}")
+        reject = page.get_by_role("button", name="Reject")
+        reject.wait_for(timeout=30_000)
+        remote.set_signal(execution, "go", True)  # given elsewhere: the page is behind
+        reject.click()
+        refused = page.locator("#gates-slot [role=alert]").inner_text()
+        assert "signal 'go' of execution" in refused and "already given another value" in refused
+        assert page.url.endswith("/signals")  # where the form was posted
+        page.evaluate("window.notReloaded = true")
+        remote.set_signal(execution, "offset", 1)
+        page.locator("h1 .badge.phase-succeeded").wait_for(timeout=60_000)
+    outputs = page.locator("section", has_text="Outputs")
+    outputs.locator("td.value", has_text="10").wait_for()  # 3 * 3 + 1
+    assert page.evaluate("window.notReloaded") is True
 
 
 def test_a_running_execution_is_terminated_from_its_page(console: Server, page: Any) -> None:
@@ -143,10 +184,39 @@ def test_a_running_execution_is_terminated_from_its_page(console: Server, page: 
     page.goto(f"{console.url}/executions/default/development/{execution.id.name}")
     page.locator('svg g.node.phase-running[data-key="n0"]').wait_for(timeout=30_000)
     page.get_by_role("button", name="Terminate").click()
+    page.evaluate("window.notReloaded = true")  # the click's answer loaded the page: from here
     page.locator("h1 .badge.phase-aborted").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Recover").wait_for()  # an aborted one can be recovered
     assert page.get_by_role("button", name="Terminate").count() == 0
-    page.reload()  # an aborted execution can be recovered
-    assert page.get_by_role("button", name="Recover").count() == 1
+    assert "took" in page.locator("p.meta").inner_text()  # no longer "running for"
+    assert page.evaluate("window.notReloaded") is True
+
+
+BROKEN_VALUES = """[...document.querySelectorAll("td.value code")]
+    .filter(code => code.getClientRects().length > 1).map(code => code.textContent)"""
+"""The values drawn over more than one line (a number or word cut mid-way)."""
+PAGE_OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
+"""How far the page reaches past the window's width (a phone then scrolls it sideways)."""
+
+
+def test_values_stay_whole_and_pages_fit_a_phone(console: Server, browser: Any) -> None:
+    with Remote(console.url) as remote:
+        execution = remote.execute("console_flows.tallied", {}, wait=True)
+    url = f"{console.url}/executions/default/development/{execution.id.name}"
+    for width in (1280, 390):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        try:
+            shown = context.new_page()
+            for path in (url, f"{url}/nodes/n0", f"{console.url}/executions"):
+                shown.goto(path)
+                name = path.rsplit("/", 1)[1].split("-")[0]
+                shown.screenshot(path=str(ARTIFACTS / f"fits-{width}-{name}.png"), full_page=True)
+                assert shown.evaluate(BROKEN_VALUES) == [], (width, path)
+                assert shown.evaluate(PAGE_OVERFLOW) <= 0, (width, path)
+                values = shown.locator("td.value").all_inner_texts()
+                assert not values or "104.4" in "".join(values)  # the table in the output
+        finally:
+            context.close()
 
 
 def test_a_long_execution_list_is_paged_through_with_cursors(console: Server, page: Any) -> None:

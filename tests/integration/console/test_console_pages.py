@@ -59,6 +59,7 @@ def test_an_entity_page_shows_its_interface_versions_graph_and_form(http: httpx.
     for shown in ("count", "ratio", "Colour", 'name="colour"', '<option value="green"', "Launch"):
         assert shown in text
     assert 'class="dag"' in text and "console_flows.describe" in text
+    assert 'href="#"' not in text  # a workflow's graph links nowhere: no stops for the keyboard
     plan = page(http, f"{SCOPE}/launch_plans/nightly_talk")
     assert 'value="3"' in plan  # the plan's default fills the field
     assert "inactive" in plan and "Activate" in plan
@@ -81,6 +82,32 @@ def test_an_execution_page_draws_its_graph_values_nodes_and_timeline(
     assert status["nodes"]["n6/n3"]["phase"] == "succeeded"
     unchanged = http.get(f"{url}/status", params={"version": status["version"]}).json()
     assert unchanged == {"version": status["version"], "unchanged": True}
+
+
+def test_a_map_items_key_leads_to_its_map_and_other_keys_are_refused(
+    http: httpx.Client, every_kind: RemoteExecution
+) -> None:
+    url = f"/executions/default/development/{every_kind.id.name}/nodes"
+    item = http.get(f"{url}/n1[2]")  # as a failed item's error names it
+    assert (item.status_code, item.headers["location"]) == (307, f"{url}/n1")
+    assert "no map item &#39;n1[4]&#39;" in page(http, f"{url}/n1[4]", 404)  # it has items 0 to 3
+    assert "no map item &#39;n0[1]&#39;" in page(http, f"{url}/n0[1]", 404)  # n0 is no map
+
+
+def test_a_node_page_says_why_it_has_no_attempt_or_log(http: httpx.Client, console: Server) -> None:
+    with Remote(console.url) as remote:
+        silent = remote.execute("console_flows.talk", {"lines": 0}, wait=True)
+        waiting = remote.execute("console_flows.gated", {"x": 1})
+        try:
+            silent_page = page(http, f"/executions/default/development/{silent.id.name}/nodes/n0")
+            assert '<pre class="log" id="log-text"' in silent_page
+            assert "(it printed nothing)</pre>" in silent_page
+            later = page(http, f"/executions/default/development/{waiting.id.name}/nodes/n3")
+            assert "No attempt yet." in later and "runs no task of its own" not in later
+            gate = page(http, f"/executions/default/development/{waiting.id.name}/nodes/n0")
+            assert "No attempts: this node runs no task of its own." in gate
+        finally:
+            remote.terminate(waiting)
 
 
 def test_a_node_page_shows_typed_values_attempts_and_its_log(
@@ -113,6 +140,14 @@ def test_refused_requests_are_pages_saying_why(http: httpx.Client) -> None:
     assert "limit" in page(http, "/executions?limit=0", 422)
     assert "no such list" in page(http, f"{SCOPE}/gadgets", 404)
     assert "names no value" in page(http, "/data/v1/default/development/x/o", 404)
+    browser = {"accept": "text/html,application/xhtml+xml"}  # a URL typed or followed
+    nowhere = http.get("/executions/default/development/x/nodez", headers=browser)
+    assert nowhere.status_code == 404 and "<h1>Not found</h1>" in nowhere.text
+    assert "nothing is at GET /executions/default/development/x/nodez" in nowhere.text
+    form_only = http.get("/executions/default/development/x/relaunch", headers=browser)
+    assert form_only.status_code == 405 and "does not take GET requests" in form_only.text
+    api = http.get("/api/v1/nowhere", headers=browser)  # the API answers in JSON all the same
+    assert api.json() == {"error": "nothing is at GET /api/v1/nowhere"}
 
 
 def test_a_form_posted_from_another_site_is_refused(
@@ -141,7 +176,14 @@ def test_the_launch_form_launches_or_names_each_bad_field(http: httpx.Client) ->
     taken = http.post(
         action, data={"count": "1", "ratio": "1", "name": "c", "_execution_name": "mine"}
     )
-    assert taken.status_code == 422 and "already exists" in taken.text
+    assert taken.status_code == 422  # said at the name's field, which keeps the name
+    assert '<div class="field invalid">\n    <label for="input-_execution_name">' in taken.text
+    assert 'id="input-_execution_name-error" role="alert">execution' in taken.text
+    assert "already exists" in taken.text and 'value="mine"' in taken.text
+    for other in ({"json": {"count": 1}}, {"files": {"count": ("count", b"1")}}):
+        misposted = http.post(action, **other)  # its fields would be lost: refused, not run
+        assert misposted.status_code == 422
+        assert "post it as application/x-www-form-urlencoded" in misposted.text
     assert "typed-" in page(http, f"{SCOPE}/workflows/console_flows.typed/{version}")
 
 

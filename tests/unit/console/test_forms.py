@@ -94,7 +94,7 @@ def test_submitted_text_becomes_the_json_value_of_each_type() -> None:
             "day": "2024-05-01",
             "wait": "90",
             "items": "[1, 2, 3]",
-            "maybe": "",
+            "maybe": "4",
             "point": '{"x": 1}',
         },
     )
@@ -108,6 +108,7 @@ def test_submitted_text_becomes_the_json_value_of_each_type() -> None:
         "day": "2024-05-01",
         "wait": 90,
         "items": [1, 2, 3],
+        "maybe": 4,
         "point": {"x": 1},
     }
 
@@ -124,6 +125,8 @@ def test_every_field_that_does_not_fit_gets_its_own_message() -> None:
             "items": "[1, 'two']",
             "point": '{"y": 1}',
             "name": "ok",
+            "wait": "5",
+            "maybe": "1",
         },
     )
     assert set(outcome.errors) == {"count", "ratio", "loud", "colour", "day", "items", "point"}
@@ -131,11 +134,22 @@ def test_every_field_that_does_not_fit_gets_its_own_message() -> None:
     assert outcome.errors["colour"].startswith('expected Colour, got "blue"')
     assert outcome.errors["items"].startswith("not valid JSON")
     assert "Traceback" not in "".join(outcome.errors.values())
-    assert outcome.values == {"name": "ok"}
+    assert outcome.values == {"name": "ok", "wait": 5, "maybe": 1}
 
 
-def test_empty_and_fixed_fields_are_left_to_the_launch() -> None:
+def test_empty_fields_with_a_default_and_fixed_fields_are_left_to_the_launch() -> None:
     outcome = read_form(
-        INTERFACE, {"count": "", "name": "x"}, fixed={"name": StringValue(value="f")}
+        INTERFACE,
+        {"count": "", "ratio": " ", "name": "x", "colour": ""},
+        defaults={"count": IntegerValue(value=7)},
+        fixed={"name": StringValue(value="f")},
     )
-    assert outcome.values == {} and outcome.errors == {}
+    assert outcome.values == {}
+    assert {"count", "ratio", "name", "colour"}.isdisjoint(outcome.errors)
+
+
+def test_every_required_field_left_empty_is_named_at_once() -> None:
+    outcome = read_form(INTERFACE, {"count": "", "name": "x", "loud": "true", "day": " "})
+    assert sorted(outcome.errors) == ["count", "day", "items", "maybe", "point", "wait"]
+    assert outcome.errors["count"] == "required: give a value (there is no default)"
+    assert outcome.values == {"name": "x", "loud": True}

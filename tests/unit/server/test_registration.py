@@ -3,6 +3,7 @@ bundle, and digests that make registering idempotent."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -122,3 +123,25 @@ def test_a_draft_that_is_not_ir_is_refused_naming_it() -> None:
     wrong_kind = EntityDraft(ResourceType.WORKFLOW, good[0].template, good[0].closure)
     with pytest.raises(InputError, match=r"entities\[0\]\.template is not a valid"):
         check_drafts([wrong_kind])
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("version", "", "version '': an entity is sent as compiled"),
+        ("version", "v9", "version 'v9': an entity is sent as compiled"),
+        ("name", "", "name '' is not a name"),
+        ("name", "a/b", "name 'a/b' is not a name"),
+        ("name", "tab\there", "is not a name"),
+        ("name", "x" * 501, "is not a name: 1 to 500 characters"),
+    ],
+)
+def test_an_entity_whose_own_id_is_not_as_compiled_is_refused(
+    field: str, value: str, message: str
+) -> None:
+    # it would keep that version (and project and domain), not the registration's
+    (draft,) = raw_drafts(plus_two)
+    draft.template["id"][field] = value
+    draft.closure["workflow"]["id"][field] = value
+    with pytest.raises(InputError, match=r"entities\[0\]\.template\.id: .*" + re.escape(message)):
+        check_drafts([draft])

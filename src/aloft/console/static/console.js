@@ -54,6 +54,8 @@ function followExecution(root) {
       const slot = document.getElementById("gates-slot");
       if (slot && slot.dataset.gates !== gates) await refreshGates(slot, gates);
       if (status.ended) {
+        // Its error, outputs, timeline and the actions an ended execution has, as drawn now.
+        if (await redraw(root)) return;
         root.dataset.ended = "true";
         for (const form of root.querySelectorAll("[data-while-running]")) form.remove();
         const note = root.querySelector("[data-live-note]");
@@ -69,9 +71,8 @@ function followExecution(root) {
 // A gate that starts (or stops) waiting: its form comes from the page as the server draws it.
 async function refreshGates(slot, gates) {
   try {
-    const answer = await fetch(window.location.href, { headers: { Accept: "text/html" } });
-    if (!answer.ok) return;
-    const page = new DOMParser().parseFromString(await answer.text(), "text/html");
+    const page = await drawnNow(slot.closest("[data-page-url]"));
+    if (!page) return;
     const fresh = page.getElementById("gates-slot");
     if (fresh) {
       slot.replaceChildren(...fresh.childNodes);
@@ -125,45 +126,59 @@ function lastLines(text, count) {
 }
 
 async function refreshNode(root) {
-  try {
-    const answer = await fetch(window.location.href, { headers: { Accept: "text/html" } });
-    if (answer.ok) {
-      const page = new DOMParser().parseFromString(await answer.text(), "text/html");
-      const fresh = page.getElementById("node");
-      if (fresh) {
-        root.replaceChildren(...fresh.childNodes);
-        root.dataset.live = fresh.dataset.live;
-      }
-    }
-  } catch (error) { /* the next look tries again */ }
+  await redraw(root);
   if (root.dataset.live === "true") followNode(root);
 }
 
-function copyButtons() {
-  for (const button of document.querySelectorAll("button.copy")) {
-    button.addEventListener("click", async () => {
-      try {
-        await navigator.clipboard.writeText(button.dataset.copy);
-        button.textContent = "copied";
-      } catch (error) {
-        const range = document.createRange();
-        range.selectNodeContents(button.previousElementSibling);
-        const selection = window.getSelection();
-        selection.removeAllRanges();
-        selection.addRange(range);
-        button.textContent = "selected";
-      }
-      setTimeout(() => { button.textContent = "copy"; }, 1500);
-    });
+// Draws `root` (an element with an id) again in place, as the server draws it now; false if
+// the page could not be fetched (the caller tries again later, or says so).
+async function redraw(root) {
+  try {
+    const page = await drawnNow(root);
+    const fresh = page && page.getElementById(root.id);
+    if (!fresh) return false;
+    root.replaceChildren(...fresh.childNodes);
+    Object.assign(root.dataset, fresh.dataset);
+    return true;
+  } catch (error) {
+    return false;
   }
 }
+
+// The page `root` belongs to as the server draws it now (from its own URL, not the
+// address bar's: that may be where a refused form was posted), or null.
+async function drawnNow(root) {
+  const answer = await fetch(root.dataset.pageUrl, { headers: { Accept: "text/html" } });
+  if (!answer.ok) return null;
+  return new DOMParser().parseFromString(await answer.text(), "text/html");
+}
+
+// Copy buttons, also those of parts of a page drawn again: one listener for the document.
+async function copy(button) {
+  try {
+    await navigator.clipboard.writeText(button.dataset.copy);
+    button.textContent = "copied";
+  } catch (error) {
+    const range = document.createRange();
+    range.selectNodeContents(button.previousElementSibling);
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    button.textContent = "selected";
+  }
+  setTimeout(() => { button.textContent = "copy"; }, 1500);
+}
+
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("button.copy");
+  if (button) copy(button);
+});
 
 document.addEventListener("DOMContentLoaded", () => {
   const execution = document.getElementById("execution");
   if (execution) followExecution(execution);
   const node = document.getElementById("node");
   if (node && node.dataset.live === "true") followNode(node);
-  copyButtons();
   const invalid = document.querySelector("[aria-invalid=true]");
   if (invalid) invalid.focus();
 });
