@@ -1,10 +1,11 @@
 """The workloads: what each runs, how many tasks it executes, and the result it must print.
 
-A workload is either a *command* (``bare``, ``import``, ``import-api``, ``cli-help``: the same
-command line for each system's interpreter) or a *script*: ``benchmarks/workloads/<system>/
-<script>.py SIZE``, which prints one line ``RESULT <value>``; the runner compares the value with
-``expected``, computed here in Python (for the dataframe workload with numpy, and only when
-first asked for).
+A workload is either a *command* (``bare``, ``import``, ``import-api``, ``cli-help``,
+``cli-run``: the same command line for each system's interpreter or CLI) or a *script*:
+``benchmarks/workloads/<system>/<script>.py SIZE``, which prints one line ``RESULT <value>``;
+the runner compares the value with ``expected``, computed here in Python (for the dataframe
+workload with numpy, and only when first asked for). A command with an ``expected`` result
+(cli-run) must print it as is.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-COMMANDS = ("bare", "import", "import-api", "cli-help")
+COMMANDS = ("bare", "import", "import-api", "cli-help", "cli-run")
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,14 @@ WORKLOADS: tuple[Workload, ...] = (
         "cli-help",
         "`aloft --help`, `pyflyte --help`, `prefect --help`, `ray --help`, `dbos --help`",
         command="cli-help",
+        quick=True,
+    ),
+    Workload(
+        "cli-run",
+        "hello's workflow run from its file by the CLI, whole process: `aloft run FILE "
+        "hello_wf` (its tasks on a pool of worker processes), `pyflyte run FILE hello_wf`",
+        command="cli-run",
+        result="Hello, World!",
         quick=True,
     ),
     Workload(

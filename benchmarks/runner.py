@@ -143,6 +143,8 @@ def command_argv(command: str, system: System) -> list[str] | None:
         return [python, "-c", system.api_import]
     if command == "cli-help" and system.cli:
         return [str(system.executable(system.cli)), "--help"]
+    if command == "cli-run" and system.cli and system.cli_runs_files:
+        return [str(system.executable(system.cli)), "run", str(system.script("hello")), "hello_wf"]
     return None
 
 
@@ -184,6 +186,10 @@ def check_output(cell: Cell, measurement: Measurement) -> str:
     workload = cell.workload
     if workload.command == "cli-help" and "usage" not in measurement.stdout.lower():
         return "no usage text on stdout"
+    if workload.command is not None and workload.expected is not None:  # cli-run: printed as is
+        if workload.expected not in measurement.stdout:
+            return f"{workload.expected!r} not on stdout: {last_lines(measurement.stdout)}"
+        return ""
     if workload.expected is not None:
         results = [
             line.removeprefix("RESULT ").strip()

@@ -24,6 +24,8 @@ class System:
     import_module: str | None = None
     api_import: str | None = None
     cli: str | None = None
+    # The CLI can run a workflow from a file (`aloft run FILE WF`, `pyflyte run FILE WF`).
+    cli_runs_files: bool = False
     packages: tuple[str, ...] = ()
     # A system sharing another's interpreter: commands (bare, import, cli-help) are not re-run.
     same_commands_as: str | None = None
@@ -122,6 +124,7 @@ SYSTEMS: tuple[System, ...] = (
         import_module="aloft",
         api_import="from aloft import task, workflow",
         cli="aloft",
+        cli_runs_files=True,
         packages=("aloft", "msgspec", "click", "pydantic"),
     ),
     System(
@@ -132,6 +135,7 @@ SYSTEMS: tuple[System, ...] = (
         import_module="flytekit",
         api_import="from flytekit import task, workflow",
         cli="pyflyte",
+        cli_runs_files=True,
         packages=("flytekit", "flyteidl", "pandas", "pyarrow", "numpy"),
     ),
     System(
