@@ -2,6 +2,6 @@
 
 import sys
 
-from aloft.cli.main import main
+from aloft.cli.entry import main
 
 sys.exit(main())

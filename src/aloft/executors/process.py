@@ -32,7 +32,6 @@ import atexit
 import contextlib
 import ctypes
 import itertools
-import multiprocessing
 import os
 import shutil
 import signal
@@ -40,7 +39,6 @@ import tempfile
 import time
 import weakref
 from dataclasses import dataclass
-from multiprocessing import context
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from multiprocessing.sharedctypes import RawValue
@@ -50,6 +48,7 @@ from msgspec import structs
 
 from aloft.executors.base import Executor
 from aloft.executors.deaths import death_cause, running_deadline, timeout_message
+from aloft.executors.fork_server import fork_server_context
 from aloft.executors.resources import Capacity, Demand, demand_of, physical_memory
 from aloft.ir import ErrorKind, TaskAttemptResult, TaskAttemptSpec, from_json, to_json
 from aloft.ir.quantities import QuantityError
@@ -121,7 +120,7 @@ class ProcessExecutor(Executor):
         self._capacity = Capacity(count * 1000, memory)
         self._heartbeat_timeout = heartbeat_timeout
         self._echo_output = echo_output
-        self._context = _start_context()
+        self._context = fork_server_context()
         self._log_dir = tempfile.mkdtemp(prefix="aloft-pool-")
         self._serial = itertools.count()
         self._workers: set[_Worker] = set()
@@ -322,13 +321,6 @@ class ProcessExecutor(Executor):
             with contextlib.suppress(FileNotFoundError):
                 os.remove(worker.log_path)
         return self._start_worker()
-
-
-def _start_context() -> context.ForkServerContext:
-    """The fork server, asked to import the worker runtime before it forks any worker."""
-    forkserver = multiprocessing.get_context("forkserver")
-    forkserver.set_forkserver_preload([serve.__module__])
-    return forkserver
 
 
 def _kill(process: BaseProcess) -> None:
