@@ -96,7 +96,13 @@ def malformed_requests() -> list[Request]:
         requests.append(_post(_EXECUTIONS, {"entity": _ONE_TASK, "literals": {"x": literal}}))
     surrogate = b'{"entity": %s, "inputs": {"x": "\\ud800"}}' % json.dumps(_ONE_TASK).encode()
     requests.append(("POST", _EXECUTIONS, {"content": surrogate, "headers": _JSON}))
-    for labels in [{"k" * 64: "v"}, {"k": "v" * 257}, {f"k{i}": "v" for i in range(65)}]:
+    for labels in [
+        {"k" * 64: "v"},
+        {"k": "v" * 257},
+        {f"k{i}": "v" for i in range(65)},
+        {"team=ml": "v"},  # could never be filtered on: filters split KEY=VALUE at the first =
+        {"a key": "v"},
+    ]:
         requests.append(_post(_EXECUTIONS, {**launch, "labels": labels}))
     requests.append(("POST", _EXECUTIONS, {"content": _chunks(33 << 20), "headers": _JSON}))
     requests += _listing_requests()

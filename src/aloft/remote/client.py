@@ -104,6 +104,17 @@ class RemoteExecution:
         return failure_message(self.record, [node.record for node in self.nodes])
 
 
+API_PREFIX = "/api/v1"
+"""Where the server's REST API is, under its root URL."""
+
+
+def server_root(url: str) -> str:
+    """The server's root URL: ``url`` without a trailing slash, or without the API's own
+    path, which is the address a user may have copied (``http://host:8420/api/v1``)."""
+    root = url.rstrip("/")
+    return root.removesuffix(API_PREFIX) if root.endswith(API_PREFIX) else root
+
+
 class Remote:
     """A client of the aloft server at ``url`` (default: ``ALOFT_REMOTE``, the config
     file's ``[remote] url``, or a server on this machine), working in ``project`` and
@@ -117,7 +128,7 @@ class Remote:
         domain: str = "development",
         timeout: float = 30.0,
     ) -> None:
-        self.url = (url or remote_url() or DEFAULT_URL).rstrip("/")
+        self.url = server_root(url or remote_url() or DEFAULT_URL)
         self.project = project
         self.domain = domain
         self.timeout = timeout
@@ -465,7 +476,7 @@ class Remote:
     ) -> httpx.Response:
         for attempt in range(CONNECT_RETRIES + 1):
             try:
-                response = self._http.request(method, f"/api/v1{path}", **kwargs)
+                response = self._http.request(method, f"{API_PREFIX}{path}", **kwargs)
                 break
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 if attempt == CONNECT_RETRIES:

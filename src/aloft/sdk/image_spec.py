@@ -2,7 +2,8 @@
 
 aloft runs tasks in the worker's own Python environment and builds no images yet: an
 ``ImageSpec`` given as ``container_image`` is checked when it is made, named (``image_name()``
-with a tag digested from its fields, as flytekit names it) and recorded in the task's IR, so
+is ``registry/name:tag`` as in flytekit, the tag a digest of the fields computed aloft's own
+way, so it differs from the tag flytekit gives the same spec) and recorded in the task's IR, so
 a later builder or a cluster can use it. ``is_container()`` is true, as it is in flytekit
 everywhere but inside a container built from another spec: a task's code always runs in the
 environment it was written for.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from aloft.errors import InputError
 from aloft.ir import ResourceType
@@ -15,7 +15,20 @@ MAX_LABEL_KEY = 63
 MAX_LABEL_VALUE = 256
 MAX_LABELS = 64
 
-LabelKey = Annotated[str, StringConstraints(min_length=1, max_length=MAX_LABEL_KEY)]
+
+def _label_key(key: str) -> str:
+    """A label key has no '=' (a listing is filtered by ``KEY=VALUE``, split at the first
+    '=') and no white space."""
+    if "=" in key or any(c.isspace() for c in key):
+        raise ValueError(f"label key {key[:80]!r} has '=' or white space, which keys cannot have")
+    return key
+
+
+LabelKey = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MAX_LABEL_KEY),
+    AfterValidator(_label_key),
+]
 Labels = Annotated[
     dict[LabelKey, Annotated[str, StringConstraints(max_length=MAX_LABEL_VALUE)]],
     Field(max_length=MAX_LABELS),
