@@ -6,18 +6,22 @@ import difflib
 from collections.abc import Iterable
 from typing import Any
 
+from aloft.compiler import Location
 from aloft.errors import DecoratorError
 from aloft.sdk.location import caller_location
 
 
-def reject_unknown(what: str, given: dict[str, Any], known: Iterable[str]) -> None:
+def reject_unknown(
+    what: str, given: dict[str, Any], known: Iterable[str], where: Location | None = None
+) -> None:
     """Raise naming the first argument of ``given`` (if any), and the user's line that gave
-    it: none of them is known."""
+    it (``where``, by default the caller's line): none of them is known."""
     if not given:
         return
     name = next(iter(given))
     raise DecoratorError(
-        f"{caller_location()}: {what} got an unknown argument {name!r}{suggest(name, known)}"
+        f"{where or caller_location()}: {what} got an unknown argument {name!r}"
+        f"{suggest(name, known)}"
     )
 
 

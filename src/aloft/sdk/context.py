@@ -44,6 +44,24 @@ class ExecutionParameters:
         enable_deck: whether the task writes a deck file (``@task(enable_deck=True)``).
     """
 
+    __slots__ = (
+        "_attrs",
+        "_checkpoint",
+        "_default_deck",
+        "_secrets",
+        "_working_dir",
+        "attempt",
+        "decks",
+        "enable_deck",
+        "execution_date",
+        "execution_id",
+        "node",
+        "output_metadata_prefix",
+        "publish_decks",
+        "raw_output_prefix",
+        "task_id",
+    )
+
     logging = _logger
 
     def __init__(

@@ -118,7 +118,8 @@ class PythonTask(Entity, Generic[T]):
                 f"{what}: task_type must be a non-empty string other than "
                 f"{', '.join(map(repr, _RESERVED_TYPES))}, got {task_type!r}"
             )
-        reject_unknown(what, {k: v for k, v in kwargs.items() if k not in SETTINGS}, SETTINGS)
+        unknown = {k: v for k, v in kwargs.items() if k not in SETTINGS}
+        reject_unknown(f"task {name!r}", unknown, SETTINGS, where)
         if interface is None:
             interface = Interface(inputs={}, defaults={}, outputs={})
         if not isinstance(interface, Interface):

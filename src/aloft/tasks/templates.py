@@ -46,7 +46,7 @@ def check_template(
                     f"{suggest(name, known)} (its {root}: {listed})"
                 )
         elif root == "ctx":
-            if not hasattr(ExecutionParameters, name):
+            if name.startswith("_") or not hasattr(ExecutionParameters, name):
                 raise TemplateError(
                     f"the {what} refers to {{{field}}}, but the task context has no {name!r}"
                 )

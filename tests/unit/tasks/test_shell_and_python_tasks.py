@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import importlib
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -67,7 +68,7 @@ def test_a_python_task_subclass_runs_and_records_its_metadata() -> None:
 def test_python_task_definitions_are_checked_where_they_are_written() -> None:
     with pytest.raises(DecoratorError, match=rf"{HERE}:\d+: a task needs a name"):
         Double(name="")
-    with pytest.raises(DecoratorError, match=rf"{HERE}:\d+: task 'd' got an unknown argument"):
+    with pytest.raises(DecoratorError, match=rf"^\S*{HERE}:\d+: task 'd' got an unknown argument"):
         Double(name="d", retries=3)
     with pytest.raises(DecoratorError, match="metadata must be a TaskMetadata"):
         Double(name="d", metadata={"retries": 1})
@@ -107,6 +108,14 @@ def test_a_task_held_by_no_module_level_name_cannot_be_compiled_outside_tests() 
 
 def test_a_shell_task_fills_in_its_inputs_and_returns_its_output_file() -> None:
     assert types.greet_wf(who="ada", times=2) == "hello ada x2"
+
+
+def test_a_script_reads_the_task_context(capfd: pytest.CaptureFixture[str]) -> None:
+    report = ShellTask(
+        name="report", script="echo attempt={ctx.attempt} of {ctx.execution_id.name}"
+    )
+    report()
+    assert re.search(r"attempt=0 of local-\w+", capfd.readouterr().out)
 
 
 def test_a_failing_script_reports_its_exit_code_and_stderr_tail_after_its_retries() -> None:
