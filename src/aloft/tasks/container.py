@@ -17,25 +17,20 @@ from __future__ import annotations
 import enum
 import json
 import os
-import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 from aloft.errors import DecoratorError, TypeTransformerError, UserError
-from aloft.sdk.arguments import suggest
 from aloft.sdk.context import current_context
 from aloft.sdk.interface import Interface, declared_types
 from aloft.sdk.python_task import PythonTask
 from aloft.tasks.container_engine import find_engine
-from aloft.tasks.shell import describe_exit
+from aloft.tasks.input_fields import check_input_fields, fill_input_fields
+from aloft.tasks.processes import run_command
 from aloft.types import parse_cli_value
 from aloft.types.blob_paths import BlobPath
 from aloft.types.directories import FlyteDirectory
 from aloft.types.files import FlyteFile
-
-_INPUT = re.compile(r"\{\{\s*\.inputs\.(\w+)\s*\}\}")
 
 
 class ContainerTask(PythonTask[None]):
@@ -169,15 +164,9 @@ class ContainerTask(PythonTask[None]):
             command += ["-e", f"{key}={value}"]
         command.append(self._image)
         command += [self._render(part, kwargs) for part in [*self._command, *self._arguments]]
-        sys.stdout.flush()
-        finished = subprocess.run(
-            command, stdout=None, stderr=subprocess.PIPE, text=True, errors="replace", check=False
-        )
-        if finished.stderr:
-            sys.stderr.write(finished.stderr)
+        finished = run_command(command)
         if finished.returncode != 0:
-            how = describe_exit(finished.returncode, finished.stderr)
-            raise UserError(f"ContainerTask {self.name}: the container {how}")
+            raise UserError(f"ContainerTask {self.name}: the container {finished.describe()}")
         declared = self.python_interface.outputs
         values = [self._output(outputs, name, t) for name, t in declared.items()]
         if not values:
@@ -185,13 +174,12 @@ class ContainerTask(PythonTask[None]):
         return values[0] if len(values) == 1 else tuple(values)
 
     def _render(self, part: str, values: dict[str, Any]) -> str:
-        def value(match: re.Match[str]) -> str:
-            found = values[match.group(1)]
-            if isinstance(found, BlobPath):
-                return f"{self._input_data_dir}/{match.group(1)}"
-            return str(found).lower() if isinstance(found, bool) else str(found)
+        def show(name: str, value: Any) -> str:
+            if isinstance(value, BlobPath):
+                return f"{self._input_data_dir}/{name}"
+            return str(value).lower() if isinstance(value, bool) else str(value)
 
-        return _INPUT.sub(value, part)
+        return fill_input_fields(part, values, show)
 
     def _output(self, folder: Path, name: str, py_type: Any) -> Any:
         path = folder / name
@@ -243,12 +231,6 @@ class ContainerTask(PythonTask[None]):
         return os.path.normpath(value)
 
     def _check_fields(self) -> None:
-        inputs = self.python_interface.inputs
-        for part in [*self._command, *self._arguments]:
-            for name in _INPUT.findall(part):
-                if name not in inputs:
-                    raise DecoratorError(
-                        f"{self.what}: {part!r} names {{{{.inputs.{name}}}}}, but there is no "
-                        f"input {name!r}{suggest(name, inputs)} (its inputs: "
-                        f"{', '.join(inputs) or 'none'})"
-                    )
+        check_input_fields(
+            [*self._command, *self._arguments], self.python_interface.inputs, self.what, repr
+        )

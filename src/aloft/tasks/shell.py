@@ -12,9 +12,6 @@ recoverable, so ``retries`` apply.
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,14 +22,12 @@ from aloft.sdk.context import current_context
 from aloft.sdk.interface import Interface, declared_types
 from aloft.sdk.location import caller_location, find_local_file
 from aloft.sdk.python_task import PythonInstanceTask
+from aloft.tasks.processes import run_command
 from aloft.tasks.templates import TemplateError, check_template, render
 from aloft.types.directories import FlyteDirectory
 from aloft.types.files import FlyteFile
 
 T = TypeVar("T")
-
-STDERR_TAIL_LINES = 20
-"""How many of a failed script's last stderr lines its error shows."""
 
 
 @dataclass
@@ -144,27 +139,12 @@ class ShellTask(PythonInstanceTask[T]):
         return values[0] if len(values) == 1 else tuple(values)
 
     def _run(self, script: str, workdir: Path) -> None:
-        sys.stdout.flush()
         try:
-            finished = subprocess.run(
-                script,
-                shell=True,
-                executable=self._shell,
-                cwd=workdir,
-                stdout=None,
-                stderr=subprocess.PIPE,
-                text=True,
-                errors="replace",
-                check=False,
-            )
+            finished = run_command(script, shell=self._shell, cwd=workdir)
         except FileNotFoundError:
             raise UserError(f"ShellTask {self.name}: no shell at {self._shell}") from None
-        if finished.stderr:
-            sys.stderr.write(finished.stderr)
-            sys.stderr.flush()
         if finished.returncode != 0:
-            how = describe_exit(finished.returncode, finished.stderr)
-            raise ShellScriptError(f"ShellTask {self.name}: the script {how}")
+            raise ShellScriptError(f"ShellTask {self.name}: the script {finished.describe()}")
 
     def _output(self, loc: OutputLocation, path: str) -> Any:
         is_file = issubclass(loc.var_type, FlyteFile)
@@ -224,14 +204,6 @@ class ShellTask(PythonInstanceTask[T]):
                 check_template(os.fspath(loc.location), inputs, (), f"location of {loc.var!r}")
         except TemplateError as exc:
             raise DecoratorError(f"{self.what}: {exc}") from None
-
-
-def describe_exit(code: int, stderr: str) -> str:
-    """``exited with code 3; stderr ends with: ...``: how a process failed, with the last
-    ``STDERR_TAIL_LINES`` lines it wrote to stderr."""
-    how = f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited with code {code}"
-    tail = stderr.strip().splitlines()[-STDERR_TAIL_LINES:]
-    return how + ("; stderr ends with:\n" + "\n".join(tail) if tail else " (no stderr)")
 
 
 def _locations(output_locs: Any) -> list[OutputLocation]:

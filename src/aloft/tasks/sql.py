@@ -8,17 +8,14 @@ field is replaced by the input's ``str`` (quote strings in the template). Subcla
 
 from __future__ import annotations
 
-import re
 from typing import Any, TypeVar
 
 from aloft.errors import DecoratorError, UserError
-from aloft.sdk.arguments import suggest
 from aloft.sdk.interface import Interface, declared_types
 from aloft.sdk.python_task import PythonTask
+from aloft.tasks.input_fields import INPUT_FIELD, check_input_fields, fill_input_fields
 
 T = TypeVar("T")
-
-_INPUT = re.compile(r"\{\{\s*\.inputs\.(\w+)\s*\}\}", re.IGNORECASE)
 
 
 class SQLTask(PythonTask[T]):
@@ -86,32 +83,19 @@ class SQLTask(PythonTask[T]):
     def interpolate_query(cls, query_template: str, **kwargs: Any) -> str:
         """``query_template`` with each ``{{ .inputs.NAME }}`` replaced by ``str`` of its
         value; a name without a value, or a value without a field, is a ``ValueError``."""
-        used = set()
-
-        def value(match: re.Match[str]) -> str:
-            name = match.group(1)
-            if name not in kwargs:
-                raise ValueError(f"the query names {{{{ .inputs.{name} }}}}, which is not given")
-            used.add(name)
-            return str(kwargs[name])
-
-        query = _INPUT.sub(value, query_template)
+        used = {match.group(1) for match in INPUT_FIELD.finditer(query_template)}
+        missing = sorted(used - set(kwargs))
+        if missing:
+            raise ValueError(f"the query names {{{{ .inputs.{missing[0]} }}}}, which is not given")
         unused = sorted(set(kwargs) - used)
         if unused:
             raise ValueError(f"inputs {', '.join(unused)} appear nowhere in the query template")
-        return query
+        return fill_input_fields(query_template, kwargs, lambda _name, value: str(value))
 
     def _check_query(self) -> None:
         inputs = self.python_interface.inputs
-        named = _INPUT.findall(self._query_template)
-        for name in named:
-            if name not in inputs:
-                raise DecoratorError(
-                    f"{self.what}: the query names {{{{ .inputs.{name} }}}}, but there is no "
-                    f"input {name!r}{suggest(name, inputs)} (its inputs: "
-                    f"{', '.join(inputs) or 'none'})"
-                )
-        unused = [name for name in inputs if name not in named]
+        used = check_input_fields([self._query_template], inputs, self.what, lambda _: "the query")
+        unused = [name for name in inputs if name not in used]
         if unused:
             raise DecoratorError(
                 f"{self.what}: input {unused[0]!r} appears nowhere in the query; name it as "

@@ -32,6 +32,7 @@ from aloft.errors import DecoratorError, ExecutionFailedError
 from aloft.extend import Interface as FlytekitInterface
 from aloft.sdk.interface import Interface
 from aloft.sdk.location import Site
+from aloft.tasks.processes import run_command
 
 ROOT = Path(__file__).resolve().parents[3]
 if str(ROOT) not in sys.path:
@@ -222,3 +223,15 @@ def test_output_locs_given_one_location_not_in_a_list_is_named() -> None:
     location = OutputLocation("o", FlyteFile, "o.txt")
     with pytest.raises(DecoratorError, match=rf"{HERE}:\d+: output_locs must be a list of "):
         ShellTask(name="bad", script="x", output_locs=location)  # type: ignore[arg-type]
+
+
+def test_a_commands_stderr_is_passed_on_as_it_comes_and_its_tail_kept(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    script = "for i in $(seq 1 25); do echo line $i >&2; done; echo done; exit 4"
+    finished = run_command(script, shell="/bin/sh")
+    out, err = capfd.readouterr()
+    assert out == "done\n" and err.count("line") == 25
+    assert finished.returncode == 4
+    assert finished.stderr_tail == tuple(f"line {i}" for i in range(6, 26))
+    assert finished.describe().startswith("exited with code 4; stderr ends with:\nline 6\n")
