@@ -25,7 +25,7 @@ class DynamicWorkflowTask(PythonFunctionTask):
 
     def __init__(self, task_function: Callable[..., Any], **settings: Any) -> None:
         super().__init__(task_function, **settings)
-        self.template = structs.replace(self.template, type=DYNAMIC_TASK_TYPE)
+        self._template = structs.replace(self._template, type=DYNAMIC_TASK_TYPE)
 
     def compile_dynamic(self, workflow_name: str, **kwargs: Any) -> WorkflowClosure:
         """Run the body on ``kwargs`` (Python values), tracing its calls, and compile them

@@ -45,7 +45,7 @@ class EagerWorkflowTask(PythonFunctionTask):
                 f"and {getattr(task_function, '__qualname__', task_function)!r} is not one"
             )
         super().__init__(task_function, **settings)
-        self.template = structs.replace(self.template, type=EAGER_TASK_TYPE)
+        self._template = structs.replace(self._template, type=EAGER_TASK_TYPE)
 
     def run_round(
         self, journal: Mapping[str, CallOutcome], workflow_name: str, **kwargs: Any

@@ -13,9 +13,15 @@ import typing
 from abc import ABC, abstractmethod
 from typing import Any
 
-from aloft.compiler import Constant, NodeRunnable, TracedBinding, TracedNode
+from aloft.compiler import (
+    Constant,
+    NodeRunnable,
+    TracedBinding,
+    TracedNode,
+    compile_task_as_workflow,
+)
 from aloft.errors import CompileError, InputError, TypeTransformerError
-from aloft.ir import Identifier, LaunchPlanSpec, TypedInterface, WorkflowClosure
+from aloft.ir import Identifier, LaunchPlanSpec, TaskTemplate, TypedInterface, WorkflowClosure
 from aloft.sdk.arguments import suggest
 from aloft.sdk.eager_controller import active_controller
 from aloft.sdk.interface import Interface
@@ -179,3 +185,27 @@ def _argument(py_type: Any, origin: type, index: int, where: str) -> Any:
         if typing.get_origin(candidate) is origin:
             return typing.get_args(candidate)[index]
     raise CompileError(f"{where}: expected {py_type}, found a {origin.__name__}")
+
+
+class TaskEntity(Entity):
+    """An entity that is one task (``template``): alone it runs as a workflow of that one
+    task, and a node calling it runs the task."""
+
+    _closure: WorkflowClosure | None = None
+
+    @property
+    @abstractmethod
+    def template(self) -> TaskTemplate:
+        """The compiled task."""
+
+    @property
+    def closure(self) -> WorkflowClosure:
+        if self._closure is None:
+            self._closure = compile_task_as_workflow(self.template)
+        return self._closure
+
+    def node_target(self) -> TaskTemplate:
+        return self.template
+
+    def task_objects(self) -> dict[Identifier, Any]:
+        return {self.template.id: self}

@@ -35,7 +35,6 @@ from typing import Any, Generic, TypeVar
 
 import msgspec
 
-from aloft.compiler import compile_task_as_workflow
 from aloft.errors import DecoratorError
 from aloft.ir import (
     DYNAMIC_TASK_TYPE,
@@ -45,10 +44,9 @@ from aloft.ir import (
     Identifier,
     ResourceType,
     TaskTemplate,
-    WorkflowClosure,
 )
 from aloft.sdk.arguments import reject_unknown
-from aloft.sdk.entity import Entity
+from aloft.sdk.entity import TaskEntity
 from aloft.sdk.interface import Interface, typed_interface
 from aloft.sdk.location import Site, instantiation_site
 from aloft.sdk.task_metadata import TaskMetadata
@@ -79,7 +77,7 @@ and container-task settings)."""
 _RESERVED_TYPES = (DYNAMIC_TASK_TYPE, EAGER_TASK_TYPE, REFERENCE_TASK_TYPE)
 
 
-class PythonTask(Entity, Generic[T]):
+class PythonTask(TaskEntity, Generic[T]):
     """A task defined by a class: ``execute(**kwargs)`` runs it on decoded inputs.
 
     Args:
@@ -148,7 +146,6 @@ class PythonTask(Entity, Generic[T]):
             },
         )
         self.environment = self._unbound.environment
-        self._closure: WorkflowClosure | None = None
 
     @property
     def task_type(self) -> str:
@@ -186,18 +183,6 @@ class PythonTask(Entity, Generic[T]):
         if custom is not None:
             config["custom"] = json.dumps(custom, sort_keys=True, default=str)
         return msgspec.structs.replace(self._unbound, code=self._code_reference(), config=config)
-
-    @property
-    def closure(self) -> WorkflowClosure:
-        if self._closure is None:
-            self._closure = compile_task_as_workflow(self.template)
-        return self._closure
-
-    def node_target(self) -> TaskTemplate:
-        return self.template
-
-    def task_objects(self) -> dict[Identifier, Any]:
-        return {self._id: self}
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"

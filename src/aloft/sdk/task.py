@@ -11,7 +11,6 @@ import os
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, overload
 
-from aloft.compiler import compile_task_as_workflow
 from aloft.errors import CompileError, DecoratorError
 from aloft.ir import (
     CodeReference,
@@ -19,11 +18,10 @@ from aloft.ir import (
     ResourceType,
     TaskMetadata,
     TaskTemplate,
-    WorkflowClosure,
 )
 from aloft.sdk.arguments import reject_unknown
 from aloft.sdk.eager_controller import active_controller
-from aloft.sdk.entity import Entity
+from aloft.sdk.entity import TaskEntity
 from aloft.sdk.function_checks import check_is_function, check_task_function
 from aloft.sdk.interface import Interface, interface_of, typed_interface
 from aloft.sdk.location import caller_location, function_location, module_of
@@ -68,7 +66,7 @@ TASK_ARGUMENTS = (
 )
 
 
-class PythonFunctionTask(Entity):
+class PythonFunctionTask(TaskEntity):
     """A task whose body is a Python function. Create it with ``@task``."""
 
     def __init__(self, task_function: Callable[..., Any], **settings: Any) -> None:
@@ -85,20 +83,12 @@ class PythonFunctionTask(Entity):
         self.python_interface = interface_of(task_function, what)
         check_task_function(task_function, what, streams=_streams(self.python_interface))
         self.interface = typed_interface(self.python_interface, what)
-        self.template = _template(self, settings, what)
-        self._closure: WorkflowClosure | None = None
+        self._template = _template(self, settings, what)
 
     @property
-    def closure(self) -> WorkflowClosure:
-        if self._closure is None:
-            self._closure = compile_task_as_workflow(self.template)
-        return self._closure
-
-    def node_target(self) -> TaskTemplate:
-        return self.template
-
-    def task_objects(self) -> dict[Identifier, Any]:
-        return {self.template.id: self}
+    def template(self) -> TaskTemplate:
+        """The compiled task."""
+        return self._template
 
     @functools.cached_property
     def is_async(self) -> bool:
