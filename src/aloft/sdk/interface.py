@@ -55,7 +55,7 @@ def declared_types(value: Any, name: str) -> dict[str, Any]:
 
 def interface_of(fn: Callable[..., Any], what: str) -> Interface:
     """Read ``fn``'s signature; ``what`` (``task t``) names it in errors."""
-    hints = _type_hints(fn, what)
+    hints = type_hints(fn, what)
     inputs: dict[str, Any] = {}
     defaults: dict[str, Any] = {}
     for name, parameter in inspect.signature(fn).parameters.items():
@@ -70,8 +70,9 @@ def interface_of(fn: Callable[..., Any], what: str) -> Interface:
     return Interface(inputs=inputs, defaults=defaults, outputs=outputs, output_tuple=output_tuple)
 
 
-def _type_hints(fn: Callable[..., Any], what: str) -> dict[str, Any]:
-    """``fn``'s resolved annotations; a return annotation written as a tuple of types
+def type_hints(fn: Callable[..., Any], what: str) -> dict[str, Any]:
+    """``fn``'s resolved annotations, a ``DecoratorError`` naming ``what`` if they cannot be
+    resolved; a return annotation written as a tuple of types
     (``-> (float, float)``, which ``typing`` refuses) is read as ``tuple[float, float]``."""
     annotations = dict(getattr(fn, "__annotations__", {}))
     namespace = getattr(inspect.unwrap(fn), "__globals__", {})

@@ -18,7 +18,8 @@ from abc import abstractmethod
 from typing import Any
 
 from aloft.errors import DecoratorError, FlyteRecoverableException
-from aloft.sdk.interface import Interface
+from aloft.sdk.interface import Interface, type_hints
+from aloft.sdk.location import caller_location
 from aloft.sdk.python_task import PythonTask
 from aloft.storage import store_for
 
@@ -52,11 +53,12 @@ class BaseSensor(PythonTask[Any]):
         task_type: str = "sensor",
         **kwargs: Any,
     ) -> None:
+        where = f"{caller_location()}: sensor {name!r}"
         super().__init__(
             task_type=task_type,
             name=name,
             task_config=sensor_config,
-            interface=self._poke_interface(),
+            interface=self._poke_interface(where),
             **kwargs,
         )
         self._timeout = self._timeout_of(timeout)
@@ -102,16 +104,15 @@ class BaseSensor(PythonTask[Any]):
             time.sleep(pause)
             interval = min(interval * 2, MAX_INTERVAL)
 
-    def _poke_interface(self) -> Interface:
+    def _poke_interface(self, what: str) -> Interface:
         """The sensor's inputs: the parameters of ``poke``, each of which must be annotated."""
-        hints = typing.get_type_hints(self.poke, include_extras=True)
+        hints = type_hints(self.poke, what)
         inputs = {}
         for name, parameter in inspect.signature(self.poke).parameters.items():
             if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
                 continue
             if name not in hints:
-                where = f"{type(self).__qualname__}.poke"
-                raise DecoratorError(f"{where}: parameter {name!r} has no type annotation")
+                raise DecoratorError(f"{what}: poke's parameter {name!r} has no type annotation")
             inputs[name] = hints[name]
         return Interface(inputs=inputs, defaults={}, outputs={})
 

@@ -247,6 +247,11 @@ class Untyped(BaseSensor):
         return True
 
 
+class Unresolvable(BaseSensor):
+    def poke(self, n: Nowhere) -> bool:  # type: ignore[name-defined, override]  # noqa: F821
+        return True
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [
@@ -257,10 +262,13 @@ class Untyped(BaseSensor):
             "either as timeout= or in TaskMetadata",
         ),
         (lambda: Untyped(name="u"), "parameter 'n' has no type annotation"),
+        (lambda: Unresolvable(name="u"), "cannot resolve its type annotations: .*Nowhere"),
     ],
 )
 def test_bad_sensors_are_refused_where_they_are_defined(make: Any, message: str) -> None:
-    with pytest.raises(DecoratorError, match=message):
+    with pytest.raises(
+        DecoratorError, match=rf"test_sql_container_sensor_tasks\.py:\d+: .*{message}"
+    ):
         make()
 
 
