@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from aloft.errors import UserError
-from aloft.storage import BlobStore, store_for
+from aloft.storage import store_for
+from aloft.types.blob_paths import is_remote
+from aloft.types.structured.blobs import normalise_uri
 
 if TYPE_CHECKING:
     from fsspec import AbstractFileSystem
@@ -92,8 +94,7 @@ class FileAccessProvider:
     @staticmethod
     def is_remote(path: str | os.PathLike[str]) -> bool:
         """Whether ``path`` is a URI of a protocol other than ``file``."""
-        text = os.fspath(path)
-        return "://" in text and not text.startswith("file://")
+        return is_remote(os.fspath(path))
 
     @staticmethod
     def strip_file_header(path: str, trim_trailing_sep: bool = False) -> str:
@@ -165,7 +166,7 @@ class FileAccessProvider:
         """Whether anything is stored at ``path`` (a local path or a URI)."""
         uri = _uri(path)
         try:
-            return _store(uri).exists(uri)
+            return store_for(uri).exists(uri)
         except Exception as exc:
             raise FileAccessError(f"cannot tell whether {path} exists: {_why(exc)}") from exc
 
@@ -176,7 +177,7 @@ class FileAccessProvider:
         ``local_path``."""
         uri = _uri(remote_path)
         try:
-            store = _store(uri)
+            store = store_for(uri)
             if is_multipart:
                 store.download_directory(uri, local_path)
             else:
@@ -196,7 +197,7 @@ class FileAccessProvider:
         """Copy the local file (or, ``is_multipart``, folder) to ``remote_path``; returns it."""
         uri = _uri(remote_path)
         try:
-            store = _store(uri)
+            store = store_for(uri)
             if is_multipart:
                 digest = store.upload_directory(os.fspath(local_path), uri)
             else:
@@ -250,7 +251,7 @@ class FileAccessProvider:
         if isinstance(data, str):
             data = data.encode(encoding)
         uri = _uri(target)
-        self._uploaded[uri] = _store(uri).write_bytes(uri, bytes(data))
+        self._uploaded[uri] = store_for(uri).write_bytes(uri, bytes(data))
         return target
 
     def uploaded_hash(self, path: str) -> str | None:
@@ -258,16 +259,18 @@ class FileAccessProvider:
         return self._uploaded.get(_uri(path).rstrip("/"))
 
 
+def stored_hash(path: str) -> str:
+    """The store's fingerprint of the file or folder at ``path`` (a local path or a URI);
+    ``FileNotFoundError`` if nothing is stored there."""
+    uri = _uri(path)
+    store = store_for(uri)
+    if store.filesystem(uri).isdir(uri):
+        return store.fingerprint_directory(uri)
+    return store.fingerprint(uri)
+
+
 def _uri(path: str | os.PathLike[str]) -> str:
-    """A URI for ``path``: a local path becomes an absolute ``file://`` URI."""
-    text = os.fspath(path)
-    if "://" in text:
-        return text
-    return "file://" + os.path.abspath(text)
-
-
-def _store(uri: str) -> BlobStore:
-    return store_for(uri)
+    return normalise_uri(os.fspath(path))
 
 
 def _why(exc: BaseException) -> str:

@@ -13,6 +13,7 @@ from abc import abstractmethod
 from typing import Any
 
 from aloft.compat.context import FlyteContext, context_for
+from aloft.compat.file_access import stored_hash
 from aloft.compat.literal_types import StructuredDatasetType as ModelDatasetType
 from aloft.compat.literals import StructuredDataset as StoredDataset
 from aloft.compat.literals import StructuredDatasetMetadata
@@ -107,7 +108,12 @@ class _Encoder(aloft_handlers.StructuredDatasetEncoder):
         )
         digest = ctx.file_access.uploaded_hash(stored.uri)
         if digest is None:
-            digest = _fingerprint(context, stored.uri, self.who)
+            try:
+                digest = stored_hash(stored.uri)
+            except FileNotFoundError:
+                raise TypeTransformerError(
+                    f"{self.who} returned {stored.uri}, where nothing is stored"
+                ) from None
         return StructuredDatasetValue(uri=stored.uri, format=fmt or "parquet", hash=digest)
 
 
@@ -128,13 +134,3 @@ class _Decoder(aloft_handlers.StructuredDatasetDecoder):
         )
         wanted = StructuredDatasetMetadata(model_dataset_type(current_task_metadata))
         return self.user.decode(context_for(context), stored, wanted)
-
-
-def _fingerprint(context: DataContext, uri: str, who: str) -> str:
-    store = context.store
-    try:
-        if store.filesystem(uri).isdir(uri):
-            return store.fingerprint_directory(uri)
-        return store.fingerprint(uri)
-    except FileNotFoundError:
-        raise TypeTransformerError(f"{who} returned {uri}, where nothing is stored") from None

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 from aloft import ir
 from aloft.compat.context import FlyteContext, FlyteContextManager
+from aloft.compat.file_access import stored_hash
 from aloft.compat.literal_translation import from_model_literal, to_model_literal
 from aloft.compat.literal_types import LiteralType
 from aloft.compat.literals import Literal
@@ -30,7 +31,6 @@ from aloft.compat.type_transformer import TypeTransformer, TypeTransformerFailed
 from aloft.compat.type_translation import from_model_type, to_model_type
 from aloft.errors import TypeTransformerError
 from aloft.sdk.location import location
-from aloft.storage import store_for
 from aloft.types import TypeTransformer as AloftTransformer
 from aloft.types import literal_type_of, register_transformer, to_literal, to_python
 from aloft.types.hash_method import user_hash_in_force
@@ -219,12 +219,8 @@ def _hasher(ctx: FlyteContext, who: str) -> Callable[[str], str]:
             return uploaded
         if user_hash_in_force():
             return ""
-        full = uri if "://" in uri else f"file://{uri}"
-        store = store_for(full)
         try:
-            if store.filesystem(full).isdir(full):
-                return store.fingerprint_directory(full)
-            return store.fingerprint(full)
+            return stored_hash(uri)
         except FileNotFoundError:
             raise TypeTransformerError(f"{who}: nothing is stored at {uri}") from None
 

@@ -192,8 +192,10 @@ class BlobStore:
             fs.get_file(path, str(target))
 
     def exists(self, uri: str) -> bool:
-        """Whether anything is stored at ``uri``."""
-        return bool(self.filesystem(uri).exists(uri))
+        """Whether anything is stored at ``uri`` now (not in a cached listing)."""
+        fs = self.filesystem(uri)
+        fs.invalidate_cache(_strip_protocol(fs, uri))
+        return bool(fs.exists(uri))
 
     def fingerprint(self, uri: str) -> str:
         """A hash of ``uri`` and what the store says of it (etag, size, modification time):

@@ -22,6 +22,7 @@ from aloft.sdk.interface import Interface, type_hints
 from aloft.sdk.location import caller_location
 from aloft.sdk.python_task import PythonTask
 from aloft.storage import store_for
+from aloft.types.structured.blobs import normalise_uri
 
 MIN_INTERVAL = 0.05
 """Seconds before the second poke."""
@@ -152,11 +153,8 @@ class FileSensor(BaseSensor):
     # Each sensor's poke declares its own inputs, as flytekit's do: not a Liskov override.
     def poke(self, path: str) -> bool:  # type: ignore[override]
         """Whether anything is stored at ``path`` now (never a cached listing)."""
-        uri = path if "://" in path else f"file://{path}"
-        filesystem = store_for(uri).filesystem(uri)
-        stripped = filesystem._strip_protocol(uri)
-        filesystem.invalidate_cache(stripped)
-        return bool(filesystem.exists(stripped))
+        uri = normalise_uri(path)
+        return store_for(uri).exists(uri)
 
     def describe(self, **kwargs: Any) -> str:
         return f"a file at {kwargs.get('path')}"
