@@ -15,6 +15,7 @@ parts of its value with them, as flytekit's do.
 from __future__ import annotations
 
 import datetime
+import functools
 import inspect
 import threading
 import typing
@@ -150,7 +151,12 @@ class _Adapter(AloftTransformer[Any]):
         self.transformer = transformer
         self.types = types
         self.name = transformer.name
-        self.who = f"transformer {transformer.name!r} ({_defined_at(transformer)})"
+
+    @functools.cached_property
+    def who(self) -> str:
+        """The transformer and where its class is written, for messages (reading the source
+        to find the line costs milliseconds: only a message pays for it)."""
+        return f"transformer {self.transformer.name!r} ({_defined_at(self.transformer)})"
 
     def handles(self, py_type: Any) -> bool:
         return any(_owns(t, py_type) for t in self.types)
@@ -163,7 +169,7 @@ class _Adapter(AloftTransformer[Any]):
             raise TypeTransformerError(f"{self.who}: get_literal_type returned {exc}") from None
 
     def to_literal(self, value: Any, py_type: Any) -> ir.Literal:
-        expected = self.literal_type(py_type)
+        expected = literal_type_of(py_type)  # the engine's cache: get_literal_type ran once
         ctx = FlyteContextManager.current_context()
         if self.transformer.type_assertions_enabled:
             self._call("assert_type", self.transformer.assert_type, py_type, value)
