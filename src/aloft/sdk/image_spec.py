@@ -19,7 +19,6 @@ import json
 import re
 import sys
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -182,6 +181,8 @@ class ImageSpec:
     def from_env(cls, *, pinned_packages: list[str] | None = None, **kwargs: Any) -> ImageSpec:
         """A spec with this interpreter's Python version and ``pinned_packages`` at the
         versions installed here."""
+        from importlib import metadata  # slow to import (about 10 ms): only this needs it
+
         pinned = []
         for package in pinned_packages or []:
             try:
