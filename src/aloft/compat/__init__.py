@@ -14,5 +14,6 @@ flytekit's extension API run unchanged, translating at the edge:
 - :mod:`.structured`: ``StructuredDatasetEncoder``/``Decoder`` with flytekit's signatures;
 - :mod:`.interface`: ``Interface(inputs=..., outputs=...)`` for ``PythonTask`` subclasses.
 
-Modules named as flytekit's (``from aloft.compat import literals``) so imports map one to one.
+Users import these names from ``aloft`` (and ``aloft.extend``), as they import them from
+``flytekit`` and ``flytekit.extend``; the modules here are not named as flytekit's.
 """

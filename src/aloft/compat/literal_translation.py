@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -316,8 +315,6 @@ def _describe(model: Literal) -> str:
 
 
 def _short(value: Any) -> str:
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 

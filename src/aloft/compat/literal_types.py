@@ -3,7 +3,7 @@
 ``EnumType``, built with the same constructors and read with the same attributes.
 
 They exist so that a type transformer written for flytekit runs unchanged;
-:mod:`aloft.compat.translate` turns them into aloft's own literal types and back.
+:mod:`aloft.compat.type_translation` turns them into aloft's own literal types and back.
 """
 
 from __future__ import annotations

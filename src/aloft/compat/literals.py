@@ -4,7 +4,7 @@
 constructors and attributes.
 
 A value exists in this form only while a transformer written for flytekit handles it;
-:mod:`aloft.compat.translate` turns it into aloft's own literals and back.
+:mod:`aloft.compat.literal_translation` turns it into aloft's own literals and back.
 """
 
 from __future__ import annotations
