@@ -177,6 +177,16 @@ def test_hard_exit_is_the_tasks_retryable_failure_and_a_new_worker_takes_over(
     assert after.worker != exited.worker
 
 
+def test_a_dead_workers_log_is_stored_with_its_secrets_redacted(
+    make_pool: MakePool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("_FSEC_VAULT_TOKEN", "s3cr3t-value")  # the workers' environment
+    pool = make_pool(1)
+    died = run_one(pool, tasks.leak_then_exit, tmp_path, code=3)
+    assert died.error is not None and "exited with code 3" in died.error.message
+    assert read(died.log_uri) == b"token is [redacted]\n"
+
+
 def test_segfault_is_the_tasks_retryable_failure_naming_the_signal(
     make_pool: MakePool, tmp_path: Path
 ) -> None:

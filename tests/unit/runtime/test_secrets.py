@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from aloft import Secret, SecretsManager, current_context, task, workflow
+from aloft import Deck, Secret, SecretsManager, current_context, task, workflow
 from aloft.errors import DecoratorError
 from aloft.runner import execute
 from aloft.sdk.secrets import SecretNotFoundError
-from aloft.storage import ConfigError, SecretsConfig, secrets_config
+from aloft.storage import ConfigError, SecretsConfig, secrets_config, store_for
 
 
 @pytest.fixture
@@ -50,6 +50,13 @@ def from_env_var() -> str:
 @task(secret_requests=[Secret(group="db", key="password")])
 def leaks() -> str:
     raise ValueError(f"could not log in with {current_context().secrets.get('db', 'password')}")
+
+
+@task(secret_requests=[Secret(group="db", key="password")], enable_deck=True)
+def shows_it() -> str:
+    password = current_context().secrets.get("db", "password")
+    Deck("Connection", f"<p>connected with {password}</p>")
+    return "ok"
 
 
 @task(secret_requests=[Secret(group="db", key="missing")])
@@ -95,6 +102,14 @@ def test_a_secrets_value_never_reaches_the_stored_error(secrets_dir: Path) -> No
     assert "could not log in with [redacted]" in message and "from-a-file" not in message
     node = execution.node("n0")
     assert node.error is not None and "from-a-file" not in node.error.traceback
+
+
+def test_a_secrets_value_never_reaches_the_deck(secrets_dir: Path) -> None:
+    execution = execute(shows_it, {})
+    assert execution.succeeded, execution.error_message()
+    [uri] = execution.decks.values()
+    page = store_for(uri).read_bytes(uri).decode()
+    assert "connected with [redacted]" in page and "from-a-file" not in page
 
 
 def test_mount_requirements_limit_where_a_secret_is_looked_for(
