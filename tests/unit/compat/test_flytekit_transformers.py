@@ -32,6 +32,8 @@ from aloft.compat.literals import LiteralMap
 from aloft.errors import ExecutionFailedError
 from aloft.ir import BlobDimensionality
 from aloft.ir import BlobType as IRBlobType
+from aloft.runner import execute
+from aloft.storage import BlobStore, DataContext, data_context
 
 ROOT = Path(__file__).resolve().parents[3]
 if str(ROOT) not in sys.path:
@@ -216,6 +218,21 @@ def test_a_second_transformer_class_for_a_registered_type_is_refused() -> None:
         TypeEngine.register(Another())
     with pytest.raises(TypeError, match="takes a TypeTransformer"):
         TypeEngine.register(object())  # type: ignore[arg-type]
+
+
+@task
+def uploads_then_fails() -> int:
+    access = FlyteContextManager.current_context().file_access
+    access.put_raw_data(b"half of a result", file_name="part.bin")
+    raise ValueError("the rest never came")
+
+
+def test_what_a_failed_attempt_uploaded_through_file_access_is_removed(tmp_path: Path) -> None:
+    store = BlobStore(str(tmp_path / "store"))
+    with data_context(DataContext(store, store.uri("raw"), 1 << 20)):
+        failed = execute(uploads_then_fails, {})
+    assert "the rest never came" in failed.error_message()
+    assert [p for p in (tmp_path / "store").rglob("*") if p.is_file()] == []
 
 
 def test_file_access_copies_files_and_folders_and_knows_what_it_uploaded(tmp_path: Path) -> None:
