@@ -126,14 +126,13 @@ class ImageSpec:
         if self._requirements_file:
             content = Path(self._requirements_file).read_bytes()
             fields["requirements"] = hashlib.sha256(content).hexdigest()
-        text = json.dumps(fields, sort_keys=True, default=str)
-        spec_hash = hashlib.sha256(text.encode()).hexdigest()[:22]
+        spec_hash = _digest(fields)
         return self.tag_format.format(spec_hash=spec_hash) if self.tag_format else spec_hash
 
     @property
     def id(self) -> str:
         """A digest of the whole spec, telling two specs apart."""
-        return hashlib.sha256(json.dumps(self.to_dict(), sort_keys=True).encode()).hexdigest()[:22]
+        return _digest(self.to_dict())
 
     def image_name(self) -> str:
         """The full image name with its tag: ``registry/name:tag``."""
@@ -278,3 +277,9 @@ def image_of(value: Any, what: str) -> tuple[str, dict[str, Any] | None]:
             f"{what}: container_image must be an image name or an ImageSpec, got {value!r}"
         )
     return value, None
+
+
+def _digest(fields: dict[str, Any]) -> str:
+    """A short digest of a spec's fields (values that are not JSON, such as paths, as text)."""
+    text = json.dumps(fields, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:22]

@@ -63,6 +63,11 @@ def test_a_task_runs_here_whatever_its_image() -> None:
     assert train(x=1) == 2
 
 
+def test_a_spec_with_paths_among_its_options_has_a_tag_and_an_id() -> None:
+    spec = base.with_builder_options({"context": Path("build")})
+    assert spec.tag != base.tag and spec.id != base.id
+
+
 def test_tag_format_and_from_env() -> None:
     dev = ImageSpec(name="app", tag_format="{spec_hash}-dev")
     assert dev.tag.endswith("-dev")
