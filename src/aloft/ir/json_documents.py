@@ -28,6 +28,24 @@ class JsonDocumentError(ValueError):
     """A value is not a JSON document; the message says where in it (``key 'a' item 2: ...``)."""
 
 
+class _Misfit(Exception):
+    """A part that is not JSON, raised from deep in a document: the steps to it are added
+    as it rises, so a document that fits builds no location text at all."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.steps: list[str] = []
+
+    def at(self, step: str) -> _Misfit:
+        self.steps.append(step)
+        return self
+
+    def message(self, where: str) -> str:
+        place = " ".join([where, *reversed(self.steps)]).strip()
+        return _at(place, self.problem)
+
+
 def json_literal(value: Any, where: str = "") -> Literal:
     """The literal of a JSON value: None, a bool, an int (64-bit), a float, a str, or a list
     (or tuple) or dict (str keys) of these.
@@ -35,36 +53,46 @@ def json_literal(value: Any, where: str = "") -> Literal:
     Raises:
         JsonDocumentError: a part is none of these, naming where it is.
     """
+    try:
+        return _literal(value)
+    except _Misfit as misfit:
+        raise JsonDocumentError(misfit.message(where)) from None
+
+
+def _literal(value: Any) -> Literal:
     if value is None:
         return NoneValue()
     if isinstance(value, bool):
         return BooleanValue(value=value)
     if isinstance(value, int):
         if value not in _INT64:
-            raise JsonDocumentError(_at(where, f"integer {value} is outside the 64-bit range"))
+            raise _Misfit(f"integer {value} is outside the 64-bit range")
         return IntegerValue(value=int(value))
     if isinstance(value, float):
         return FloatValue.of(float(value))
     if isinstance(value, str):
         return StringValue(value=str.__str__(value))
     if isinstance(value, list | tuple):
-        return CollectionValue(
-            items=tuple(
-                json_literal(item, _join(where, f"item {i}")) for i, item in enumerate(value)
-            )
-        )
+        items = []
+        for i, item in enumerate(value):
+            try:
+                items.append(_literal(item))
+            except _Misfit as misfit:
+                raise misfit.at(f"item {i}") from None
+        return CollectionValue(items=tuple(items))
     if isinstance(value, dict):
         entries = {}
         for key, item in value.items():
             if not isinstance(key, str):
-                raise JsonDocumentError(
-                    _at(where, f"key {key!r} is not a str (JSON object keys are strings)")
-                )
-            entries[str.__str__(key)] = json_literal(item, _join(where, f"key {key!r}"))
+                raise _Misfit(f"key {key!r} is not a str (JSON object keys are strings)")
+            try:
+                entries[str.__str__(key)] = _literal(item)
+            except _Misfit as misfit:
+                raise misfit.at(f"key {key!r}") from None
         return MapValue(entries=entries)
     kind = type(value).__name__
     article = "an" if kind[:1].lower() in "aeiou" else "a"
-    raise JsonDocumentError(_at(where, f"{article} {kind} is not a JSON value"))
+    raise _Misfit(f"{article} {kind} is not a JSON value")
 
 
 def json_value(literal: Literal) -> Any:
@@ -87,23 +115,30 @@ def json_misfit(literal: Literal, where: str = "") -> str | None:
     """None if ``literal`` is a JSON document's literal (a map at the top), else why not."""
     if not isinstance(literal, MapValue):
         return _at(where, "expected dict, got a literal that is not a map")
-    return _part_misfit(literal, where)
-
-
-def _part_misfit(literal: Literal, where: str) -> str | None:
-    if isinstance(literal, CollectionValue):
-        parts = [(f"item {i}", item) for i, item in enumerate(literal.items)]
-    elif isinstance(literal, MapValue):
-        parts = [(f"key {key!r}", item) for key, item in literal.entries.items()]
-    elif isinstance(literal, NoneValue | BooleanValue | IntegerValue | FloatValue | StringValue):
-        return None
-    else:
-        return _at(where, f"a {type(literal).__name__} cannot be part of a dict (JSON) value")
-    for place, item in parts:
-        reason = _part_misfit(item, _join(where, place))
-        if reason is not None:
-            return reason
+    try:
+        _check_part(literal)
+    except _Misfit as misfit:
+        return misfit.message(where)
     return None
+
+
+def _check_part(literal: Literal) -> None:
+    if isinstance(literal, NoneValue | BooleanValue | IntegerValue | FloatValue | StringValue):
+        return
+    if isinstance(literal, CollectionValue):
+        for i, item in enumerate(literal.items):
+            try:
+                _check_part(item)
+            except _Misfit as misfit:
+                raise misfit.at(f"item {i}") from None
+    elif isinstance(literal, MapValue):
+        for key, entry in literal.entries.items():
+            try:
+                _check_part(entry)
+            except _Misfit as misfit:
+                raise misfit.at(f"key {key!r}") from None
+    else:
+        raise _Misfit(f"a {type(literal).__name__} cannot be part of a dict (JSON) value")
 
 
 def map_key_text(key: Any, kind: SimpleKind) -> str:
@@ -130,10 +165,6 @@ def map_key_value(text: str, kind: SimpleKind) -> str | int:
     if value not in _INT64:
         raise JsonDocumentError(f"key {text!r} is outside the 64-bit range")
     return value
-
-
-def _join(where: str, step: str) -> str:
-    return f"{where} {step}" if where else step
 
 
 def _at(where: str, message: str) -> str:
