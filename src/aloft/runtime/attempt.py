@@ -63,19 +63,18 @@ def execute_attempt(
     outer = current_data_context()
     store = store_for(spec.output_prefix)
     context = DataContext(store, raw_prefix(spec.output_prefix), outer.offload_threshold_bytes)
-    redactor = Redactor(spec.task.secret_requests)
+    redactor = Redactor.for_attempt(spec)  # one manager: the config is read once a batch
     token = enter_data_context(context)
     try:
         if spec.items:
             items = tuple(_run_item(spec, task, item, redactor) for item in spec.items)
-            result = _result(spec, items=_redacted_items(items, redactor))
+            result = _result(spec, items=items)
         else:
             run = _run(spec, task, spec.inputs, spec.node, spec.attempt, redactor, spec.task.type)
             if isinstance(run.value, WorkflowClosure):
                 result = _result(spec, workflow=run.value)
             else:
-                error = _redacted(run.error, redactor)
-                result = _result(spec, outputs=run.value, error=error, deck_uri=run.deck_uri)
+                result = _result(spec, outputs=run.value, error=run.error, deck_uri=run.deck_uri)
     finally:
         exit_data_context(token)
     if result.error is not None:  # nothing will refer to what it wrote
@@ -126,8 +125,23 @@ def _run(
 ) -> _Run:
     """Run the function once on ``inputs``, as attempt ``attempt`` of node ``node``: its
     outputs, or the workflow a dynamic body builds from the inputs' values, or that of the
-    calls a round of an eager body waits for; then write its deck file if it has decks."""
-    params = task_context(spec, str(node), attempt, item)
+    calls a round of an eager body waits for; then write its deck file if it has decks. The
+    secrets' values are kept out of its error."""
+    run = _run_unredacted(spec, task, inputs, node, attempt, redactor, task_type, item)
+    return run._replace(error=_redacted(run.error, redactor)) if run.error else run
+
+
+def _run_unredacted(
+    spec: TaskAttemptSpec,
+    task: RunnableTask,
+    inputs: Mapping[str, Literal],
+    node: NodeKey,
+    attempt: int,
+    redactor: Redactor,
+    task_type: str,
+    item: int | None,
+) -> _Run:
+    params = task_context(spec, str(node), attempt, redactor.secrets, item)
     decks = DeckWriter(spec, task, params, redactor) if params.enable_deck else None
     try:
         try:
@@ -277,19 +291,10 @@ def _result(
     )
 
 
-def _redacted(error: ExecutionError | None, redactor: Redactor) -> ExecutionError | None:
+def _redacted(error: ExecutionError, redactor: Redactor) -> ExecutionError:
     """``error`` without the values of the task's secrets in its message or traceback."""
-    if error is None:
-        return None
     return structs.replace(
         error, message=redactor.text(error.message), traceback=redactor.text(error.traceback)
-    )
-
-
-def _redacted_items(items: tuple[ItemResult, ...], redactor: Redactor) -> tuple[ItemResult, ...]:
-    return tuple(
-        structs.replace(item, error=_redacted(item.error, redactor)) if item.error else item
-        for item in items
     )
 
 

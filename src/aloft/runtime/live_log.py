@@ -100,7 +100,7 @@ class LiveLog:
         except FileNotFoundError:
             return
         if running.redactor is None:
-            running.redactor = Redactor(running.spec.task.secret_requests)
+            running.redactor = Redactor.for_attempt(running.spec)
         lines = max(data.rfind(b"\n"), data.rfind(b"\r")) + 1
         end = running.redactor.unfinished(data[:lines])
         if end > running.published:

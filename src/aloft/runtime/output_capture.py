@@ -81,7 +81,7 @@ def store_log(path: str, spec: TaskAttemptSpec) -> str:
         store = store_for(uri)
         if spec.task.secret_requests:
             with open(path, "rb") as captured:
-                store.write_bytes(uri, Redactor(spec.task.secret_requests).data(captured.read()))
+                store.write_bytes(uri, Redactor.for_attempt(spec).data(captured.read()))
         else:
             store.upload_file(path, uri)
     except FileNotFoundError:

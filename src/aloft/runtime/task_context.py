@@ -16,12 +16,26 @@ from aloft.storage.layout import checkpoint_prefix, raw_prefix
 REDACTED = "[redacted]"
 
 
+def attempt_secrets(spec: TaskAttemptSpec) -> SecretsManager:
+    """The secrets an attempt of ``spec`` may read: its task's requests, looked for where a
+    run of its code looks (a task from a server's registered bundle reads only flytekit's
+    prefixed variables). They are read on first use."""
+    task = spec.task
+    return SecretsManager(
+        requested=(task.id.name, task.secret_requests), local=not task.code.bundle
+    )
+
+
 def task_context(
-    spec: TaskAttemptSpec, node: str, attempt: int, item: int | None = None
+    spec: TaskAttemptSpec,
+    node: str,
+    attempt: int,
+    secrets: SecretsManager,
+    item: int | None = None,
 ) -> ExecutionParameters:
     """The context of attempt ``attempt`` of ``node`` run by ``spec`` (an array item's, for
     ``item``: its checkpoint is a folder of the batch's, with no earlier one to resume). Its
-    checkpoint and secrets are made only if the task uses them."""
+    checkpoint is made only if the task uses it."""
     task = spec.task
     return ExecutionParameters(
         spec.execution,
@@ -31,9 +45,7 @@ def task_context(
         raw_output_prefix=raw_prefix(spec.output_prefix),
         output_metadata_prefix=spec.output_prefix,
         checkpoint=lambda: _checkpoint(spec, item),
-        secrets=lambda: SecretsManager(
-            requested=(task.id.name, task.secret_requests), local=not task.code.bundle
-        ),
+        secrets=secrets,
         enable_deck=task.enable_deck and item is None,
     )
 
@@ -76,18 +88,25 @@ def _secrets_in_environment(manager: SecretsManager, wanted: list[Secret]) -> It
 
 
 class Redactor:
-    """Replaces the values of a task's secrets with ``[redacted]`` in what the attempt stores
-    (its log, its deck, its error). The values are read only if there is something to redact."""
+    """Replaces the values of a task's secrets (``requests``, read through ``secrets``, the
+    attempt's own manager) with ``[redacted]`` in what the attempt stores: its log, its deck,
+    its error. The values are read only if there is something to redact."""
 
-    def __init__(self, requests: Sequence[Secret]) -> None:
+    def __init__(self, requests: Sequence[Secret], secrets: SecretsManager) -> None:
         self._requests = requests
+        self.secrets = secrets
         self._values: list[str] | None = None
+
+    @classmethod
+    def for_attempt(cls, spec: TaskAttemptSpec) -> Redactor:
+        """The redactor of an attempt of ``spec``, with a secrets manager of its own."""
+        return cls(spec.task.secret_requests, attempt_secrets(spec))
 
     @property
     def values(self) -> list[str]:
         """The secrets' values, longest first (so that no part of one is left behind)."""
         if self._values is None:
-            found = requested_values(self._requests) if self._requests else []
+            found = requested_values(self._requests, self.secrets) if self._requests else []
             self._values = sorted(set(found), key=len, reverse=True)
         return self._values
 

@@ -158,9 +158,9 @@ class SecretsManager:
         return spec.mount_requirement
 
 
-def requested_values(requests: Iterable[SecretSpec]) -> list[str]:
-    """The values of the requested secrets that can be found (to keep them out of logs)."""
-    manager = SecretsManager()
+def requested_values(requests: Iterable[SecretSpec], manager: SecretsManager) -> list[str]:
+    """The values of the requested secrets that ``manager`` finds (to keep them out of
+    logs)."""
     values = []
     for spec in requests:
         try:
