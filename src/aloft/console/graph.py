@@ -7,9 +7,10 @@ children, a branch node the case it took, a dynamic or eager node the workflow i
 run time (stored with its record); any of these can be *expanded* to draw that workflow
 inside it. A map node is one node, however many items it has.
 
-The geometry depends only on the workflows and on which nodes are expanded, never on phases,
-so it is computed once per workflow version and set of expanded nodes and kept
-(``LayoutCache``); phases are painted on it when a page is drawn.
+The geometry depends only on the workflows, on which nodes are drawn (a workflow's failure
+node only once it has started) and on which are expanded, never on phases, so it is computed
+once per workflow version and set of drawn and expanded nodes and kept (``LayoutCache``);
+phases are painted on it when a page is drawn.
 """
 
 from __future__ import annotations
@@ -208,7 +209,8 @@ def build_frame(
         )
     edges = [(up, node.id) for node in workflow.nodes for up in node.upstream]
     identity = _identity(execution, workflow.id, at, built)
-    layout = cache.get((identity, tuple(signature)), lambda: _lay_out(nodes, edges))
+    drawn = tuple(node.id for node in nodes)  # a failure node is drawn once it has started
+    layout = cache.get((identity, drawn, tuple(signature)), lambda: _lay_out(nodes, edges))
     return Frame(workflow.id, nodes, edges, layout)
 
 

@@ -137,6 +137,22 @@ def test_a_layout_is_computed_once_per_version_and_set_of_open_nodes(
     assert opened.layout is not first.layout
 
 
+def test_a_failure_node_is_drawn_once_it_has_started_though_a_layout_was_kept_without_it() -> None:
+    guarded = load_file(str(FLOWS.with_name("durable_failure.py"))).guarded.closure
+    workflow = structs.replace(
+        guarded.workflow, id=structs.replace(guarded.workflow.id, version="v1")
+    )
+    cache, entities = LayoutCache(), Entities(guarded)
+    before = build_frame(RUN, workflow, ROOT, {}, entities, (), cache)
+    failure = workflow.failure_node
+    assert failure is not None
+    started = {key(failure.id): NodeRecord(key=key(failure.id), phase=NodePhase.RUNNING)}
+    after = build_frame(RUN, workflow, ROOT, started, entities, (), cache)
+    assert failure.id not in before.layout.boxes and failure.id in after.layout.boxes
+    svg = graph_svg(after, started, lambda n: f"/node/{n.key}", lambda n: f"/toggle/{n.key}")
+    assert f"/node/{failure.id}" in svg
+
+
 def test_a_node_is_found_by_its_key_through_what_runs_it(
     closure: WorkflowClosure, flows: Any
 ) -> None:
