@@ -11,21 +11,18 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException
 
 from aloft.console import actions, execution, executions, files, node, pages
-from aloft.console.web import STATIC_PATH, http_error
+from aloft.console.web import STATIC_PATH, error_page
 
-__all__ = ["install"]
+__all__ = ["error_page", "install"]
 
 
 def install(app: FastAPI) -> None:
     """Serve the console's pages and static files from ``app`` (whose state holds the
-    control plane, as the server's does), and answer a browser that asks for a URL nothing
-    is at with a page (after ``aloft.server.errors.install``, whose JSON errors it keeps for
-    the API)."""
+    control plane, as the server's does). Its ``error_page`` is what
+    ``aloft.server.errors.install`` shows a browser that asks for a URL nothing is at."""
     for module in (pages, executions, execution, node, files, actions):
         app.include_router(module.router)
-    app.exception_handler(HTTPException)(http_error)
     static = Path(__file__).with_name("static")
     app.mount(STATIC_PATH, StaticFiles(directory=static), name="console-static")

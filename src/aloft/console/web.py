@@ -18,12 +18,11 @@ from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
-from starlette.exceptions import HTTPException
 
 from aloft.errors import InputError, UserError
 from aloft.ir import ExecutionId, Identifier, NodeKey, ResourceType
 from aloft.server.control_plane import ControlPlane
-from aloft.server.errors import describe_validation, error_response, http_message, status_for
+from aloft.server.errors import describe_validation, status_for
 
 STATIC_PATH = "/static"
 """Where the console's style sheet and script are served."""
@@ -69,16 +68,6 @@ class ConsoleRoute(APIRoute):
 def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
     """A page saying why a request was refused."""
     return render(request, "error.html", status_code, code=status_code, message=message)
-
-
-async def http_error(request: Request, exc: HTTPException) -> Response:
-    """An HTTP error (a URL nothing is at, a method a URL does not take, a body too large):
-    a page saying so for a browser outside the API, else the API's JSON error."""
-    message = http_message(request, exc)
-    browser = "text/html" in request.headers.get("accept", "")
-    if request.url.path.startswith("/api/") or not browser:
-        return error_response(exc.status_code, message)
-    return error_page(request, exc.status_code, message)
 
 
 def plane(request: Request) -> ControlPlane:

@@ -88,7 +88,7 @@ def create_app(config: ServerConfig) -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
     )
-    errors.install(app)
+    errors.install(app, page=console.error_page)
     app.include_router(router)
     console.install(app)
     app.add_middleware(BodyLimit, limit_for=_body_limit)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -49,8 +50,14 @@ def error_response(status: int, message: str) -> Response:
     return Response(body, status_code=status, media_type="application/json")
 
 
-def install(app: FastAPI) -> None:
-    """Make ``app`` answer every error with one JSON message."""
+ErrorPage = Callable[[Request, int, str], Response]
+"""Renders an error as a page: (request, status, message) -> response."""
+
+
+def install(app: FastAPI, page: ErrorPage | None = None) -> None:
+    """Make ``app`` answer every error with one JSON message; with ``page``, a browser that
+    asks for a URL outside the API that nothing is at (or with a method it does not take)
+    gets that page instead."""
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
@@ -58,7 +65,11 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        return error_response(exc.status_code, http_message(request, exc))
+        message = http_message(request, exc)
+        browser = "text/html" in request.headers.get("accept", "")
+        if page is not None and browser and not request.url.path.startswith("/api/"):
+            return page(request, exc.status_code, message)
+        return error_response(exc.status_code, message)
 
     @app.exception_handler(UserError)
     async def refused(request: Request, exc: UserError) -> Response:
