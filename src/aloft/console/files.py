@@ -1,5 +1,5 @@
-"""What an execution's pages link to by URL: an attempt's log as text (whole, from an offset,
-or its tail), the deck an attempt wrote (served sandboxed), and a value by its short URL
+"""What an execution's pages link to by URL (besides an attempt's log, which is the API's):
+the deck an attempt wrote (served sandboxed), and a value by its short URL
 (``aloft://v1/...`` is ``/data/v1/...`` here) as JSON."""
 
 from __future__ import annotations
@@ -17,9 +17,6 @@ from aloft.server.control_plane import NotFound
 from aloft.server.logs import (
     AttemptParam,
     NodeParam,
-    OffsetParam,
-    TailParam,
-    log_response,
 )
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
@@ -28,23 +25,6 @@ DECK_POLICY = (
     "style-src 'unsafe-inline'; img-src data:; font-src data:; frame-ancestors 'self'"
 )
 """A deck is a user's HTML: it runs sandboxed, as an origin of its own, loading nothing."""
-
-
-@router.get("/executions/{project}/{domain}/{name}/logs")
-def logs(
-    project: str,
-    domain: str,
-    name: str,
-    request: Request,
-    node: NodeParam,
-    attempt: AttemptParam = None,
-    tail: TailParam = None,
-    offset: OffsetParam = 0,
-) -> Response:
-    """An attempt's log as text, also while it runs: its last ``tail`` lines, or all of it
-    from ``offset`` on, streamed (the API's, whose headers the node page follows)."""
-    id = ExecutionId(name, project, domain)
-    return log_response(plane(request), id, node, attempt, tail=tail, offset=offset)
 
 
 @router.get("/executions/{project}/{domain}/{name}/deck")

@@ -21,6 +21,7 @@ from fastapi.routing import APIRoute
 
 from aloft.errors import InputError, UserError
 from aloft.ir import ExecutionId, Identifier, NodeKey, ResourceType
+from aloft.server.api import API_PREFIX
 from aloft.server.control_plane import ControlPlane
 from aloft.server.errors import describe_validation, status_for
 
@@ -102,10 +103,10 @@ def node_url(id: ExecutionId, key: NodeKey | str) -> str:
     return execution_url(id, f"/nodes/{urllib.parse.quote(str(key), safe='/[]')}")
 
 
-def log_url(id: ExecutionId, key: NodeKey | str, attempt: int, **params: object) -> str:
-    """An attempt's log (``tail``: its last lines; ``full``: all of it, streamed)."""
-    query = {"node": str(key), "attempt": attempt, **params}
-    return execution_url(id, "/logs?" + urllib.parse.urlencode(query))
+def log_url(id: ExecutionId, key: NodeKey | str, attempt: int) -> str:
+    """An attempt's log, from the API (``offset`` and ``tail`` may be added to the query)."""
+    query = urllib.parse.urlencode({"node": str(key), "attempt": attempt})
+    return f"{API_PREFIX}{execution_url(id, '/logs?' + query)}"
 
 
 def deck_url(id: ExecutionId, key: NodeKey | str, attempt: int) -> str:

@@ -67,7 +67,10 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
         (422, "The request is malformed: the message names the field"),
     )
 }
-router = APIRouter(prefix="/api/v1", responses=_ERRORS)
+API_PREFIX = "/api/v1"
+"""Where the REST API is, under the server's root URL (the client names it too)."""
+
+router = APIRouter(prefix=API_PREFIX, responses=_ERRORS)
 
 _KINDS = {
     "tasks": ResourceType.TASK,

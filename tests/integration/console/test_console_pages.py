@@ -8,6 +8,8 @@ why (never a trace), and every form does what it says."""
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator
 
 import httpx
@@ -119,9 +121,10 @@ def test_a_node_page_shows_typed_values_attempts_and_its_log(
     text = page(http, f"{base}/nodes/n0")
     assert "line 249" in text and "line 49\n" not in text  # the last 200 lines
     assert f"aloft://v1/default/development/{run.id.name}/n0/o/o0" in text
-    full = http.get(f"{base}/logs", params={"node": "n0", "attempt": 0})
+    [full_log] = set(re.findall(r'href="([^"]*/logs\?[^"]*)">full log', text))
+    full = http.get(html.unescape(full_log))
     assert full.text.splitlines() == [f"line {i}" for i in range(250)]
-    tail = http.get(f"{base}/logs", params={"node": "n0", "tail": 2})
+    tail = http.get(f"/api/v1{base}/logs", params={"node": "n0", "tail": 2})
     assert tail.text == "line 248\nline 249\n"
     value = http.get(f"/data/v1/default/development/{run.id.name}/n0/o/o0").json()
     assert value == {"name": "o0", "type": "int", "value": 250}
