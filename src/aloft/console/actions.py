@@ -10,8 +10,6 @@ A refused form is shown again with each message at its field, never a trace.
 
 from __future__ import annotations
 
-import re
-
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -40,7 +38,6 @@ from aloft.ir import (
 from aloft.server.control_plane import Conflict, Launch, NotFound, check_name
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
-_NAMED_INPUT = re.compile(r"input '([^']+)'")
 
 
 def _redirect(url: str) -> Response:
@@ -91,19 +88,14 @@ def launch(
                 id.project,
                 id.domain,
                 id.version,
-                outcome.values,
+                literals=outcome.literals,
                 execution_name=execution_name,
             )
         )
     except Conflict as exc:  # all else was checked: the name is taken
         return entity_page(request, id, form, {EXECUTION_NAME: str(exc)})
-    except InputError as exc:
-        message = str(exc)
-        named = _NAMED_INPUT.search(message)
-        if named and named.group(1) in interface.inputs:
-            field = named.group(1)
-            return entity_page(request, id, form, {field: field_message(message, field)})
-        return entity_page(request, id, form, problem=message)
+    except InputError as exc:  # the form's fields were checked: something else is wrong
+        return entity_page(request, id, form, problem=str(exc))
     return _redirect(execution_url(record.id))
 
 
@@ -146,7 +138,7 @@ def give_signal(
     if outcome.errors:
         return render_execution(request, id, None, outcome.errors, fields)
     try:
-        control.signal(id, signal, outcome.values[signal], None)
+        control.signal(id, signal, None, outcome.literals[signal])
     except InputError as exc:
         message = field_message(str(exc), signal).removeprefix(f"signal {signal!r}: ")
         return render_execution(request, id, None, {signal: message}, fields)

@@ -72,10 +72,11 @@ class FormField:
 
 @dataclass
 class FormOutcome:
-    """A submitted form read: the JSON values given by input name, and a message per field
-    that does not fit (empty if every field does)."""
+    """A submitted form read: the JSON values given by input name, the literals they convert
+    to, and a message per field that does not fit (empty if every field does)."""
 
     values: dict[str, Any] = field(default_factory=dict)
+    literals: dict[str, Literal] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -141,11 +142,12 @@ def read_form(
         where = f"input {name!r}"
         try:
             value = _json_value(text, variable.type)
-            literal_from_json(value, variable.type, where)
+            literal = literal_from_json(value, variable.type, where)
         except InputError as exc:
             outcome.errors[name] = field_message(str(exc), name)
             continue
         outcome.values[name] = value
+        outcome.literals[name] = literal
     return outcome
 
 
