@@ -14,12 +14,11 @@ from typing import Any
 from aloft.errors import InputError, UserError
 from aloft.ir import LaunchPlanSpec, ResourceType, TaskTemplate, WorkflowTemplate, to_json
 from aloft.sdk import Entity
+from aloft.sdk.entity import TaskEntity
 from aloft.sdk.launch_plan import LaunchPlan
 from aloft.sdk.location import module_name_for_file, project_root
 from aloft.sdk.map_task import ArrayNodeMapTask
-from aloft.sdk.python_task import PythonTask
 from aloft.sdk.reference import ReferenceEntity
-from aloft.sdk.task import PythonFunctionTask
 from aloft.storage.bundles import ALWAYS_IGNORED, Bundle, pack
 
 _SKIPPED_FOLDERS = {name.rstrip("/") for name in ALWAYS_IGNORED if name.endswith("/")}
@@ -29,7 +28,7 @@ def kind_of(entity: Entity) -> ResourceType:
     """Whether ``entity`` registers as a task, a workflow or a launch plan."""
     if isinstance(entity, LaunchPlan):
         return ResourceType.LAUNCH_PLAN
-    if isinstance(entity, PythonFunctionTask | PythonTask):
+    if isinstance(entity, TaskEntity):
         return ResourceType.TASK
     return ResourceType.WORKFLOW
 
@@ -43,7 +42,7 @@ def draft_of(entity: Entity) -> dict[str, Any] | None:
     template: TaskTemplate | WorkflowTemplate | LaunchPlanSpec
     if isinstance(entity, LaunchPlan):
         template = entity.spec
-    elif isinstance(entity, PythonFunctionTask | PythonTask):
+    elif isinstance(entity, TaskEntity):
         template = entity.template
     else:
         template = entity.closure.workflow

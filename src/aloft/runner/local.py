@@ -34,10 +34,9 @@ from aloft.ir import (
 from aloft.runner.signals import give_signals, signal_watcher
 from aloft.sdk import Entity
 from aloft.sdk.arguments import suggest
+from aloft.sdk.entity import TaskEntity
 from aloft.sdk.mocks import is_mocked, mocked_tasks, with_mocks
-from aloft.sdk.python_task import PythonTask
 from aloft.sdk.reference import ReferenceEntity
-from aloft.sdk.task import PythonFunctionTask
 from aloft.storage import current_data_context, database_url, load_offloaded
 from aloft.storage.catalog import Catalog
 from aloft.storage.executions import ExecutionStore, InMemoryStore
@@ -236,6 +235,6 @@ def run_locally(entity: Entity, values: dict[str, Any]) -> Any:
     """Call ``entity`` as a function: its outputs as Python values, or
     ``ExecutionFailedError``. A mocked reference task or workflow gives what its mock
     returns."""
-    if not isinstance(entity, PythonTask | PythonFunctionTask) and is_mocked(entity):
+    if not isinstance(entity, TaskEntity) and is_mocked(entity):
         return entity.execute(**values)  # type: ignore[attr-defined]
     return execute(entity, values).outputs()
