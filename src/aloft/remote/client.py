@@ -112,7 +112,7 @@ def server_root(url: str) -> str:
     """The server's root URL: ``url`` without a trailing slash, or without the API's own
     path, which is the address a user may have copied (``http://host:8420/api/v1``)."""
     root = url.rstrip("/")
-    return root.removesuffix(API_PREFIX) if root.endswith(API_PREFIX) else root
+    return root.removesuffix(API_PREFIX)
 
 
 class Remote:
