@@ -3,6 +3,7 @@ the page polls for live status; what every page of an execution loads (``Loaded`
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -65,28 +66,31 @@ class Gate:
 
 @dataclass
 class Loaded:
-    """An execution's records and spec, and the graph drawn of it with ``expanded`` open."""
+    """An execution's records and spec, and the graph drawn of it with ``expanded`` open
+    (built only if a page draws it)."""
 
     control: ControlPlane
     id: ExecutionId
     snapshot: ExecutionSnapshot
     spec: ExecutionSpec
     entities: Entities
-    frame: Frame
     expanded: list[str]
 
     @classmethod
     def of(cls, request: Request, id: ExecutionId, expand: list[str] | None) -> Loaded:
         """Execution ``id`` loaded, with the nodes whose keys are in ``expand`` open."""
         control = plane(request)
-        snapshot = control.snapshot(id)
         spec = control.spec(id)
-        entities = Entities(spec.closure)
         expanded = sorted(set(expand or []))
-        frame = build_frame(
-            id, spec.closure.workflow, ROOT, snapshot.nodes, entities, expanded, _layouts
+        return cls(control, id, control.snapshot(id), spec, Entities(spec.closure), expanded)
+
+    @functools.cached_property
+    def frame(self) -> Frame:
+        """The graph, laid out (the layout kept per workflow version)."""
+        workflow = self.spec.closure.workflow
+        return build_frame(
+            self.id, workflow, ROOT, self.snapshot.nodes, self.entities, self.expanded, _layouts
         )
-        return cls(control, id, snapshot, spec, entities, frame, expanded)
 
     def node_href(self, node: GraphNode) -> str:
         return node_url(self.id, node.key)
