@@ -27,7 +27,7 @@ from aloft.ir import (
     WorkflowTarget,
     from_json,
 )
-from aloft.ir.types import BOOLEAN_TYPE, NONE_TYPE, CollectionType, UnionType
+from aloft.ir.types import NONE_TYPE, CollectionType, UnionType
 from aloft.storage import BlobStore
 
 
@@ -68,8 +68,7 @@ def node_interface(
 
 def signal_type(gate: GateTarget) -> Variable:
     """What a gate's signal is given as: a boolean for an approval."""
-    given = BOOLEAN_TYPE if gate.gate is GateKind.APPROVE or gate.type is None else gate.type
-    return Variable(type=given)
+    return Variable(type=gate.signal_type)
 
 
 def _mapped(interface: TypedInterface, target: ArrayTarget) -> TypedInterface:

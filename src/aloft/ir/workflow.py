@@ -14,7 +14,7 @@ from aloft.ir.interface import TypedInterface
 from aloft.ir.launch_plan import LaunchPlanSpec
 from aloft.ir.literals import Literal
 from aloft.ir.task import REFERENCE_TASK_TYPE, CacheConfig, ResourceSpec, TaskTemplate
-from aloft.ir.types import LiteralType
+from aloft.ir.types import BOOLEAN_TYPE, LiteralType
 
 START_NODE = "start-node"
 """The pseudo-node whose outputs are the workflow's inputs."""
@@ -139,6 +139,13 @@ class GateTarget(_TargetBase, frozen=True, tag="gate"):
     duration: datetime.timedelta | None = None
     timeout: datetime.timedelta | None = None
     type: LiteralType | None = None
+
+    @property
+    def signal_type(self) -> LiteralType:
+        """What the signal is given as: a boolean for an approval (or an untyped signal)."""
+        if self.gate is GateKind.APPROVE or self.type is None:
+            return BOOLEAN_TYPE
+        return self.type
 
 
 class LaunchPlanTarget(_TargetBase, frozen=True, tag="launch_plan"):

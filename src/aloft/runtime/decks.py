@@ -72,8 +72,8 @@ class DeckWriter:
         if DeckField.OUTPUT in fields and self.outputs:
             outputs, types = dict(self.outputs), dict(interface.outputs)
             decks.append(_rendered("Output", lambda: values_html(outputs, types)))
-        source = _source_of(self._task)
-        if DeckField.SOURCE_CODE in fields and source:
+        source = _source_of(self._task) if DeckField.SOURCE_CODE in fields else ""
+        if source:
             decks.append(_rendered("Source Code", lambda: SourceCodeRenderer().to_html(source)))
         if DeckField.DEPENDENCIES in fields:
             decks.append(_rendered("Dependencies", dependencies_html))

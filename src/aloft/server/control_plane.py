@@ -23,7 +23,6 @@ from aloft.ir import (
     ExecutionPhase,
     ExecutionRecord,
     ExecutionSpec,
-    GateKind,
     HashedValue,
     Identifier,
     LaunchPlanSpec,
@@ -36,7 +35,6 @@ from aloft.ir import (
     literal_fits,
     literal_from_json,
 )
-from aloft.ir.types import BOOLEAN_TYPE
 from aloft.server.inputs import resolve_inputs
 from aloft.server.references import resolve_references
 from aloft.server.registration import (
@@ -324,9 +322,7 @@ class ControlPlane:
         gate = spec.closure.signal_gates().get(name)
         if gate is None:
             raise NotFound(f"execution {execution} has no gate waiting for signal {name!r}")
-        gate_type = (
-            BOOLEAN_TYPE if gate.gate is GateKind.APPROVE or gate.type is None else gate.type
-        )
+        gate_type = gate.signal_type
         if literal is None:
             literal = literal_from_json(value, gate_type, f"signal {name!r}")
         else:
